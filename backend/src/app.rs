@@ -1,0 +1,26 @@
+//! Shared application state.
+
+use std::sync::Arc;
+
+use crate::auth::password::Hasher;
+use crate::config::Config;
+use crate::db::Db;
+
+pub struct App {
+    pub config: Config,
+    pub db: Db,
+    pub hasher: Hasher,
+    /// Key for HMACs (verify codes, seed commitments); shared by all instances via config or DB.
+    pub secret: Vec<u8>,
+}
+
+/// Cheap to clone; handlers receive it with `State(state): State<AppState>`.
+#[derive(Clone)]
+pub struct AppState(pub Arc<App>);
+
+impl std::ops::Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}

@@ -1,0 +1,123 @@
+//! Sessions live in the database (so any instance can serve any request): the browser holds a
+//! random token in an HttpOnly cookie, the database only its SHA-256.
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use chrono::Duration;
+use common::{District, Role};
+
+use crate::app::{App, AppState};
+use crate::clock::now;
+use crate::error::{AppError, AppResult};
+use crate::models::session::Session;
+
+pub const SESSION_COOKIE: &str = "tangui_session";
+
+/// The signed-in account making a request.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: i64,
+    pub role: Role,
+    /// Set for district officers: everything they read is filtered to it.
+    pub district: Option<District>,
+    pub session_id: i64,
+}
+
+impl Actor {
+    pub fn require(&self, roles: &[Role]) -> AppResult<()> {
+        if roles.contains(&self.role) { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::CityAdmin
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.role.is_staff()
+    }
+}
+
+/// Extractor: the request must come from a signed-in account (else 401).
+pub struct CurrentUser(pub Actor);
+
+/// Extractor: the account if signed in.
+pub struct MaybeUser(pub Option<Actor>);
+
+/// The client's address: the socket peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
+pub fn client_ip(parts: &Parts, app: &App) -> String {
+    if app.config.trust_proxy {
+        if let Some(ip) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            return ip.to_string();
+        }
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "local".into())
+}
+
+/// Resolved once per request and cached in the request extensions.
+#[derive(Clone)]
+struct Resolved(Option<Actor>);
+
+async fn resolve(parts: &mut Parts, state: &AppState) -> AppResult<Option<Actor>> {
+    if let Some(Resolved(a)) = parts.extensions.get::<Resolved>() {
+        return Ok(a.clone());
+    }
+    let jar = CookieJar::from_headers(&parts.headers);
+    let actor = match jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) {
+        Some(token) if token.len() == 64 => {
+            let hash = super::token_hash(&token);
+            let idle = Duration::minutes(state.config.session_idle_minutes);
+            state.db.run(move |c| Session::authenticate(c, &hash, now(), idle)).await?
+        }
+        _ => None,
+    };
+    parts.extensions.insert(Resolved(actor.clone()));
+    Ok(actor)
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        resolve(parts, state).await?.map(CurrentUser).ok_or(AppError::Unauthenticated)
+    }
+}
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        Ok(MaybeUser(resolve(parts, state).await?))
+    }
+}
+
+pub fn session_cookie(app: &App, token: String) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .secure(app.config.cookie_secure)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::hours(app.config.session_max_hours))
+        .build()
+}
+
+pub fn clear_session_cookie(app: &App) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, ""))
+        .path("/")
+        .http_only(true)
+        .secure(app.config.cookie_secure)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::ZERO)
+        .build()
+}

@@ -1,0 +1,14 @@
+//! The current time, truncated to microseconds so that a value reads back from either database
+//! exactly as written (the audit hash chain depends on it).
+
+use chrono::{NaiveDateTime, Timelike, Utc};
+
+pub fn now() -> NaiveDateTime {
+    let t = Utc::now().naive_utc();
+    t.with_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
+}
+
+pub fn today() -> chrono::NaiveDate {
+    // Xiamen's calendar day (UTC+8), not the server's.
+    (Utc::now() + chrono::Duration::hours(8)).date_naive()
+}

@@ -1,0 +1,100 @@
+//! Accounts: register, sign in and out, the current account, password change.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::IntoResponse;
+use axum_extra::extract::CookieJar;
+use common::Problem;
+use common::dto::auth::{ChangePasswordRequest, LoginRequest, Me, RegisterRequest, SessionResponse};
+
+use crate::app::AppState;
+use crate::auth::csrf::csrf_cookie;
+use crate::auth::rand_bytes::random_hex;
+use crate::auth::session::{clear_session_cookie, client_ip, session_cookie};
+use crate::auth::{CurrentUser, MaybeUser};
+use crate::error::AppResult;
+use crate::extract::ApiJson;
+use crate::models::user::User;
+use crate::services::accounts::{self, NewSession};
+
+/// Who is calling, for the session record.
+pub struct ClientInfo {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+impl axum::extract::FromRequestParts<AppState> for ClientInfo {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(ClientInfo {
+            ip: client_ip(parts, &state.0),
+            user_agent: parts.headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("").to_string(),
+        })
+    }
+}
+
+/// Sets the session cookie and a fresh CSRF token (a new session never reuses the old token).
+fn signed_in(state: &AppState, jar: CookieJar, s: NewSession, status: StatusCode) -> impl IntoResponse + use<> {
+    let csrf = random_hex(16);
+    let jar = jar.add(session_cookie(&state.0, s.token)).add(csrf_cookie(state.config.cookie_secure, csrf.clone()));
+    (status, jar, Json(SessionResponse { user: s.user.to_me(), csrf_token: csrf }))
+}
+
+/// Register as a vendor (real name, resident ID, mobile) or a shop (credit code); signs in.
+#[utoipa::path(post, path = "/api/v1/auth/register", tag = "accounts", request_body = RegisterRequest,
+    responses((status = 201, body = SessionResponse), (status = 422, body = Problem), (status = 400, body = Problem)))]
+pub async fn register(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    jar: CookieJar,
+    ApiJson(req): ApiJson<RegisterRequest>,
+) -> AppResult<impl IntoResponse> {
+    let s = accounts::register(&state, req, client.ip, client.user_agent).await?;
+    Ok(signed_in(&state, jar, s, StatusCode::CREATED))
+}
+
+/// Sign in with mobile number (or staff username) and password.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginRequest,
+    responses((status = 200, body = SessionResponse), (status = 401, body = Problem), (status = 429, body = Problem)))]
+pub async fn login(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    jar: CookieJar,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> AppResult<impl IntoResponse> {
+    let s = accounts::login(&state, req, client.ip, client.user_agent).await?;
+    Ok(signed_in(&state, jar, s, StatusCode::OK))
+}
+
+/// Sign out: the session ends on the server, not only in the browser.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts", responses((status = 204)))]
+pub async fn logout(
+    State(state): State<AppState>,
+    MaybeUser(actor): MaybeUser,
+    jar: CookieJar,
+) -> AppResult<impl IntoResponse> {
+    accounts::logout(&state, actor).await?;
+    Ok((StatusCode::NO_CONTENT, jar.add(clear_session_cookie(&state.0))))
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = Me), (status = 401, body = Problem)))]
+pub async fn me(State(state): State<AppState>, CurrentUser(actor): CurrentUser) -> AppResult<Json<Me>> {
+    let user = state.db.run(move |c| Ok(User::find(c, actor.user_id)?)).await?;
+    Ok(Json(user.to_me()))
+}
+
+/// Change the password; other sessions of the account end.
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "accounts", request_body = ChangePasswordRequest,
+    responses((status = 204), (status = 422, body = Problem), (status = 401, body = Problem)))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    ApiJson(req): ApiJson<ChangePasswordRequest>,
+) -> AppResult<StatusCode> {
+    accounts::change_password(&state, &actor, req).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

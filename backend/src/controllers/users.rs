@@ -1,0 +1,58 @@
+//! Account administration (staff).
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use common::dto::users::{CreateStaffRequest, UserList, UserSummary};
+use common::{District, Problem, Role};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::controllers::Page;
+use crate::error::{AppError, AppResult};
+use crate::extract::ApiJson;
+use crate::models::user::{User, UserFilter};
+use crate::services::accounts;
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    pub role: Option<Role>,
+    pub district: Option<District>,
+    /// 1-based page number.
+    pub page: Option<i64>,
+    /// Rows per page (at most 200).
+    pub per_page: Option<i64>,
+}
+
+/// Accounts visible to the caller: admins see all, officers their district's staff.
+#[utoipa::path(get, path = "/api/v1/users", tag = "users", params(UserQuery),
+    responses((status = 200, body = UserList), (status = 401, body = Problem), (status = 403, body = Problem)))]
+pub async fn list_users(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Query(q): Query<UserQuery>,
+) -> AppResult<Json<UserList>> {
+    actor.require(&[Role::CityAdmin, Role::DistrictOfficer])?;
+    let page = Page { page: q.page, per_page: q.per_page };
+    let filter =
+        UserFilter { role: q.role, district: q.district, limit: page.limit(50, 200), offset: page.offset(50, 200) };
+    let (users, total) = state.db.run(move |c| Ok(User::list(c, &actor, &filter)?)).await?;
+    Ok(Json(UserList { users: users.iter().map(User::to_summary).collect(), total }))
+}
+
+/// Create a district officer or city admin account (city admins only).
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = CreateStaffRequest,
+    responses((status = 201, body = UserSummary), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_staff(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    ApiJson(req): ApiJson<CreateStaffRequest>,
+) -> AppResult<(StatusCode, Json<UserSummary>)> {
+    if !actor.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let user = accounts::create_staff(&state, &actor, req).await?;
+    Ok((StatusCode::CREATED, Json(user.to_summary())))
+}

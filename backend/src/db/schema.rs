@@ -1,0 +1,128 @@
+// One portable schema for both backends: only types both SQLite and PostgreSQL map the same way.
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        role -> Text,
+        login -> Text,
+        display_name -> Text,
+        phone -> Nullable<Text>,
+        id_number -> Nullable<Text>,
+        credit_code -> Nullable<Text>,
+        contact_name -> Nullable<Text>,
+        district_code -> Nullable<Text>,
+        password_hash -> Text,
+        disabled -> Bool,
+        created_at -> Timestamp,
+        password_changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+        client_ip -> Text,
+        user_agent -> Text,
+    }
+}
+
+diesel::table! {
+    login_failures (id) {
+        id -> BigInt,
+        account_key -> Text,
+        client_ip -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    zones (id) {
+        id -> BigInt,
+        code -> Text,
+        name -> Text,
+        district_code -> Text,
+        address -> Text,
+        kind -> Text,
+        status -> Text,
+        lon -> Double,
+        lat -> Double,
+        geometry -> Text,
+        hours -> Text,
+        categories -> Text,
+        banned -> Text,
+        stall_width_m -> Double,
+        stall_depth_m -> Double,
+        fee_yuan_month -> Integer,
+        fee_note -> Text,
+        managing_unit -> Text,
+        contact_phone -> Text,
+        site_name -> Nullable<Text>,
+        site_contractor -> Nullable<Text>,
+        valid_from -> Nullable<Date>,
+        valid_until -> Nullable<Date>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    stalls (id) {
+        id -> BigInt,
+        zone_id -> BigInt,
+        number -> Text,
+        category -> Text,
+        width_m -> Double,
+        depth_m -> Double,
+        state -> Text,
+        holder_id -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<BigInt>,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Text,
+        detail -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    audit_head (id) {
+        id -> BigInt,
+        last_hash -> Text,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(stalls -> zones (zone_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    sessions,
+    login_failures,
+    settings,
+    zones,
+    stalls,
+    audit_log,
+    audit_head
+);

@@ -1,0 +1,37 @@
+//! Tangui server: the HTTP API over SQLite or PostgreSQL, and the `tangui` command line.
+
+pub mod app;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod controllers;
+pub mod db;
+pub mod error;
+pub mod extract;
+pub mod models;
+pub mod router;
+pub mod seed;
+pub mod services;
+pub mod web;
+
+use std::sync::Arc;
+
+use app::{App, AppState};
+use config::Config;
+use db::Db;
+
+/// Opens (and migrates) the database and assembles the application state.
+pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    let url = config.database_url.clone();
+    let pool = config.db_pool_size;
+    let db = tokio::task::spawn_blocking(move || Db::open(&url, pool)).await??;
+    let secret = match &config.secret_key {
+        Some(k) => k.as_bytes().to_vec(),
+        None => {
+            let fresh = auth::rand_bytes::random_hex(32);
+            let stored = db.run(move |c| Ok(models::setting::get_or_insert(c, "secret_key", &fresh)?)).await?;
+            stored.into_bytes()
+        }
+    };
+    Ok(AppState(Arc::new(App { config, db, hasher: auth::password::Hasher::new(), secret })))
+}

@@ -1,0 +1,151 @@
+//! `tangui`: the server and its administrative commands.
+
+use std::process::ExitCode;
+
+use backend::config::Config;
+use backend::models::audit::{self, ChainCheck};
+use backend::{build_state, db, router, seed};
+
+const USAGE: &str = "\
+tangui — 摊规通 server
+
+USAGE: tangui <command> [options]
+
+COMMANDS:
+  serve [--demo]        start the HTTP server (runs migrations first); --demo fills an empty
+                        database with the demo data and prints the demo logins
+  migrate               apply pending database migrations and exit
+  seed-demo             fill an empty database with the demo data (150 zones, 6,145 stalls,
+                        demo accounts); refuses if zones already exist
+  create-admin <username> <display name>
+                        create a city admin; the password is read from TANGUI_ADMIN_PASSWORD
+                        or the first line of standard input
+  verify-audit          check the audit log's hash chain; names the first broken record
+  openapi               print the OpenAPI document
+
+ENVIRONMENT: DATABASE_URL (default sqlite://data/tangui.db), TANGUI_BIND (127.0.0.1:8080),
+  TANGUI_PUBLIC_URL, TANGUI_COOKIE_SECURE, TANGUI_SECRET_KEY, TANGUI_DIST (dist), TANGUI_DATA_DIR
+  (data), TANGUI_CONFIG (a TOML file with the same keys), TANGUI_LOG_FORMAT (json|pretty). See README.";
+
+fn init_logs(json: bool) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json { builder.json().init() } else { builder.init() }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("tangui: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logs(config.log_json);
+    match run(config, &args).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("tangui: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(config: Config, args: &[String]) -> anyhow::Result<ExitCode> {
+    let flag = |f: &str| args.iter().any(|a| a == f);
+    match args.first().map(String::as_str) {
+        Some("serve") => serve(config, flag("--demo")).await,
+        Some("migrate") => {
+            let target = db::DbTarget::parse(&config.database_url);
+            let n = tokio::task::spawn_blocking(move || db::migrate(&target)).await??;
+            println!("migrations applied: {n} ({})", db::redact(&config.database_url));
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("seed-demo") => {
+            let state = build_state(config).await?;
+            match seed::seed_demo(&state).await? {
+                Some(report) => println!("{report}"),
+                None => println!("the database already has zones; demo data not added"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("create-admin") => {
+            let (Some(username), Some(name)) = (args.get(1), args.get(2)) else {
+                eprintln!("usage: tangui create-admin <username> <display name>");
+                return Ok(ExitCode::from(2));
+            };
+            let password = match std::env::var("TANGUI_ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            let state = build_state(config).await?;
+            match seed::create_admin(&state, username, name, &password).await {
+                Ok(id) => {
+                    println!("created city admin {username} (id {id})");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    for fe in e.to_problem().errors {
+                        eprintln!("{}: {} / {}", fe.field, fe.message.zh, fe.message.en);
+                    }
+                    eprintln!("tangui: {e}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Some("verify-audit") => {
+            let state = build_state(config).await?;
+            let result = state.db.run(|c| Ok(audit::verify_chain(c)?)).await?;
+            match result {
+                ChainCheck::Intact { records } => {
+                    println!("audit chain intact: {records} records");
+                    Ok(ExitCode::SUCCESS)
+                }
+                ChainCheck::Broken { id, reason } => {
+                    println!("audit chain BROKEN at record {id}: {reason}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Some("openapi") => {
+            println!("{}", serde_json::to_string_pretty(&router::openapi_json())?);
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+async fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
+    let bind = config.bind.clone();
+    let public = config.public_url.clone();
+    let state = build_state(config).await?;
+    tracing::info!(database = state.db.kind.as_str(), "database ready");
+    if demo {
+        if let Some(report) = seed::seed_demo(&state).await? {
+            println!("{report}");
+        }
+    }
+    let listener =
+        tokio::net::TcpListener::bind(&bind).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
+    let app = router::build(state.clone());
+    println!("\n摊规通 Tangui is running: {public}\n");
+    if demo {
+        println!("{}", seed::DEMO_LOGINS);
+    }
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,143 @@
+//! The append-only audit log. Each record carries the hash of the one before it, so editing or
+//! deleting any record breaks the chain at that point, which `tangui verify-audit` reports.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::db::schema::{audit_head, audit_log};
+use crate::db::{DbConn, DbKind, kind_of};
+
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[derive(Debug, Clone, Queryable, Serialize)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub at: NaiveDateTime,
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub detail: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// What a record's hash covers: everything but its id and its own hash.
+pub fn record_hash(
+    prev: &str,
+    at: NaiveDateTime,
+    actor: Option<i64>,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    detail: &str,
+) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        prev,
+        &at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string(),
+        &actor.map(|a| a.to_string()).unwrap_or_default(),
+        action,
+        entity,
+        entity_id,
+        detail,
+    ] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+#[derive(QueryableByName)]
+struct Head {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    last_hash: String,
+}
+
+/// Appends a record. Call inside the transaction that makes the change, so both commit or neither.
+pub fn record(
+    conn: &mut DbConn,
+    at: NaiveDateTime,
+    actor_id: Option<i64>,
+    action: &str,
+    entity: &str,
+    entity_id: &str,
+    detail: serde_json::Value,
+) -> QueryResult<()> {
+    // Serialise writers on the head row so the chain stays linear (SQLite already holds the
+    // write lock here, see db::write_tx).
+    let lock = match kind_of(conn) {
+        DbKind::Postgres => "SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
+        DbKind::Sqlite => "SELECT last_hash FROM audit_head WHERE id = 1",
+    };
+    let prev = diesel::sql_query(lock).get_result::<Head>(conn)?.last_hash;
+    let detail = detail.to_string();
+    let hash = record_hash(&prev, at, actor_id, action, entity, entity_id, &detail);
+    diesel::insert_into(audit_log::table)
+        .values((
+            audit_log::at.eq(at),
+            audit_log::actor_id.eq(actor_id),
+            audit_log::action.eq(action),
+            audit_log::entity.eq(entity),
+            audit_log::entity_id.eq(entity_id),
+            audit_log::detail.eq(&detail),
+            audit_log::prev_hash.eq(&prev),
+            audit_log::hash.eq(&hash),
+        ))
+        .execute(conn)?;
+    diesel::update(audit_head::table.find(1)).set(audit_head::last_hash.eq(&hash)).execute(conn)?;
+    Ok(())
+}
+
+/// The result of checking the whole chain.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ChainCheck {
+    Intact { records: u64 },
+    Broken { id: i64, reason: String },
+}
+
+pub fn verify_chain(conn: &mut DbConn) -> QueryResult<ChainCheck> {
+    let mut prev = GENESIS.to_string();
+    let mut last_id = 0i64;
+    let mut count = 0u64;
+    loop {
+        let batch: Vec<AuditRecord> =
+            audit_log::table.filter(audit_log::id.gt(last_id)).order(audit_log::id.asc()).limit(5000).load(conn)?;
+        if batch.is_empty() {
+            break;
+        }
+        for r in batch {
+            if r.prev_hash != prev {
+                return Ok(ChainCheck::Broken {
+                    id: r.id,
+                    reason: "prev_hash does not match the record before it (a record was removed or reordered)".into(),
+                });
+            }
+            let expect = record_hash(&r.prev_hash, r.at, r.actor_id, &r.action, &r.entity, &r.entity_id, &r.detail);
+            if expect != r.hash {
+                return Ok(ChainCheck::Broken {
+                    id: r.id,
+                    reason: "content does not match its hash (the record was edited)".into(),
+                });
+            }
+            prev = r.hash;
+            last_id = r.id;
+            count += 1;
+        }
+    }
+    let head: String = audit_head::table.find(1).select(audit_head::last_hash).first(conn)?;
+    if head != prev {
+        return Ok(ChainCheck::Broken { id: last_id + 1, reason: "the newest record(s) were removed".into() });
+    }
+    Ok(ChainCheck::Intact { records: count })
+}
+
+/// The history of one case, oldest first.
+pub fn history(conn: &mut DbConn, entity: &str, entity_id: &str) -> QueryResult<Vec<AuditRecord>> {
+    audit_log::table
+        .filter(audit_log::entity.eq(entity).and(audit_log::entity_id.eq(entity_id)))
+        .order(audit_log::id.asc())
+        .load(conn)
+}

@@ -1,0 +1,8 @@
+//! Database models and the queries that belong to them. Queries that staff run take the
+//! [`Actor`](crate::auth::Actor) and filter by role and district themselves.
+
+pub mod audit;
+pub mod session;
+pub mod setting;
+pub mod stats;
+pub mod user;

@@ -1,0 +1,157 @@
+use chrono::NaiveDateTime;
+use common::dto::auth::Me;
+use common::dto::users::UserSummary;
+use common::{District, Role, mask};
+use diesel::prelude::*;
+
+use crate::auth::Actor;
+use crate::db::DbConn;
+use crate::db::schema::users;
+
+/// A row of `users`; field order follows the table.
+#[derive(Debug, Clone, Queryable, Identifiable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    pub role: String,
+    pub login: String,
+    pub display_name: String,
+    pub phone: Option<String>,
+    pub id_number: Option<String>,
+    pub credit_code: Option<String>,
+    pub contact_name: Option<String>,
+    pub district_code: Option<String>,
+    pub password_hash: String,
+    pub disabled: bool,
+    pub created_at: NaiveDateTime,
+    pub password_changed_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub role: &'a str,
+    pub login: &'a str,
+    pub display_name: &'a str,
+    pub phone: Option<&'a str>,
+    pub id_number: Option<&'a str>,
+    pub credit_code: Option<&'a str>,
+    pub contact_name: Option<&'a str>,
+    pub district_code: Option<&'a str>,
+    pub password_hash: &'a str,
+    pub disabled: bool,
+    pub created_at: NaiveDateTime,
+    pub password_changed_at: NaiveDateTime,
+}
+
+impl NewUser<'_> {
+    pub fn insert(&self, conn: &mut DbConn) -> QueryResult<i64> {
+        diesel::insert_into(users::table).values(self).returning(users::id).get_result(conn)
+    }
+}
+
+/// Narrows a user query to what the actor may see: admins all accounts, officers the accounts of
+/// their own district, everyone else only themselves.
+fn scoped<'a>(actor: &Actor) -> users::BoxedQuery<'a, crate::db::MultiBackend> {
+    let q = users::table.into_boxed();
+    match (actor.role, actor.district) {
+        (Role::CityAdmin, _) => q,
+        (Role::DistrictOfficer, Some(d)) => q.filter(users::district_code.eq(d.code())),
+        _ => q.filter(users::id.eq(actor.user_id)),
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub district: Option<District>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl User {
+    pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<User> {
+        users::table.find(id).first(conn)
+    }
+
+    pub fn find_by_login(conn: &mut DbConn, login: &str) -> QueryResult<Option<User>> {
+        users::table.filter(users::login.eq(login)).first(conn).optional()
+    }
+
+    /// Accounts visible to `actor`, newest first.
+    pub fn list(conn: &mut DbConn, actor: &Actor, f: &UserFilter) -> QueryResult<(Vec<User>, i64)> {
+        let filtered = |mut q: users::BoxedQuery<'static, crate::db::MultiBackend>| {
+            if let Some(r) = f.role {
+                q = q.filter(users::role.eq(r.as_str()));
+            }
+            if let Some(d) = f.district {
+                q = q.filter(users::district_code.eq(d.code()));
+            }
+            q
+        };
+        let total = filtered(scoped(actor)).count().get_result(conn)?;
+        let rows = filtered(scoped(actor)).order(users::id.desc()).limit(f.limit).offset(f.offset).load(conn)?;
+        Ok((rows, total))
+    }
+
+    pub fn set_password(conn: &mut DbConn, id: i64, hash: &str, now: NaiveDateTime) -> QueryResult<()> {
+        diesel::update(users::table.find(id))
+            .set((users::password_hash.eq(hash), users::password_changed_at.eq(now)))
+            .execute(conn)
+            .map(|_| ())
+    }
+
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Vendor)
+    }
+
+    pub fn district(&self) -> Option<District> {
+        self.district_code.as_deref().and_then(District::from_code)
+    }
+
+    /// The account as its owner sees it (the only view with the full ID number).
+    pub fn to_me(&self) -> Me {
+        Me {
+            id: self.id,
+            role: self.role(),
+            display_name: self.display_name.clone(),
+            login: self.login.clone(),
+            phone: self.phone.clone(),
+            id_number: self.id_number.clone(),
+            credit_code: self.credit_code.clone(),
+            contact_name: self.contact_name.clone(),
+            district: self.district(),
+            created_at: self.created_at,
+        }
+    }
+
+    /// The account as staff see it in lists.
+    pub fn to_summary(&self) -> UserSummary {
+        UserSummary {
+            id: self.id,
+            role: self.role(),
+            display_name: self.display_name.clone(),
+            login: if self.phone.as_deref() == Some(self.login.as_str()) {
+                mask::phone(&self.login)
+            } else {
+                self.login.clone()
+            },
+            phone_masked: self.phone.as_deref().map(mask::phone),
+            id_number_masked: self.id_number.as_deref().map(mask::id_number),
+            credit_code: self.credit_code.clone(),
+            district: self.district(),
+            disabled: self.disabled,
+            created_at: self.created_at,
+        }
+    }
+}
+
+impl User {
+    pub fn exists_with_id_number(conn: &mut DbConn, id_number: &str) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(users::table.filter(users::id_number.eq(id_number)))).get_result(conn)
+    }
+
+    pub fn exists_with_credit_code(conn: &mut DbConn, code: &str) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(users::table.filter(users::credit_code.eq(code)))).get_result(conn)
+    }
+}

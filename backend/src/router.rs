@@ -1,0 +1,76 @@
+//! All routes. The OpenAPI document is generated from the same route list, so every route is
+//! documented and the authorisation tests can enumerate them.
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, Request};
+use axum::routing::{any, get};
+use axum::{Json, Router, middleware};
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::app::AppState;
+use crate::auth::csrf::csrf_layer;
+use crate::controllers::{auth, health, meta, users};
+use crate::error::AppError;
+use crate::extract::JSON_LIMIT;
+use crate::web;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "摊规通 Tangui API", description = "Xiamen street-vending zones, stall allocation and shop filings. \
+        Errors are RFC 9457 application/problem+json with zh and en titles. State-changing requests need the \
+        X-CSRF-Token header equal to the tangui_csrf cookie."),
+    tags((name = "meta"), (name = "accounts"), (name = "users"))
+)]
+struct ApiDoc;
+
+/// The API routes and their OpenAPI document.
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::health))
+        .routes(routes!(meta::list_districts))
+        .routes(routes!(meta::overview))
+        .routes(routes!(auth::register))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::change_password))
+        .routes(routes!(users::list_users, users::create_staff))
+        .split_for_parts()
+}
+
+pub fn openapi_json() -> serde_json::Value {
+    serde_json::to_value(api().1).unwrap_or_default()
+}
+
+pub fn build(state: AppState) -> Router {
+    let (api, doc) = api();
+    let doc = serde_json::to_value(doc).unwrap_or_default();
+    let api = api
+        .route("/api/v1/openapi.json", get(move || async move { Json(doc.clone()) }))
+        .route("/api/{*rest}", any(|| async { AppError::NotFound }))
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        .layer(middleware::from_fn_with_state(state.clone(), csrf_layer))
+        .layer(DefaultBodyLimit::max(JSON_LIMIT))
+        .with_state(state.clone());
+
+    let csp = HeaderValue::from_str(&web::content_security_policy(&state.config.dist_dir))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
+    let hsts = state.config.cookie_secure;
+    Router::new()
+        .merge(api)
+        .merge(web::spa(&state.config.dist_dir))
+        .layer(middleware::from_fn(move |req, next| web::security_headers(csp.clone(), hsts, req, next)))
+        .layer(middleware::from_fn(web::problem_request_id))
+        .layer(CompressionLayer::new())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}

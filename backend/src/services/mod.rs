@@ -1,0 +1,4 @@
+//! Services own the transactions: each public function is one unit of work that either fully
+//! happens (with its audit records) or not at all.
+
+pub mod accounts;

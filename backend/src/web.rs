@@ -1,0 +1,150 @@
+//! Everything around the API: the single-page app's files, security headers, request ids in
+//! problem bodies.
+
+use std::path::Path;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::error::PROBLEM_JSON;
+
+/// The Content-Security-Policy: only our own origin, WebAssembly allowed, and the inline loader
+/// script Trunk writes into index.html allowed by its hash (not by 'unsafe-inline').
+pub fn content_security_policy(dist: &Path) -> String {
+    let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+    let hashes: String = inline_scripts(&index)
+        .map(|s| {
+            use base64_sha::encode;
+            format!(" 'sha256-{}'", encode(&Sha256::digest(s.as_bytes())))
+        })
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
+    html.split("<script").skip(1).filter_map(|rest| {
+        let (attrs, body) = rest.split_once('>')?;
+        if attrs.contains("src=") {
+            return None;
+        }
+        body.split_once("</script>").map(|(b, _)| b)
+    })
+}
+
+/// Minimal standard base64 for CSP hashes (avoids a dependency for 20 lines).
+mod base64_sha {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    pub fn encode(data: &[u8]) -> String {
+        let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+        for chunk in data.chunks(3) {
+            let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+            let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+}
+
+pub async fn security_headers(csp: HeaderValue, hsts: bool, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, csp);
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
+    h.insert(
+        HeaderName::from_static("permissions-policy"),
+        HeaderValue::from_static("camera=(self), geolocation=(self), microphone=(), payment=()"),
+    );
+    if hsts {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+    }
+    res
+}
+
+/// Copies the request id into problem+json bodies so a user can quote it to support.
+pub async fn problem_request_id(req: Request, next: Next) -> Response {
+    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let res = next.run(req).await;
+    let is_problem = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes() == PROBLEM_JSON.as_bytes());
+    let Some(id) = id.filter(|_| is_problem) else { return res };
+    let (parts, body) = res.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let body = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::Object(mut m)) => {
+            m.insert("request_id".into(), id.into());
+            serde_json::to_vec(&m).unwrap_or_else(|_| bytes.to_vec())
+        }
+        _ => bytes.to_vec(),
+    };
+    let mut res = Response::from_parts(parts, Body::from(body));
+    res.headers_mut().remove(header::CONTENT_LENGTH);
+    res
+}
+
+/// The built frontend with the SPA fallback (any unknown path gets index.html so deep links
+/// work). Hashed assets are cached for a year; index.html is revalidated every time.
+pub fn spa(dist: &Path) -> Router {
+    if !dist.join("index.html").exists() {
+        let msg = format!(
+            "<!doctype html><meta charset=utf-8><title>摊规通 Tangui</title><h1>摊规通</h1>\
+             <p>前端尚未构建 / The frontend is not built ({}). Run <code>cargo xtask run</code>.</p>",
+            dist.display()
+        );
+        return Router::new().fallback(move || {
+            let msg = msg.clone();
+            async move { Html(msg) }
+        });
+    }
+    let index = ServeFile::new(dist.join("index.html"));
+    let files = ServeDir::new(dist).fallback(index);
+    Router::new().fallback_service(files).layer(axum::middleware::from_fn(cache_policy))
+}
+
+async fn cache_policy(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let mut res = next.run(req).await.into_response();
+    let hashed = path
+        .rsplit('/')
+        .next()
+        .is_some_and(|f| f.contains('-') && (f.ends_with(".wasm") || f.ends_with(".js") || f.ends_with(".css")));
+    let value = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_known_vectors() {
+        assert_eq!(super::base64_sha::encode(b"foobar"), "Zm9vYmFy");
+        assert_eq!(super::base64_sha::encode(b"fooba"), "Zm9vYmE=");
+        assert_eq!(super::base64_sha::encode(b"foob"), "Zm9vYg==");
+    }
+
+    #[test]
+    fn finds_inline_scripts_only() {
+        let html = r#"<script src="/a.js"></script><script type="module">import x;</script>"#;
+        let found: Vec<_> = super::inline_scripts(html).collect();
+        assert_eq!(found, ["import x;"]);
+    }
+}

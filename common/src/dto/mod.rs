@@ -1,0 +1,5 @@
+//! Request and response bodies of the HTTP API, one module per resource.
+
+pub mod auth;
+pub mod stats;
+pub mod users;

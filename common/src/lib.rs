@@ -1,0 +1,21 @@
+//! Types and rules shared by the browser app and the server.
+//!
+//! Everything here compiles for native and `wasm32-unknown-unknown`: the browser runs the
+//! same validators the server runs, so a user sees the server's answer while still typing.
+
+pub mod district;
+pub mod dto;
+pub mod geo;
+pub mod mask;
+pub mod problem;
+pub mod role;
+pub mod text;
+pub mod trade;
+pub mod validate;
+pub mod zone;
+
+pub use district::District;
+pub use problem::{FieldError, Problem};
+pub use role::Role;
+pub use text::Text;
+pub use trade::TradeCategory;

@@ -1,0 +1,152 @@
+//! Validators shared by the browser (instant feedback) and the server (the authority).
+//!
+//! Each validator returns every problem it finds, so a form shows all of them at once.
+
+mod credit_code;
+mod id_number;
+mod phone;
+
+pub use credit_code::{CreditCodeError, check_credit_code};
+pub use id_number::{IdNumber, IdNumberError, check_id_number};
+pub use phone::check_mobile;
+
+use crate::FieldError;
+
+/// Collects field errors while checking a request.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Errors(pub Vec<FieldError>);
+
+impl Errors {
+    pub fn new() -> Self {
+        Errors(Vec::new())
+    }
+
+    pub fn add(&mut self, field: &str, code: &str, zh: impl Into<String>, en: impl Into<String>) {
+        self.0.push(FieldError::new(field, code, zh, en));
+    }
+
+    pub fn push(&mut self, e: FieldError) {
+        self.0.push(e);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
+
+    pub fn into_result(self) -> Result<(), Vec<FieldError>> {
+        if self.0.is_empty() { Ok(()) } else { Err(self.0) }
+    }
+
+    /// Required text: trimmed, non-empty, at most `max` characters.
+    pub fn text(&mut self, field: &str, label_zh: &str, label_en: &str, value: &str, max: usize) {
+        let v = value.trim();
+        if v.is_empty() {
+            self.add(field, "required", format!("请填写{label_zh}"), format!("{label_en} is required"));
+        } else if v.chars().count() > max {
+            self.add(
+                field,
+                "too_long",
+                format!("{label_zh}最多 {max} 个字"),
+                format!("{label_en} must be at most {max} characters"),
+            );
+        } else if v.chars().any(|c| c.is_control()) {
+            self.add(
+                field,
+                "control_chars",
+                format!("{label_zh}含有不可见的控制字符"),
+                format!("{label_en} contains control characters"),
+            );
+        }
+    }
+}
+
+/// A person's real name as on the ID card: 2–30 characters, Chinese or Latin letters,
+/// with the middle dot used in minority and transliterated names.
+pub fn check_real_name(field: &str, name: &str, errors: &mut Errors) {
+    let n = name.trim();
+    let len = n.chars().count();
+    if n.is_empty() {
+        errors.add(field, "required", "请填写真实姓名", "Real name is required");
+    } else if !(2..=30).contains(&len) {
+        errors.add(field, "length", "姓名应为 2–30 个字", "Name must be 2–30 characters");
+    } else if !n.chars().all(|c| is_cjk(c) || c.is_ascii_alphabetic() || c == '·' || c == '•' || c == ' ') {
+        errors.add(
+            field,
+            "charset",
+            "姓名只能包含汉字、字母和间隔号“·”",
+            "Name may contain only Chinese characters, letters and '·'",
+        );
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// Password rule: 8–128 characters with at least a letter and a digit, not a run of one character.
+pub fn check_password(field: &str, pw: &str, errors: &mut Errors) {
+    let len = pw.chars().count();
+    if len < 8 {
+        errors.add(field, "too_short", "密码至少 8 位", "Password must be at least 8 characters");
+    } else if len > 128 {
+        errors.add(field, "too_long", "密码最多 128 位", "Password must be at most 128 characters");
+    } else if !pw.chars().any(|c| c.is_alphabetic()) || !pw.chars().any(|c| c.is_ascii_digit()) {
+        errors.add(field, "weak", "密码需同时包含字母和数字", "Password needs both letters and digits");
+    }
+}
+
+/// Login names for staff accounts: 3–32 of a–z, 0–9, `_`, `-`, `.`.
+pub fn check_username(field: &str, name: &str, errors: &mut Errors) {
+    let ok = (3..=32).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-.".contains(c));
+    if !ok {
+        errors.add(
+            field,
+            "username",
+            "用户名为 3–32 位小写字母、数字或 _ - .",
+            "Username: 3–32 lowercase letters, digits, _ - or .",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        let mut e = Errors::new();
+        check_real_name("n", "张三", &mut e);
+        check_real_name("n", "阿依古丽·买买提", &mut e);
+        assert!(e.is_empty(), "{e:?}");
+        check_real_name("n", "张", &mut e);
+        check_real_name("n", "张<script>", &mut e);
+        check_real_name("n", "", &mut e);
+        let codes: Vec<_> = e.0.iter().map(|x| x.code.as_str()).collect();
+        assert_eq!(codes, ["length", "charset", "required"]);
+    }
+
+    #[test]
+    fn passwords() {
+        let mut e = Errors::new();
+        check_password("p", "tangui2026", &mut e);
+        assert!(e.is_empty());
+        check_password("p", "short1", &mut e);
+        check_password("p", "onlyletters", &mut e);
+        assert_eq!(e.0.len(), 2);
+    }
+
+    #[test]
+    fn text_limits() {
+        let mut e = Errors::new();
+        e.text("f", "店名", "Shop name", "  ", 10);
+        e.text("f", "店名", "Shop name", "一二三四五六七八九十十一", 10);
+        e.text("f", "店名", "Shop name", "ok\u{0}", 10);
+        let codes: Vec<_> = e.0.iter().map(|x| x.code.as_str()).collect();
+        assert_eq!(codes, ["required", "too_long", "control_chars"]);
+    }
+}

@@ -1,0 +1,40 @@
+//! Project tasks. `cargo xtask run` sets up and starts the app; `cargo xtask test` runs every test.
+//! Both install what is missing and skip what is present, printing each step.
+
+mod tools;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = project_root();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => tools::run_app(&root, &args[1..]),
+        Some("test") => tools::test_all(&root, &args[1..]),
+        Some("setup") => tools::setup(&root, true).map(|_| ()),
+        Some("frontend") => tools::setup(&root, false).and_then(|env| tools::build_frontend(&root, &env, true)),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n\
+                 run        install what is missing, build, start the app on SQLite with demo data\n\
+                 test       install test needs, then run every test (see README for PostgreSQL)\n\
+                 setup      only install the build tools\n\
+                 frontend   only build the frontend into dist/"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn project_root() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    dir.parent().expect("xtask lives in the workspace").to_path_buf()
+}

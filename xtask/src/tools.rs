@@ -1,0 +1,263 @@
+//! Installing the build tools, building the frontend, starting the app and running the tests.
+//!
+//! Everything comes from package registries (crates.io, npm, Debian): Trunk must never try to
+//! download from GitHub, so the wasm-bindgen CLI is installed at exactly the version in Cargo.lock
+//! and wasm-opt comes from npm `binaryen`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Instant, SystemTime};
+
+pub type Env = BTreeMap<String, String>;
+
+const TRUNK_VERSION: &str = "0.21.14";
+const BINARYEN_VERSION: &str = "132";
+const APT_TEST_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "fonts-wqy-microhei"];
+
+fn step(n: &str, what: &str) {
+    println!("\n==> [{n}] {what}");
+}
+
+fn sh(cmd: &mut Command) -> Result<(), String> {
+    let shown = format!("{cmd:?}");
+    let status = cmd.status().map_err(|e| format!("could not start {shown}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{shown} failed ({status})")) }
+}
+
+fn output(cmd: &mut Command) -> Option<String> {
+    let out = cmd.output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn cargo_home_bin() -> PathBuf {
+    let home = std::env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/root".into())).join(".cargo"));
+    home.join("bin")
+}
+
+/// The wasm-bindgen version pinned in Cargo.lock; the CLI must match it exactly.
+fn locked_wasm_bindgen(root: &Path) -> Result<String, String> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(l) = lines.next() {
+        if l == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|v| v.strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    Err("wasm-bindgen not found in Cargo.lock".into())
+}
+
+/// Installs what is missing for building the frontend; returns the environment to build with.
+pub fn setup(root: &Path, announce: bool) -> Result<Env, String> {
+    let bin = cargo_home_bin();
+    let tools_bin = root.join("tools/node_modules/.bin");
+    let path = format!("{}:{}:{}", tools_bin.display(), bin.display(), std::env::var("PATH").unwrap_or_default());
+    let mut env = Env::new();
+    env.insert("PATH".into(), path.clone());
+    env.insert("TRUNK_SKIP_VERSION_CHECK".into(), "true".into());
+    let with_path = |c: &mut Command| {
+        c.env("PATH", &path);
+    };
+
+    if announce {
+        step("setup 1/4", "Rust target wasm32-unknown-unknown");
+    }
+    let targets = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if targets.lines().any(|t| t == "wasm32-unknown-unknown") {
+        println!("    present");
+    } else {
+        sh(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+
+    if announce {
+        step("setup 2/4", &format!("Trunk {TRUNK_VERSION}"));
+    }
+    let mut c = Command::new("trunk");
+    with_path(&mut c);
+    let have = output(c.arg("--version")).unwrap_or_default();
+    if have.contains(TRUNK_VERSION) {
+        println!("    present ({have})");
+    } else {
+        println!("    installing (takes ~6 min on 2 cores, once)");
+        sh(Command::new("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
+    }
+
+    let wbg = locked_wasm_bindgen(root)?;
+    if announce {
+        step("setup 3/4", &format!("wasm-bindgen-cli {wbg} (must equal Cargo.lock)"));
+    }
+    let mut c = Command::new("wasm-bindgen");
+    with_path(&mut c);
+    let have = output(c.arg("--version")).unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some(wbg.as_str()) {
+        println!("    present ({have})");
+    } else {
+        // Not --locked: its lockfile names a webpki-roots release the registry no longer has.
+        println!("    installing (takes ~3 min, once)");
+        sh(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &wbg]))?;
+    }
+
+    if announce {
+        step("setup 4/4", &format!("wasm-opt from npm binaryen@{BINARYEN_VERSION}"));
+    }
+    if tools_bin.join("wasm-opt").exists() {
+        println!("    present");
+    } else {
+        std::fs::create_dir_all(root.join("tools")).map_err(|e| e.to_string())?;
+        sh(Command::new("npm").args([
+            "install",
+            "--prefix",
+            &root.join("tools").display().to_string(),
+            "--no-audit",
+            "--no-fund",
+            &format!("binaryen@{BINARYEN_VERSION}"),
+        ]))?;
+    }
+    Ok(env)
+}
+
+/// Newest modification time of the frontend's inputs.
+fn newest_input(root: &Path) -> SystemTime {
+    fn walk(p: &Path, newest: &mut SystemTime) {
+        let Ok(meta) = std::fs::metadata(p) else { return };
+        if meta.is_dir() {
+            if let Ok(rd) = std::fs::read_dir(p) {
+                for e in rd.flatten() {
+                    walk(&e.path(), newest);
+                }
+            }
+        } else if let Ok(m) = meta.modified() {
+            *newest = (*newest).max(m);
+        }
+    }
+    let mut newest = SystemTime::UNIX_EPOCH;
+    for p in ["frontend", "common", "assets/css", "Trunk.toml", "Cargo.lock"] {
+        walk(&root.join(p), &mut newest);
+    }
+    newest
+}
+
+/// Builds the SPA into `dist/` in release mode, unless `dist/` is newer than every input.
+pub fn build_frontend(root: &Path, env: &Env, force: bool) -> Result<(), String> {
+    let stamp = root.join("dist/.build-stamp");
+    let fresh = std::fs::metadata(&stamp).and_then(|m| m.modified()).map(|t| t >= newest_input(root)).unwrap_or(false);
+    if fresh && !force {
+        println!("    dist/ is up to date");
+        return Ok(());
+    }
+    let started = Instant::now();
+    let mut c = Command::new("trunk");
+    c.current_dir(root).envs(env).args(["build", "--release"]);
+    sh(&mut c)?;
+    std::fs::write(&stamp, b"").map_err(|e| e.to_string())?;
+    println!("    frontend built in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+pub fn run_app(root: &Path, args: &[String]) -> Result<(), String> {
+    let started = Instant::now();
+    let env = setup(root, true)?;
+    step("run 1/3", "frontend (release) → dist/");
+    build_frontend(root, &env, false)?;
+    step("run 2/3", "backend (release)");
+    sh(Command::new("cargo").current_dir(root).args(["build", "--release", "-p", "backend", "--bin", "tangui"]))?;
+    step("run 3/3", "start the server (SQLite, demo data on first start)");
+    println!("    set-up took {:.0} s", started.elapsed().as_secs_f64());
+    let mut c = Command::new(root.join("target/release/tangui"));
+    c.current_dir(root).arg("serve").arg("--demo").args(args);
+    if std::env::var_os("TANGUI_DIST").is_none() {
+        c.env("TANGUI_DIST", root.join("dist"));
+    }
+    sh(&mut c)
+}
+
+fn apt_install_test_packages() -> Result<(), String> {
+    let missing: Vec<&str> = APT_TEST_PACKAGES
+        .into_iter()
+        .filter(|p| {
+            !output(Command::new("dpkg-query").args(["-W", "-f=${Status}", p]))
+                .is_some_and(|s| s.contains("install ok installed"))
+        })
+        .collect();
+    if missing.is_empty() {
+        println!("    present: {}", APT_TEST_PACKAGES.join(", "));
+        return Ok(());
+    }
+    println!("    installing {}", missing.join(", "));
+    let install = |c: &mut Command| {
+        c.env("DEBIAN_FRONTEND", "noninteractive").args(["install", "-y", "-q"]).args(&missing).status()
+    };
+    if install(&mut Command::new("apt-get")).is_ok_and(|s| s.success()) {
+        return Ok(());
+    }
+    sh(Command::new("apt-get").args(["update", "-q"]))?;
+    sh(Command::new("apt-get").env("DEBIAN_FRONTEND", "noninteractive").args(["install", "-y", "-q"]).args(&missing))
+}
+
+pub fn test_all(root: &Path, args: &[String]) -> Result<(), String> {
+    let started = Instant::now();
+    let quick = args.iter().any(|a| a == "--no-lint");
+    step("test 1/6", "test packages from Debian (browser, driver, CJK font)");
+    apt_install_test_packages()?;
+    let env = setup(root, true)?;
+    step("test 2/6", "frontend (release) → dist/ for the browser tests");
+    build_frontend(root, &env, false)?;
+
+    let pg = std::env::var("TANGUI_TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty());
+    let require_pg = std::env::var("TANGUI_TEST_REQUIRE_POSTGRES").is_ok_and(|v| v == "1" || v == "true");
+    match (&pg, require_pg) {
+        (Some(url), _) => println!("    PostgreSQL suite: on ({})", redact(url)),
+        (None, true) => return Err("TANGUI_TEST_REQUIRE_POSTGRES is set but TANGUI_TEST_POSTGRES_URL is not".into()),
+        (None, false) => println!("    PostgreSQL suite: skipped (set TANGUI_TEST_POSTGRES_URL to run it)"),
+    }
+
+    if quick {
+        step("test 3/6", "lint: skipped (--no-lint)");
+    } else {
+        step("test 3/6", "lint: cargo fmt --check, cargo clippy -D warnings");
+        sh(Command::new("cargo").current_dir(root).args(["fmt", "--all", "--check"]))?;
+        sh(Command::new("cargo").current_dir(root).args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+    }
+
+    step("test 4/6", "unit, API (SQLite, PostgreSQL) and browser tests: cargo test --workspace");
+    let mut c = Command::new("cargo");
+    c.current_dir(root).envs(&env).env("TANGUI_DIST", root.join("dist")).env("TANGUI_E2E_REQUIRED", "1").args([
+        "test",
+        "--workspace",
+        "--no-fail-fast",
+    ]);
+    sh(&mut c)?;
+
+    step("test 5/6", "shared rules compiled to wasm32, run by wasm-bindgen-test-runner");
+    let mut c = Command::new("cargo");
+    c.current_dir(root)
+        .envs(&env)
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+        .args(["test", "-p", "common", "--target", "wasm32-unknown-unknown"]);
+    sh(&mut c)?;
+
+    step("test 6/6", "done");
+    println!("    all tests passed in {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].find(':') {
+            Some(colon) => format!("{}:***{}", &url[..s + 3 + colon], &url[at..]),
+            None => url.to_string(),
+        },
+        _ => url.to_string(),
+    }
+}
