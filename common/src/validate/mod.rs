@@ -6,8 +6,8 @@ mod credit_code;
 mod id_number;
 mod phone;
 
-pub use credit_code::{CreditCodeError, check_credit_code};
-pub use id_number::{IdNumber, IdNumberError, check_id_number};
+pub use credit_code::{CreditCodeError, check_credit_code, credit_check_char};
+pub use id_number::{IdNumber, IdNumberError, check_id_number, id_check_char};
 pub use phone::check_mobile;
 
 use crate::FieldError;

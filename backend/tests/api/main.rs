@@ -1,0 +1,8 @@
+//! In-process API tests: requests go through the real router with `oneshot`, no socket.
+//! Every test runs on SQLite and, when `TANGUI_TEST_POSTGRES_URL` is set, on PostgreSQL too.
+
+mod util;
+
+mod accounts;
+mod basics;
+mod users;

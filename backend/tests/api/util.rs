@@ -1,0 +1,349 @@
+//! `TestApp` (a fresh database and router per test) and `Client` (a cookie-keeping caller that
+//! sends the CSRF header like the browser app does).
+
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use backend::app::AppState;
+use backend::config::Config;
+use backend::models::user::NewUser;
+use common::{District, Problem, Role};
+use diesel::{Connection, RunQueryDsl};
+use http_body_util::BodyExt;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tower::ServiceExt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs a test body on both databases: `api_test!(name, |app| { ... });`
+#[macro_export]
+macro_rules! api_test {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $app = $crate::util::TestApp::new($crate::util::Backend::Sqlite).await.expect("sqlite test app");
+                $body
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some($app) = $crate::util::TestApp::new($crate::util::Backend::Postgres).await else { return };
+                $body
+            }
+        }
+    };
+}
+
+pub const PASSWORD: &str = "test-pass-2026";
+
+/// One argon2 hash of `PASSWORD` shared by all test users (hashing is the slow part).
+static HASH: LazyLock<String> = LazyLock::new(|| backend::auth::password::hash_blocking(PASSWORD).unwrap());
+
+enum Cleanup {
+    SqliteDir(std::path::PathBuf),
+    PgSchema { base_url: String, schema: String },
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        match self {
+            Cleanup::SqliteDir(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::PgSchema { base_url, schema } => {
+                if let Ok(mut c) = diesel::PgConnection::establish(base_url) {
+                    let _ = diesel::sql_query(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut c);
+                }
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    pub backend: Backend,
+    _cleanup: Cleanup,
+}
+
+fn unique() -> String {
+    backend::auth::rand_bytes::random_hex(6)
+}
+
+pub fn pg_url() -> Option<String> {
+    let required = std::env::var("TANGUI_TEST_REQUIRE_POSTGRES").is_ok_and(|v| v == "1" || v == "true");
+    match std::env::var("TANGUI_TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty()) {
+        Some(u) => Some(u),
+        None if required => panic!("TANGUI_TEST_REQUIRE_POSTGRES is set but TANGUI_TEST_POSTGRES_URL is not"),
+        None => None,
+    }
+}
+
+impl TestApp {
+    pub async fn new(backend: Backend) -> Option<TestApp> {
+        let (url, cleanup) = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("tangui-test-{}", unique()));
+                std::fs::create_dir_all(&dir).unwrap();
+                (format!("sqlite://{}", dir.join("t.db").display()), Cleanup::SqliteDir(dir))
+            }
+            Backend::Postgres => {
+                let base = pg_url()?;
+                let schema = format!("t_{}", unique());
+                let b = base.clone();
+                let s = schema.clone();
+                tokio::task::spawn_blocking(move || {
+                    let mut c = diesel::PgConnection::establish(&b)
+                        .unwrap_or_else(|e| panic!("PostgreSQL at TANGUI_TEST_POSTGRES_URL is not reachable: {e}"));
+                    diesel::sql_query(format!("CREATE SCHEMA {s}")).execute(&mut c).unwrap();
+                })
+                .await
+                .unwrap();
+                let sep = if base.contains('?') { '&' } else { '?' };
+                let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+                (url, Cleanup::PgSchema { base_url: base, schema })
+            }
+        };
+        let mut config = Config::from_sources(|_| None, &HashMap::new()).unwrap();
+        config.database_url = url;
+        config.db_pool_size = 8;
+        config.dist_dir = std::env::temp_dir().join("tangui-no-dist");
+        config.data_dir = std::env::temp_dir().join(format!("tangui-test-data-{}", unique()));
+        config.secret_key = Some("test-secret".into());
+        let state = backend::build_state(config).await.expect("state");
+        let router = backend::router::build(state.clone());
+        Some(TestApp { state, router, backend, _cleanup: cleanup })
+    }
+
+    pub fn anon(&self) -> Client {
+        Client { router: self.router.clone(), cookies: Arc::default(), forged_csrf: Arc::default() }
+    }
+
+    /// Inserts an account directly (password `PASSWORD`) and returns its id.
+    pub async fn create_user(&self, role: Role, login: &str, district: Option<District>) -> i64 {
+        let login = login.to_string();
+        let hash = HASH.clone();
+        self.state
+            .db
+            .run(move |c| {
+                let now = backend::clock::now();
+                let phone = login.chars().all(|ch| ch.is_ascii_digit()).then_some(login.as_str());
+                Ok(NewUser {
+                    role: role.as_str(),
+                    login: &login,
+                    display_name: "测试用户",
+                    phone,
+                    id_number: None,
+                    credit_code: None,
+                    contact_name: None,
+                    district_code: district.map(|d| d.code()),
+                    password_hash: &hash,
+                    disabled: false,
+                    created_at: now,
+                    password_changed_at: now,
+                }
+                .insert(c)?)
+            })
+            .await
+            .unwrap()
+    }
+
+    /// A signed-in client for a new account of that role.
+    pub async fn user(&self, role: Role, district: Option<District>) -> (Client, i64) {
+        let login = match role {
+            Role::Vendor | Role::Merchant => {
+                format!("139{:08}", u32::from_str_radix(&unique()[..6], 16).unwrap() % 100_000_000)
+            }
+            _ => format!("staff_{}", unique()),
+        };
+        let id = self.create_user(role, &login, district).await;
+        let client = self.anon();
+        client.login(&login, PASSWORD).await;
+        (client, id)
+    }
+
+    pub async fn admin(&self) -> Client {
+        self.user(Role::CityAdmin, None).await.0
+    }
+
+    pub async fn officer(&self, d: District) -> Client {
+        self.user(Role::DistrictOfficer, Some(d)).await.0
+    }
+
+    pub async fn vendor(&self) -> (Client, i64) {
+        self.user(Role::Vendor, None).await
+    }
+
+    /// Number of rows in a table, to check that a refused request changed nothing.
+    pub async fn count(&self, table: &'static str) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        self.state
+            .db
+            .run(move |c| Ok(diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}")).get_result::<N>(c)?.n))
+            .await
+            .unwrap()
+    }
+}
+
+#[derive(Clone)]
+pub struct Client {
+    router: Router,
+    cookies: Arc<Mutex<HashMap<String, String>>>,
+    /// Sent instead of the real CSRF token, to test forged requests.
+    forged_csrf: Arc<Mutex<Option<String>>>,
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: bytes::Bytes,
+}
+
+impl Resp {
+    pub fn json<T: DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("{e}: status {} body {}", self.status, String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn value(&self) -> serde_json::Value {
+        self.json()
+    }
+
+    /// The problem+json body (asserts the content type).
+    pub fn problem(&self) -> Problem {
+        assert_eq!(
+            self.headers.get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap()),
+            Some("application/problem+json"),
+            "status {} body {}",
+            self.status,
+            String::from_utf8_lossy(&self.body)
+        );
+        let p: Problem = self.json();
+        assert!(!p.title.is_empty() && !p.title_zh.is_empty(), "problem has zh and en titles");
+        p
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    #[track_caller]
+    pub fn assert_status(&self, s: u16) -> &Self {
+        assert_eq!(self.status.as_u16(), s, "body: {}", self.text());
+        self
+    }
+
+    /// The fields named in a 422 answer.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.problem().errors.into_iter().map(|e| e.field).collect()
+    }
+}
+
+impl Client {
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().unwrap().get(name).cloned()
+    }
+
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.cookies.lock().unwrap().insert(name.into(), value.into());
+    }
+
+    pub fn forge_csrf_header(&self, value: Option<&str>) {
+        *self.forged_csrf.lock().unwrap() = value.map(str::to_string);
+    }
+
+    pub fn clear_cookies(&self) {
+        self.cookies.lock().unwrap().clear();
+    }
+
+    /// Sends a request with stored cookies and, for writes, the CSRF header (fetching a token first).
+    pub async fn raw(&self, method: Method, path: &str, content_type: Option<&str>, body: Vec<u8>, csrf: bool) -> Resp {
+        let writes = !matches!(method, Method::GET | Method::HEAD);
+        if writes && csrf && self.cookie("tangui_csrf").is_none() {
+            Box::pin(self.get("/api/v1/health")).await;
+        }
+        let mut b = Request::builder().method(method).uri(path);
+        let cookie_header: String =
+            self.cookies.lock().unwrap().iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        if !cookie_header.is_empty() {
+            b = b.header(header::COOKIE, cookie_header);
+        }
+        if writes && csrf {
+            let forged = self.forged_csrf.lock().unwrap().clone();
+            if let Some(t) = forged.or_else(|| self.cookie("tangui_csrf")) {
+                b = b.header("x-csrf-token", t);
+            }
+        }
+        if let Some(ct) = content_type {
+            b = b.header(header::CONTENT_TYPE, ct);
+        }
+        let res = self.router.clone().oneshot(b.body(Body::from(body)).unwrap()).await.unwrap();
+        let (parts, body) = res.into_parts();
+        for v in parts.headers.get_all(header::SET_COOKIE) {
+            let s = v.to_str().unwrap();
+            let pair = s.split(';').next().unwrap();
+            if let Some((k, v)) = pair.split_once('=') {
+                let expired = s.contains("Max-Age=0");
+                let mut jar = self.cookies.lock().unwrap();
+                if expired || v.is_empty() {
+                    jar.remove(k);
+                } else {
+                    jar.insert(k.to_string(), v.to_string());
+                }
+            }
+        }
+        let body = body.collect().await.unwrap().to_bytes();
+        Resp { status: parts.status, headers: parts.headers, body }
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        self.raw(Method::GET, path, None, Vec::new(), true).await
+    }
+
+    pub async fn send_json<T: Serialize + ?Sized>(&self, method: Method, path: &str, body: &T) -> Resp {
+        self.raw(method, path, Some("application/json"), serde_json::to_vec(body).unwrap(), true).await
+    }
+
+    pub async fn post<T: Serialize + ?Sized>(&self, path: &str, body: &T) -> Resp {
+        self.send_json(Method::POST, path, body).await
+    }
+
+    pub async fn put<T: Serialize + ?Sized>(&self, path: &str, body: &T) -> Resp {
+        self.send_json(Method::PUT, path, body).await
+    }
+
+    pub async fn patch<T: Serialize + ?Sized>(&self, path: &str, body: &T) -> Resp {
+        self.send_json(Method::PATCH, path, body).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Resp {
+        self.raw(Method::DELETE, path, None, Vec::new(), true).await
+    }
+
+    /// Raw bytes with a content type, for malformed bodies.
+    pub async fn post_bytes(&self, path: &str, content_type: &str, body: &[u8]) -> Resp {
+        self.raw(Method::POST, path, Some(content_type), body.to_vec(), true).await
+    }
+
+    pub async fn login(&self, login: &str, password: &str) -> Resp {
+        let r = self.post("/api/v1/auth/login", &serde_json::json!({ "login": login, "password": password })).await;
+        assert_eq!(r.status, StatusCode::OK, "login {login}: {}", r.text());
+        r
+    }
+}
