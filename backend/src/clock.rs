@@ -8,7 +8,7 @@ pub fn now() -> NaiveDateTime {
     t.with_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
 }
 
+/// Xiamen's calendar day (UTC+8), not the server's.
 pub fn today() -> chrono::NaiveDate {
-    // Xiamen's calendar day (UTC+8), not the server's.
-    (Utc::now() + chrono::Duration::hours(8)).date_naive()
+    common::time::xiamen_today()
 }

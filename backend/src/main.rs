@@ -130,10 +130,8 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
     let public = config.public_url.clone();
     let state = build_state(config).await?;
     tracing::info!(database = state.db.kind.as_str(), "database ready");
-    if demo {
-        if let Some(report) = seed::seed_demo(&state).await? {
-            println!("{report}");
-        }
+    if demo && let Some(report) = seed::seed_demo(&state).await? {
+        println!("{report}");
     }
     let listener =
         tokio::net::TcpListener::bind(&bind).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;

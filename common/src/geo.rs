@@ -29,7 +29,7 @@ pub const MAX_MERCATOR_LAT: f64 = 85.051_128_779_806_59;
 /// Xiamen's land area (the six districts of `assets/geo/xiamen-districts.geojson`, WGS84) with a
 /// small margin, rounded outwards to 0.01°. Anything drawn for a permit must lie inside it; a point
 /// outside is almost always a swapped lon/lat, a GCJ-02/BD-09 coordinate or a typo.
-pub const XIAMEN_BBOX: BBox = BBox { min_lon: 117.87, min_lat: 24.40, max_lon: 118.43, max_lat: 24.92 };
+pub const XIAMEN_BBOX: BBox = BBox { min_lon: 117.87, min_lat: 24.40, max_lon: 118.42, max_lat: 24.92 };
 
 // ---------------------------------------------------------------------------------------------
 // GCJ-02
@@ -973,10 +973,10 @@ pub fn validate_polygon_ring(ring: &[[f64; 2]]) -> Vec<RingProblem> {
     if let Some(first_index) = outside.first() {
         problems.push(RingProblem::OutsideXiamen { count: outside.len(), first_index: *first_index });
     }
-    if non_finite.is_none() {
-        if let Some((first_edge, second_edge)) = ring_self_intersection(ring) {
-            problems.push(RingProblem::SelfIntersection { first_edge, second_edge });
-        }
+    if non_finite.is_none()
+        && let Some((first_edge, second_edge)) = ring_self_intersection(ring)
+    {
+        problems.push(RingProblem::SelfIntersection { first_edge, second_edge });
     }
     problems
 }
@@ -1354,7 +1354,7 @@ mod tests {
         let s1 = rectangle_polygon(c, 3.0, 2.0, 0.0);
         let s2 = rectangle_polygon(offset_m(c, 0.0, 3.0), 3.0, 2.0, 0.0);
         let s3 = rectangle_polygon(offset_m(c, 0.0, 2.5), 3.0, 2.0, 0.0);
-        assert!(!polygons_overlap(&[s1.clone()], &[s2]));
+        assert!(!polygons_overlap(std::slice::from_ref(&s1), &[s2]));
         assert!(polygons_overlap(&[s1], &[s3]));
         // Rotated, corners computed separately: last-bit differences are still "touching".
         for bearing in [17.0, 30.0, 123.4] {
@@ -1365,7 +1365,7 @@ mod tests {
             let r1 = rectangle_polygon(c, 3.0, 2.0, bearing);
             let r2 = rectangle_polygon(along(3.0), 3.0, 2.0, bearing);
             let r3 = rectangle_polygon(along(2.9), 3.0, 2.0, bearing);
-            assert!(!polygons_overlap(&[r1.clone()], &[r2]), "bearing {bearing}");
+            assert!(!polygons_overlap(std::slice::from_ref(&r1), &[r2]), "bearing {bearing}");
             assert!(polygons_overlap(&[r1], &[r3]), "bearing {bearing}");
         }
     }
@@ -1392,7 +1392,7 @@ mod tests {
         assert!(close(haversine_m(c, n), 100.0, 0.01) && n[1] > c[1]);
         let r = rectangle_polygon(c, 30.0, 20.0, 0.0);
         assert!(close(ring_area_m2(&r), 600.0, 0.5));
-        assert!(close(polygon_area_m2(&[r.clone()]), 600.0, 0.5));
+        assert!(close(polygon_area_m2(std::slice::from_ref(&r)), 600.0, 0.5));
         let mut hole = rectangle_polygon(c, 10.0, 10.0, 0.0);
         hole.reverse();
         assert!(close(polygon_area_m2(&[r, hole]), 500.0, 0.5));

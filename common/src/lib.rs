@@ -10,6 +10,7 @@ pub mod mask;
 pub mod problem;
 pub mod role;
 pub mod text;
+pub mod time;
 pub mod trade;
 pub mod validate;
 pub mod zone;

@@ -1,1 +1,3 @@
-fn main() {}
+fn main() {
+    yew::Renderer::<frontend::app::App>::new().render();
+}

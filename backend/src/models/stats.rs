@@ -43,7 +43,9 @@ pub fn overview(conn: &mut DbConn) -> QueryResult<Overview> {
             free_stalls: free.get(d.code()).copied().unwrap_or(0),
         })
         .collect();
+    let demo_data = crate::models::setting::get(conn, "demo_seeded")?.is_some();
     Ok(Overview {
+        demo_data,
         zones: districts.iter().map(|d| d.zones).sum(),
         stalls: districts.iter().map(|d| d.stalls).sum(),
         free_stalls: districts.iter().map(|d| d.free_stalls).sum(),

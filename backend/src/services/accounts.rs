@@ -66,19 +66,15 @@ pub async fn register(app: &App, req: RegisterRequest, ip: String, ua: String) -
                     "This mobile number is already registered; please sign in",
                 ));
             }
-            if let Some(id) = &id_number {
-                if User::exists_with_id_number(c, id)? {
-                    errors.push(taken("id_number", "该身份证号已注册过账号", "An account with this ID number exists"));
-                }
+            if let Some(id) = &id_number
+                && User::exists_with_id_number(c, id)?
+            {
+                errors.push(taken("id_number", "该身份证号已注册过账号", "An account with this ID number exists"));
             }
-            if let Some(code) = &credit {
-                if User::exists_with_credit_code(c, code)? {
-                    errors.push(taken(
-                        "credit_code",
-                        "该统一社会信用代码已注册",
-                        "This credit code is already registered",
-                    ));
-                }
+            if let Some(code) = &credit
+                && User::exists_with_credit_code(c, code)?
+            {
+                errors.push(taken("credit_code", "该统一社会信用代码已注册", "This credit code is already registered"));
             }
             AppError::check(errors)?;
             let id = NewUser {

@@ -145,7 +145,8 @@ api_test!(writes_without_the_csrf_token_are_refused, |app| {
     assert_eq!(r.problem().status, 403);
     c.forge_csrf_header(None);
     // The password did not change.
-    app.anon().login(&format!("{}", c.get("/api/v1/me").await.value()["login"].as_str().unwrap()), PASSWORD).await;
+    let login = c.get("/api/v1/me").await.value()["login"].as_str().unwrap().to_string();
+    app.anon().login(&login, PASSWORD).await;
 });
 
 api_test!(change_password_ends_other_sessions, |app| {

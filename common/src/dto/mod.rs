@@ -3,3 +3,4 @@
 pub mod auth;
 pub mod stats;
 pub mod users;
+pub mod zones;

@@ -11,6 +11,8 @@ pub struct Overview {
     pub stalls: i64,
     pub free_stalls: i64,
     pub temporary_zones: i64,
+    /// True when the zones come from the demo seed, so the UI can say they are illustrative.
+    pub demo_data: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,0 +1,146 @@
+//! The one place that talks HTTP. Every call goes through [`request`], which adds the CSRF
+//! header and turns error answers into [`ApiError`] carrying the server's problem+json.
+
+use common::Problem;
+use gloo::net::http::{Method, RequestBuilder};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// No answer (offline, server down).
+    Network(String),
+    Unauthorized(Problem),
+    Forbidden(Problem),
+    NotFound(Problem),
+    /// 422 with per-field errors.
+    Validation(Problem),
+    Conflict(Problem),
+    TooManyRequests(Problem),
+    /// Any other 4xx/5xx.
+    Other(Problem),
+    /// The answer was not what the app expected.
+    Decode(String),
+}
+
+impl ApiError {
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            ApiError::Unauthorized(p)
+            | ApiError::Forbidden(p)
+            | ApiError::NotFound(p)
+            | ApiError::Validation(p)
+            | ApiError::Conflict(p)
+            | ApiError::TooManyRequests(p)
+            | ApiError::Other(p) => Some(p),
+            ApiError::Network(_) | ApiError::Decode(_) => None,
+        }
+    }
+
+    /// A sentence for the user in their language.
+    pub fn message(&self, en: bool) -> String {
+        match self {
+            ApiError::Network(_) => if en {
+                "Cannot reach the server. Check your connection and try again."
+            } else {
+                "无法连接服务器，请检查网络后重试。"
+            }
+            .into(),
+            ApiError::Decode(_) => {
+                if en { "The server sent an unexpected answer." } else { "服务器返回了无法识别的内容。" }.into()
+            }
+            _ => {
+                let p = self.problem().expect("has problem");
+                let (title, detail) = if en { (&p.title, &p.detail) } else { (&p.title_zh, &p.detail_zh) };
+                match detail {
+                    Some(d) => format!("{title}：{d}"),
+                    None => title.clone(),
+                }
+            }
+        }
+    }
+
+    /// Field errors, if this is a validation answer.
+    pub fn field_errors(&self) -> Vec<common::FieldError> {
+        match self {
+            ApiError::Validation(p) => p.errors.clone(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The double-submit CSRF token the server set as a cookie.
+fn csrf_token() -> Option<String> {
+    let doc = gloo::utils::document().dyn_into::<web_sys::HtmlDocument>().ok()?;
+    let cookies = doc.cookie().ok()?;
+    cookies.split(';').map(str::trim).find_map(|c| c.strip_prefix("tangui_csrf=")).map(str::to_string)
+}
+
+async fn send(method: Method, url: &str, body: Option<String>) -> Result<gloo::net::http::Response, ApiError> {
+    let writes = method != Method::GET;
+    let mut rb = RequestBuilder::new(url).method(method).header("Accept", "application/json");
+    if writes {
+        if csrf_token().is_none() {
+            // First write of a fresh visit: any GET hands out the token.
+            let _ = RequestBuilder::new("/api/v1/health").send().await;
+        }
+        if let Some(t) = csrf_token() {
+            rb = rb.header("X-CSRF-Token", &t);
+        }
+    }
+    let req = match body {
+        Some(b) => rb.header("Content-Type", "application/json").body(b),
+        None => rb.build(),
+    }
+    .map_err(|e| ApiError::Network(e.to_string()))?;
+    let resp = req.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    if resp.ok() {
+        return Ok(resp);
+    }
+    let status = resp.status();
+    let problem = resp.json::<Problem>().await.unwrap_or_else(|_| Problem {
+        type_uri: "about:blank".into(),
+        title: format!("HTTP {status}"),
+        title_zh: format!("请求失败（{status}）"),
+        status,
+        detail: None,
+        detail_zh: None,
+        errors: Vec::new(),
+        request_id: None,
+    });
+    Err(match status {
+        401 => ApiError::Unauthorized(problem),
+        403 => ApiError::Forbidden(problem),
+        404 => ApiError::NotFound(problem),
+        409 => ApiError::Conflict(problem),
+        422 => ApiError::Validation(problem),
+        429 => ApiError::TooManyRequests(problem),
+        _ => ApiError::Other(problem),
+    })
+}
+
+/// Sends a request and decodes a JSON answer.
+pub async fn request<B: Serialize, T: DeserializeOwned>(
+    method: Method,
+    url: &str,
+    body: Option<&B>,
+) -> Result<T, ApiError> {
+    let body = body.map(|b| serde_json::to_string(b)).transpose().map_err(|e| ApiError::Decode(e.to_string()))?;
+    let resp = send(method, url, body).await?;
+    resp.json::<T>().await.map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// Sends a request whose answer has no body (204).
+pub async fn request_empty<B: Serialize>(method: Method, url: &str, body: Option<&B>) -> Result<(), ApiError> {
+    let body = body.map(|b| serde_json::to_string(b)).transpose().map_err(|e| ApiError::Decode(e.to_string()))?;
+    send(method, url, body).await.map(|_| ())
+}
+
+pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    request::<(), T>(Method::GET, url, None).await
+}
+
+pub async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiError> {
+    request(Method::POST, url, Some(body)).await
+}

@@ -1,0 +1,83 @@
+//! Routes and the application shell (header, main, footer, contexts).
+
+use gloo::storage::{LocalStorage, Storage};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::components::footer::Footer;
+use crate::components::header::Header;
+use crate::hooks::Session;
+use crate::i18n::Lang;
+use crate::pages;
+
+#[derive(Routable, Clone, PartialEq, Debug)]
+pub enum Route {
+    #[at("/")]
+    Home,
+    #[at("/login")]
+    Login,
+    #[at("/register")]
+    Register,
+    #[at("/account")]
+    Account,
+    #[at("/admin/users")]
+    AdminUsers,
+    #[not_found]
+    #[at("/404")]
+    NotFound,
+}
+
+fn switch(route: Route) -> Html {
+    match route {
+        Route::Home => html! { <pages::home::HomePage /> },
+        Route::Login => html! { <pages::login::LoginPage /> },
+        Route::Register => html! { <pages::register::RegisterPage /> },
+        Route::Account => html! { <pages::account::AccountPage /> },
+        Route::AdminUsers => html! { <pages::users::UsersPage /> },
+        Route::NotFound => html! { <pages::not_found::NotFoundPage /> },
+    }
+}
+
+const LANG_KEY: &str = "tangui.lang";
+
+#[component]
+pub fn App() -> Html {
+    let lang = use_state(|| match LocalStorage::get::<String>(LANG_KEY).as_deref() {
+        Ok("en") => Lang::En,
+        _ => Lang::Zh,
+    });
+    let session = use_state(Session::default);
+
+    {
+        let lang = *lang;
+        use_effect_with(lang, move |_| {
+            let _ = LocalStorage::set(LANG_KEY, if lang.is_en() { "en" } else { "zh" });
+            if let Some(root) = gloo::utils::document().document_element() {
+                let _ = root.set_attribute("lang", lang.tag());
+            }
+        });
+    }
+    {
+        let session = session.clone();
+        use_effect_with((), move |_| {
+            yew::platform::spawn_local(async move {
+                let me = crate::api::get::<common::dto::auth::Me>("/api/v1/me").await.ok();
+                session.set(Session { loaded: true, me });
+            });
+        });
+    }
+
+    html! {
+        <ContextProvider<crate::hooks::LangHandle> context={lang}>
+            <ContextProvider<crate::hooks::SessionHandle> context={session}>
+                <BrowserRouter>
+                    <Header />
+                    <main id="main" tabindex="-1">
+                        <Switch<Route> render={switch} />
+                    </main>
+                    <Footer />
+                </BrowserRouter>
+            </ContextProvider<crate::hooks::SessionHandle>>
+        </ContextProvider<crate::hooks::LangHandle>>
+    }
+}

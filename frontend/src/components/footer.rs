@@ -1,0 +1,14 @@
+use yew::prelude::*;
+
+use crate::i18n::{S, use_lang};
+
+#[component]
+pub fn Footer() -> Html {
+    let lang = use_lang();
+    html! {
+        <footer class="site-footer">
+            <p>{ lang.t(S::FooterText) }</p>
+            <p><a href="/api/v1/openapi.json">{ lang.t(S::FooterApi) }{ " (OpenAPI)" }</a></p>
+        </footer>
+    }
+}

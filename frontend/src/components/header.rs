@@ -1,0 +1,110 @@
+use common::Role;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::app::Route;
+use crate::hooks::{Session, use_session};
+use crate::i18n::{Lang, S, use_lang};
+
+/// The links each role sees. Only pages that exist are linked.
+pub fn nav_links(role: Option<Role>) -> Vec<(Route, S)> {
+    let mut links = vec![(Route::Home, S::NavHome)];
+    match role {
+        None => {}
+        Some(Role::CityAdmin) => links.push((Route::AdminUsers, S::NavUsers)),
+        Some(Role::Vendor | Role::Merchant | Role::DistrictOfficer) => {}
+    }
+    if role.is_some() {
+        links.push((Route::Account, S::NavAccount));
+    }
+    links
+}
+
+#[component]
+pub fn Header() -> Html {
+    let lang = use_lang();
+    let lang_handle = use_context::<crate::hooks::LangHandle>().expect("lang context");
+    let session = use_session();
+    let navigator = use_navigator();
+    let route = use_route::<Route>();
+    let open = use_state(|| false);
+
+    // Close the mobile menu after navigating.
+    {
+        let open = open.clone();
+        use_effect_with(route.clone(), move |_| open.set(false));
+    }
+
+    let toggle_lang = {
+        let lang_handle = lang_handle.clone();
+        Callback::from(move |_| lang_handle.set(if lang_handle.is_en() { Lang::Zh } else { Lang::En }))
+    };
+    let toggle_menu = {
+        let open = open.clone();
+        Callback::from(move |_| open.set(!*open))
+    };
+    let logout = {
+        let session = session.clone();
+        let navigator = navigator.clone();
+        Callback::from(move |_| {
+            let session = session.clone();
+            let navigator = navigator.clone();
+            yew::platform::spawn_local(async move {
+                let _ =
+                    crate::api::request_empty::<()>(gloo::net::http::Method::POST, "/api/v1/auth/logout", None).await;
+                session.set(Session { loaded: true, me: None });
+                if let Some(n) = navigator {
+                    n.push(&Route::Home);
+                }
+            });
+        })
+    };
+
+    let me = session.me.clone();
+    let role = me.as_ref().map(|m| m.role);
+    let links = nav_links(role).into_iter().map(|(r, s)| {
+        let current = route.as_ref() == Some(&r);
+        html! {
+            <li>
+                <Link<Route> to={r} classes={classes!(current.then_some("current"))}>
+                    <span aria-current={current.then_some("page")}>{ lang.t(s) }</span>
+                </Link<Route>>
+            </li>
+        }
+    });
+
+    html! {
+        <header class="site-header">
+            <a class="skip-link" href="#main">{ lang.t(S::SkipToContent) }</a>
+            <div class="bar">
+                <Link<Route> to={Route::Home} classes="brand">
+                    <img src="/favicon.svg" alt="" width="28" height="28" />
+                    <span>{ lang.t(S::AppName) }</span>
+                </Link<Route>>
+                <button class="menu-toggle" aria-expanded={open.to_string()} aria-controls="site-nav" onclick={toggle_menu}>
+                    { lang.t(S::NavMenu) }
+                </button>
+                <nav id="site-nav" class={classes!("site-nav", (*open).then_some("open"))} aria-label={lang.t(S::NavMenu)}>
+                    <ul>
+                        { for links }
+                    </ul>
+                    <div class="nav-actions">
+                        if let Some(m) = &me {
+                            <span class="who" data-role={m.role.as_str()}>
+                                { lang.either(m.role.name_zh(), m.role.name_en()) }{ " · " }{ &m.display_name }
+                            </span>
+                            <button class="link-button" onclick={logout}>{ lang.t(S::NavLogout) }</button>
+                        } else if session.loaded {
+                            <Link<Route> to={Route::Login} classes="button small">{ lang.t(S::NavLogin) }</Link<Route>>
+                            <Link<Route> to={Route::Register} classes="button small secondary">{ lang.t(S::NavRegister) }</Link<Route>>
+                        }
+                        <button class="lang-switch" lang={if lang.is_en() { "zh-CN" } else { "en" }}
+                            aria-label={lang.t(S::SwitchLanguageLabel)} onclick={toggle_lang}>
+                            { lang.t(S::SwitchLanguage) }
+                        </button>
+                    </div>
+                </nav>
+            </div>
+        </header>
+    }
+}

@@ -1,0 +1,7 @@
+//! Reusable widgets.
+
+pub mod alert;
+pub mod charts;
+pub mod field;
+pub mod footer;
+pub mod header;
