@@ -1,0 +1,210 @@
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use backend::config::Config;
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// One browser journey at a time: two cores cannot run several Chromiums well.
+static SERIAL: LazyLock<tokio::sync::Mutex<()>> = LazyLock::new(|| tokio::sync::Mutex::new(()));
+
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+    pub state: backend::app::AppState,
+    driver: Child,
+    dir: PathBuf,
+    _serial: tokio::sync::MutexGuard<'static, ()>,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn required() -> bool {
+    std::env::var("TANGUI_E2E_REQUIRED").is_ok_and(|v| v == "1" || v == "true")
+}
+
+fn dist_dir() -> PathBuf {
+    std::env::var_os("TANGUI_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"))
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl Browser {
+    /// A fresh server with the demo data and a fresh browser; `None` means "skip this test".
+    pub async fn start() -> Option<Browser> {
+        let chromedriver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"].into_iter().find(|p| std::path::Path::new(p).exists());
+        let dist = dist_dir();
+        let missing = match (chromedriver, dist.join("index.html").exists()) {
+            (None, _) => Some("chromedriver is not installed (apt-get install chromium chromium-driver)".to_string()),
+            (_, false) => Some(format!("{} has no built frontend (cargo xtask frontend)", dist.display())),
+            _ => None,
+        };
+        if let Some(why) = missing {
+            assert!(!required(), "browser tests are required but {why}");
+            eprintln!("skipping browser test: {why}");
+            return None;
+        }
+        let serial = SERIAL.lock().await;
+
+        let dir = std::env::temp_dir().join(format!("tangui-e2e-{}", backend::auth::rand_bytes::random_hex(6)));
+        std::fs::create_dir_all(&dir).unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut config = Config::from_sources(|_| None, &HashMap::new()).unwrap();
+        config.database_url = format!("sqlite://{}", dir.join("e2e.db").display());
+        config.dist_dir = dist;
+        config.data_dir = dir.join("data");
+        config.public_url = format!("http://{addr}");
+        config.bind = addr.to_string();
+        let state = backend::build_state(config).await.unwrap();
+        backend::seed::seed_demo(&state).await.unwrap();
+        let app = backend::router::build(state.clone());
+        tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
+        });
+
+        let port = free_port();
+        let driver = Command::new(chromedriver.unwrap())
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--disable-quic", "--window-size=1200,900", "--lang=zh-CN",
+                    format!("--user-data-dir={}", dir.join("chrome").display())]
+            }
+        }))
+        .unwrap();
+        let mut client = None;
+        for _ in 0..50 {
+            match ClientBuilder::native().capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+                Ok(c) => {
+                    client = Some(c);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+        let client = client.expect("connect to chromedriver");
+        Some(Browser { client, base: format!("http://{addr}"), state, driver, dir, _serial: serial })
+    }
+
+    pub async fn goto(&self, path: &str) {
+        self.client.goto(&format!("{}{path}", self.base)).await.unwrap();
+    }
+
+    pub async fn wait_for(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("element {css} did not appear: {e}"))
+    }
+
+    /// Waits until the element's text contains `needle`.
+    pub async fn wait_text(&self, css: &str, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Ok(e) = self.client.find(Locator::Css(css)).await
+                && let Ok(t) = e.text().await
+                && t.contains(needle)
+            {
+                return t;
+            }
+            if std::time::Instant::now() > deadline {
+                let now = match self.client.find(Locator::Css(css)).await {
+                    Ok(e) => e.text().await.unwrap_or_default(),
+                    Err(_) => "<absent>".into(),
+                };
+                panic!("{css} never contained {needle:?}; it says {now:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until no element matches.
+    pub async fn wait_gone(&self, css: &str) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let found = self.texts(css).await;
+            if found.is_empty() {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "{css} still present: {found:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn fill(&self, css: &str, value: &str) {
+        // Select-all and delete like a user would, so the app sees input events (WebDriver's
+        // clear() does not send them).
+        let e = self.wait_for(css).await;
+        e.click().await.unwrap();
+        let select_all = format!("{}a{}", char::from(fantoccini::key::Key::Control), char::from(fantoccini::key::Key::Control));
+        e.send_keys(&select_all).await.unwrap();
+        e.send_keys(&char::from(fantoccini::key::Key::Backspace).to_string()).await.unwrap();
+        e.send_keys(value).await.unwrap();
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css).await.click().await.unwrap();
+    }
+
+    pub async fn path(&self) -> String {
+        self.client.current_url().await.unwrap().path().to_string()
+    }
+
+    pub async fn wait_path(&self, path: &str) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while self.path().await != path {
+            assert!(std::time::Instant::now() < deadline, "never reached {path}, at {}", self.path().await);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in self.client.find_all(Locator::Css(css)).await.unwrap() {
+            out.push(e.text().await.unwrap_or_default());
+        }
+        out
+    }
+
+    pub async fn js(&self, script: &str) -> serde_json::Value {
+        self.client.execute(script, vec![]).await.unwrap()
+    }
+
+    pub async fn sign_in(&self, login: &str, password: &str) {
+        self.goto("/login").await;
+        self.fill("#login", login).await;
+        self.fill("#password", password).await;
+        self.click("form button[type=submit]").await;
+        self.wait_for(".who").await;
+    }
+
+    pub async fn finish(self) {
+        let Browser { client, .. } = &self;
+        let _ = client.clone().close().await;
+    }
+}

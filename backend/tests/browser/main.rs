@@ -1,0 +1,9 @@
+//! Browser journeys: the real server (in-process, SQLite with demo data) and the built SPA from
+//! `dist/`, driven in headless Debian Chromium through chromedriver.
+//!
+//! Skipped when chromedriver or `dist/` is missing, unless `TANGUI_E2E_REQUIRED=1` (set by
+//! `cargo xtask test`), in which case that is a failure.
+
+mod harness;
+
+mod accounts;
