@@ -94,6 +94,8 @@ impl std::fmt::Display for District {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn codes_round_trip_and_serialise_as_codes() {

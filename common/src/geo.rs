@@ -996,6 +996,8 @@ pub fn validate_outer_ring(ring: &[[f64; 2]]) -> Vec<RingProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn close(a: f64, b: f64, eps: f64) -> bool {
         (a - b).abs() <= eps

@@ -29,6 +29,8 @@ pub fn phone(p: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
     #[test]
     fn masks() {
         assert_eq!(super::id_number("350203199001011234"), "3502**********1234");

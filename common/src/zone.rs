@@ -155,6 +155,8 @@ pub fn is_open(hours: &[HoursWindow], weekday: u8, minute: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn windows_including_overnight() {

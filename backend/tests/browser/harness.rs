@@ -47,7 +47,9 @@ fn free_port() -> u16 {
 impl Browser {
     /// A fresh server with the demo data and a fresh browser; `None` means "skip this test".
     pub async fn start() -> Option<Browser> {
-        let chromedriver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"].into_iter().find(|p| std::path::Path::new(p).exists());
+        let chromedriver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists());
         let dist = dist_dir();
         let missing = match (chromedriver, dist.join("index.html").exists()) {
             (None, _) => Some("chromedriver is not installed (apt-get install chromium chromium-driver)".to_string()),
@@ -97,7 +99,8 @@ impl Browser {
         .unwrap();
         let mut client = None;
         for _ in 0..50 {
-            match ClientBuilder::native().capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await {
+            match ClientBuilder::native().capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await
+            {
                 Ok(c) => {
                     client = Some(c);
                     break;
@@ -161,7 +164,8 @@ impl Browser {
         // clear() does not send them).
         let e = self.wait_for(css).await;
         e.click().await.unwrap();
-        let select_all = format!("{}a{}", char::from(fantoccini::key::Key::Control), char::from(fantoccini::key::Key::Control));
+        let select_all =
+            format!("{}a{}", char::from(fantoccini::key::Key::Control), char::from(fantoccini::key::Key::Control));
         e.send_keys(&select_all).await.unwrap();
         e.send_keys(&char::from(fantoccini::key::Key::Backspace).to_string()).await.unwrap();
         e.send_keys(value).await.unwrap();

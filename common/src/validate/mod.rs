@@ -116,6 +116,8 @@ pub fn check_username(field: &str, name: &str, errors: &mut Errors) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn names() {
