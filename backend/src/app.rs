@@ -12,6 +12,8 @@ pub struct App {
     pub hasher: Hasher,
     /// Key for HMACs (verify codes, seed commitments); shared by all instances via config or DB.
     pub secret: Vec<u8>,
+    /// Public zone list and GeoJSON, rebuilt when zone data changes.
+    pub zone_cache: crate::zone_cache::ZoneCache,
 }
 
 /// Cheap to clone; handlers receive it with `State(state): State<AppState>`.

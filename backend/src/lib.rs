@@ -8,11 +8,13 @@ pub mod controllers;
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod jobs;
 pub mod models;
 pub mod router;
 pub mod seed;
 pub mod services;
 pub mod web;
+pub mod zone_cache;
 
 use std::sync::Arc;
 
@@ -33,5 +35,11 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
             stored.into_bytes()
         }
     };
-    Ok(AppState(Arc::new(App { config, db, hasher: auth::password::Hasher::new(), secret })))
+    Ok(AppState(Arc::new(App {
+        config,
+        db,
+        hasher: auth::password::Hasher::new(),
+        secret,
+        zone_cache: Default::default(),
+    })))
 }

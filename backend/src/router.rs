@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::csrf::csrf_layer;
-use crate::controllers::{auth, health, meta, users};
+use crate::controllers::{auth, health, meta, users, zones};
 use crate::error::AppError;
 use crate::extract::JSON_LIMIT;
 use crate::web;
@@ -24,7 +24,7 @@ use crate::web;
     info(title = "摊规通 Tangui API", description = "Xiamen street-vending zones, stall allocation and shop filings. \
         Errors are RFC 9457 application/problem+json with zh and en titles. State-changing requests need the \
         X-CSRF-Token header equal to the tangui_csrf cookie."),
-    tags((name = "meta"), (name = "accounts"), (name = "users"))
+    tags((name = "meta"), (name = "accounts"), (name = "users"), (name = "zones"), (name = "zone admin"))
 )]
 struct ApiDoc;
 
@@ -40,6 +40,18 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::me))
         .routes(routes!(auth::change_password))
         .routes(routes!(users::list_users, users::create_staff))
+        .routes(routes!(zones::list_zones, zones::create_zone))
+        .routes(routes!(zones::find_zone, zones::update_zone))
+        .routes(routes!(zones::zone_stalls, zones::set_layout))
+        .routes(routes!(zones::set_zone_status))
+        .routes(routes!(zones::zone_history))
+        .routes(routes!(zones::set_stall_state))
+        .routes(routes!(zones::zones_geojson))
+        .routes(routes!(zones::districts_geojson))
+        .routes(routes!(zones::import_zones))
+        .routes(routes!(zones::export_zones))
+        .routes(routes!(zones::siting_check))
+        .routes(routes!(zones::list_sensitive_sites, zones::import_sensitive_sites))
         .split_for_parts()
 }
 

@@ -14,6 +14,7 @@ pub mod time;
 pub mod trade;
 pub mod validate;
 pub mod zone;
+pub mod zone_import;
 
 pub use district::District;
 pub use problem::{FieldError, Problem};

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod health;
 pub mod meta;
 pub mod users;
+pub mod zones;
 
 use serde::Deserialize;
 

@@ -116,6 +116,26 @@ diesel::table! {
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(stalls -> zones (zone_id));
 
+diesel::table! {
+    data_versions (name) {
+        name -> Text,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    sensitive_sites (id) {
+        id -> BigInt,
+        name -> Text,
+        kind -> Text,
+        district_code -> Nullable<Text>,
+        lon -> Double,
+        lat -> Double,
+        buffer_m -> Double,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -124,5 +144,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     zones,
     stalls,
     audit_log,
-    audit_head
+    audit_head,
+    data_versions,
+    sensitive_sites
 );

@@ -211,3 +211,188 @@ impl Stall {
 pub fn count_zones(conn: &mut DbConn) -> QueryResult<i64> {
     zones::table.count().get_result(conn)
 }
+
+use std::collections::HashMap;
+
+use crate::db::schema::{data_versions, sensitive_sites};
+
+/// Stall counts per zone, from one grouped query.
+pub fn stall_counts(conn: &mut DbConn, zone_ids: Option<&[i64]>) -> QueryResult<HashMap<i64, StallCounts>> {
+    let mut q = stalls::table
+        .group_by((stalls::zone_id, stalls::state))
+        .select((stalls::zone_id, stalls::state, diesel::dsl::count_star()))
+        .into_boxed();
+    if let Some(ids) = zone_ids {
+        q = q.filter(stalls::zone_id.eq_any(ids.to_vec()));
+    }
+    let rows: Vec<(i64, String, i64)> = q.load(conn)?;
+    let mut out: HashMap<i64, StallCounts> = HashMap::new();
+    for (zone, state, n) in rows {
+        let c = out.entry(zone).or_default();
+        match StallState::parse(&state) {
+            Some(StallState::Free) => c.free += n,
+            Some(StallState::Occupied) => c.occupied += n,
+            Some(StallState::Reserved) => c.reserved += n,
+            Some(StallState::OutOfUse) | None => c.out_of_use += n,
+        }
+    }
+    Ok(out)
+}
+
+impl Zone {
+    pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Zone> {
+        zones::table.find(id).first(conn)
+    }
+
+    pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Zone>> {
+        zones::table.filter(zones::code.eq(code)).first(conn).optional()
+    }
+
+    /// Zones with the given statuses (all when empty), ordered by code, with their stall counts.
+    pub fn list_with_counts(
+        conn: &mut DbConn,
+        statuses: &[&str],
+        district: Option<District>,
+    ) -> QueryResult<Vec<(Zone, StallCounts)>> {
+        let mut q = zones::table.order(zones::code.asc()).into_boxed();
+        if !statuses.is_empty() {
+            q = q.filter(zones::status.eq_any(statuses.to_vec()));
+        }
+        if let Some(d) = district {
+            q = q.filter(zones::district_code.eq(d.code()));
+        }
+        let zs: Vec<Zone> = q.load(conn)?;
+        let counts = stall_counts(conn, None)?;
+        Ok(zs
+            .into_iter()
+            .map(|z| {
+                let c = counts.get(&z.id).copied().unwrap_or_default();
+                (z, c)
+            })
+            .collect())
+    }
+
+    pub fn counts(&self, conn: &mut DbConn) -> QueryResult<StallCounts> {
+        Ok(stall_counts(conn, Some(&[self.id]))?.remove(&self.id).unwrap_or_default())
+    }
+
+    /// The zone as an editable input (for export and edit forms).
+    pub fn to_input(&self) -> common::zone::ZoneInput {
+        common::zone::ZoneInput {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            district: self.district(),
+            address: self.address.clone(),
+            kind: self.kind(),
+            geometry: self.geometry(),
+            hours: self.hours(),
+            categories: self.categories(),
+            banned: json_or_default(&self.banned),
+            stall_width_m: self.stall_width_m,
+            stall_depth_m: self.stall_depth_m,
+            fee_yuan_month: self.fee_yuan_month,
+            fee_note: self.fee_note.clone(),
+            managing_unit: self.managing_unit.clone(),
+            contact_phone: self.contact_phone.clone(),
+            site_name: self.site_name.clone(),
+            site_contractor: self.site_contractor.clone(),
+            valid_from: self.valid_from,
+            valid_until: self.valid_until,
+        }
+    }
+}
+
+impl ZoneRow {
+    /// The row for an input (times set by the caller).
+    pub fn from_input(z: &common::zone::ZoneInput, status: ZoneStatus, now: NaiveDateTime) -> ZoneRow {
+        let anchor = z.anchor();
+        ZoneRow {
+            code: z.code.clone(),
+            name: z.name.clone(),
+            district_code: z.district.code().into(),
+            address: z.address.clone(),
+            kind: z.kind.as_str().into(),
+            status: status.as_str().into(),
+            lon: anchor[0],
+            lat: anchor[1],
+            geometry: serde_json::to_string(&z.geometry).unwrap_or_default(),
+            hours: serde_json::to_string(&z.hours).unwrap_or_default(),
+            categories: serde_json::to_string(&z.categories).unwrap_or_default(),
+            banned: serde_json::to_string(&z.banned).unwrap_or_default(),
+            stall_width_m: z.stall_width_m,
+            stall_depth_m: z.stall_depth_m,
+            fee_yuan_month: z.fee_yuan_month,
+            fee_note: z.fee_note.clone(),
+            managing_unit: z.managing_unit.clone(),
+            contact_phone: z.contact_phone.clone(),
+            site_name: z.site_name.clone(),
+            site_contractor: z.site_contractor.clone(),
+            valid_from: z.valid_from,
+            valid_until: z.valid_until,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
+impl Stall {
+    pub fn for_zone(conn: &mut DbConn, zone_id: i64) -> QueryResult<Vec<Stall>> {
+        stalls::table.filter(stalls::zone_id.eq(zone_id)).order(stalls::number.asc()).load(conn)
+    }
+
+    pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Stall> {
+        stalls::table.find(id).first(conn)
+    }
+}
+
+/// Marks zone data as changed: call in the same transaction as any zone or stall write.
+pub fn bump_version(conn: &mut DbConn) -> QueryResult<()> {
+    diesel::update(data_versions::table.find("zones"))
+        .set(data_versions::version.eq(data_versions::version + 1))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn current_version(conn: &mut DbConn) -> QueryResult<i64> {
+    data_versions::table.find("zones").select(data_versions::version).first(conn)
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct SensitiveSite {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub district_code: Option<String>,
+    pub lon: f64,
+    pub lat: f64,
+    pub buffer_m: f64,
+    pub created_at: NaiveDateTime,
+}
+
+impl SensitiveSite {
+    pub fn all(conn: &mut DbConn) -> QueryResult<Vec<SensitiveSite>> {
+        sensitive_sites::table.order(sensitive_sites::id.asc()).load(conn)
+    }
+
+    pub fn insert(
+        conn: &mut DbConn,
+        name: &str,
+        kind: &str,
+        district: Option<&str>,
+        p: [f64; 2],
+        buffer_m: f64,
+        now: NaiveDateTime,
+    ) -> QueryResult<usize> {
+        diesel::insert_into(sensitive_sites::table)
+            .values((
+                sensitive_sites::name.eq(name),
+                sensitive_sites::kind.eq(kind),
+                sensitive_sites::district_code.eq(district),
+                sensitive_sites::lon.eq(p[0]),
+                sensitive_sites::lat.eq(p[1]),
+                sensitive_sites::buffer_m.eq(buffer_m),
+                sensitive_sites::created_at.eq(now),
+            ))
+            .execute(conn)
+    }
+}

@@ -2,3 +2,4 @@
 //! happens (with its audit records) or not at all.
 
 pub mod accounts;
+pub mod zones;

@@ -6,3 +6,5 @@ mod util;
 mod accounts;
 mod basics;
 mod users;
+mod zone_admin;
+mod zones;

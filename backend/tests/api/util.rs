@@ -127,6 +127,12 @@ impl TestApp {
         Some(TestApp { state, router, backend, _cleanup: cleanup })
     }
 
+    /// Loads the demo data (150 zones, 6,145 stalls, demo accounts).
+    pub async fn with_demo(self) -> TestApp {
+        backend::seed::seed_demo(&self.state).await.expect("demo seed");
+        self
+    }
+
     pub fn anon(&self) -> Client {
         Client { router: self.router.clone(), cookies: Arc::default(), forged_csrf: Arc::default() }
     }
@@ -308,6 +314,18 @@ impl Client {
                 }
             }
         }
+        let body = body.collect().await.unwrap().to_bytes();
+        Resp { status: parts.status, headers: parts.headers, body }
+    }
+
+    /// A GET with extra headers (conditional requests, encodings).
+    pub async fn raw_with_headers(&self, path: &str, headers: &[(&str, &str)]) -> Resp {
+        let mut b = Request::builder().method(Method::GET).uri(path);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let res = self.router.clone().oneshot(b.body(Body::empty()).unwrap()).await.unwrap();
+        let (parts, body) = res.into_parts();
         let body = body.collect().await.unwrap().to_bytes();
         Resp { status: parts.status, headers: parts.headers, body }
     }

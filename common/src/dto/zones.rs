@@ -96,3 +96,99 @@ pub struct ZoneList {
     pub page: i64,
     pub per_page: i64,
 }
+
+/// A sensitive site (school, hospital, metro exit) closer to a zone than its buffer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SitingWarning {
+    pub site_name: String,
+    pub kind: String,
+    pub distance_m: f64,
+    pub buffer_m: f64,
+}
+
+impl SitingWarning {
+    pub fn message_zh(&self) -> String {
+        format!("距{}仅 {:.0} 米（应不少于 {:.0} 米）", self.site_name, self.distance_m, self.buffer_m)
+    }
+
+    pub fn message_en(&self) -> String {
+        format!("Only {:.0} m from {} (should be at least {:.0} m)", self.distance_m, self.site_name, self.buffer_m)
+    }
+}
+
+/// The answer to creating or editing a zone: the zone and any siting warnings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ZoneSaved {
+    pub zone: ZoneDetail,
+    pub warnings: Vec<SitingWarning>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SitingCheck {
+    pub geometry: Vec<Vec<[f64; 2]>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ZoneStatusChange {
+    pub status: crate::zone::ZoneStatus,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StallStateChange {
+    /// Only `free` and `out_of_use` can be set by hand; occupancy comes from allocation.
+    pub state: StallState,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// What an import did (or, on a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportReport {
+    pub dry_run: bool,
+    pub features: usize,
+    pub valid: usize,
+    pub imported: usize,
+    pub problems: Vec<crate::zone_import::ImportProblem>,
+    pub warnings: Vec<ImportWarning>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportWarning {
+    pub zone_code: String,
+    pub warning: SitingWarning,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SensitiveSiteView {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub buffer_m: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateZoneRequest {
+    pub zone: crate::zone::ZoneInput,
+    pub layout: crate::zone::StallLayout,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateZoneRequest {
+    /// The `version` the editor started from; a newer one means someone else changed the zone.
+    pub version: i32,
+    pub zone: crate::zone::ZoneInput,
+}

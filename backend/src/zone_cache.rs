@@ -1,0 +1,104 @@
+//! The public zone data (map list and GeoJSON) built once and shared by all readers.
+//!
+//! Every zone or stall write bumps a version row in the same transaction; a reader compares that
+//! version with the cached one and rebuilds on any difference. So the cache is never stale after a
+//! write, on this instance or another one over the same database.
+
+use std::sync::{Arc, RwLock};
+
+use common::dto::zones::{StallCounts, ZoneSummary};
+use common::zone::ZoneStatus;
+use diesel::Connection;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::app::App;
+use crate::error::{AppError, AppResult};
+use crate::models::zone::{Zone, current_version};
+
+pub struct Snapshot {
+    pub version: i64,
+    /// Active zones, by code.
+    pub zones: Vec<ZoneSummary>,
+    pub geojson: bytes::Bytes,
+    pub etag: String,
+}
+
+#[derive(Default)]
+pub struct ZoneCache {
+    current: RwLock<Option<Arc<Snapshot>>>,
+}
+
+fn feature(z: &Zone, s: &ZoneSummary) -> serde_json::Value {
+    let hours_text: Vec<String> = s.hours.iter().map(|h| h.describe_zh()).collect();
+    json!({
+        "type": "Feature",
+        "id": z.code,
+        "geometry": { "type": "Polygon", "coordinates": z.geometry() },
+        "properties": {
+            "code": z.code,
+            "name": z.name,
+            "district_code": s.district.code(),
+            "district_name": s.district.name_zh(),
+            "address": z.address,
+            "kind": s.kind.as_str(),
+            "status": s.status.as_str(),
+            "hours": s.hours,
+            "hours_text": hours_text.join("；"),
+            "categories": s.categories,
+            "stalls_total": s.stalls_total,
+            "stalls_free": s.stalls_free,
+            "fee_yuan_month": z.fee_yuan_month,
+            "valid_from": z.valid_from,
+            "valid_until": z.valid_until,
+            "managing_unit": z.managing_unit,
+            "anchor": [z.lon, z.lat],
+        }
+    })
+}
+
+fn build(version: i64, rows: Vec<(Zone, StallCounts)>) -> Snapshot {
+    let mut zones = Vec::with_capacity(rows.len());
+    let mut features = Vec::with_capacity(rows.len());
+    for (z, c) in &rows {
+        let s = z.to_summary(*c);
+        features.push(feature(z, &s));
+        zones.push(s);
+    }
+    let fc = json!({
+        "type": "FeatureCollection",
+        "name": "xiamen-vending-zones",
+        "features": features,
+    });
+    let body = serde_json::to_vec(&fc).unwrap_or_default();
+    let etag = format!("\"z{version}-{}\"", &hex::encode(Sha256::digest(&body))[..16]);
+    Snapshot { version, zones, geojson: body.into(), etag }
+}
+
+impl ZoneCache {
+    /// The current snapshot, rebuilt if the database has changed since it was made.
+    pub async fn get(&self, app: &App) -> AppResult<Arc<Snapshot>> {
+        let cached = self.current.read().expect("cache lock").clone();
+        let version = app.db.run(|c| Ok(current_version(c)?)).await?;
+        if let Some(s) = cached.filter(|s| s.version == version) {
+            return Ok(s);
+        }
+        let snapshot = app
+            .db
+            .run(move |c| {
+                // Version and data from one transaction, so they match.
+                c.transaction(|c| {
+                    let v = current_version(c)?;
+                    let rows = Zone::list_with_counts(c, &[ZoneStatus::Active.as_str()], None)?;
+                    Ok::<_, AppError>(build(v, rows))
+                })
+            })
+            .await?;
+        let snapshot = Arc::new(snapshot);
+        let mut w = self.current.write().expect("cache lock");
+        if w.as_ref().is_none_or(|s| s.version <= snapshot.version) {
+            *w = Some(snapshot.clone());
+        }
+        Ok(snapshot)
+    }
+}

@@ -1,0 +1,2 @@
+DROP TABLE sensitive_sites;
+DROP TABLE data_versions;
