@@ -429,28 +429,33 @@ impl ZoneFilter {
         true
     }
 
-    /// `district=350203&category=cooked_food&open=1…` for shareable map URLs.
-    pub fn to_query(&self) -> String {
+    /// The filter as query pairs (unencoded), in a fixed order.
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
         let mut parts = Vec::new();
         if let Some(d) = self.district {
-            parts.push(format!("district={}", d.code()));
+            parts.push(("district", d.code().to_string()));
         }
         if let Some(c) = self.category {
-            parts.push(format!("category={}", c.as_str()));
+            parts.push(("category", c.as_str().to_string()));
         }
         if let Some(k) = self.kind {
-            parts.push(format!("kind={}", k.as_str()));
+            parts.push(("kind", k.as_str().to_string()));
         }
         if self.open_now {
-            parts.push("open_now=true".into());
+            parts.push(("open_now", "true".into()));
         }
         if self.has_free {
-            parts.push("has_free=true".into());
+            parts.push(("has_free", "true".into()));
         }
         if let Some(q) = self.q.as_deref().filter(|q| !q.is_empty()) {
-            parts.push(format!("q={}", percent_encode(q)));
+            parts.push(("q", q.to_string()));
         }
-        parts.join("&")
+        parts
+    }
+
+    /// `district=350203&category=cooked_food&open_now=true…` for shareable map URLs.
+    pub fn to_query(&self) -> String {
+        self.to_pairs().into_iter().map(|(k, v)| format!("{k}={}", percent_encode(&v))).collect::<Vec<_>>().join("&")
     }
 
     /// Reads the same query (unknown or malformed values are ignored, never an error on a map URL).

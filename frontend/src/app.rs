@@ -14,6 +14,8 @@ use crate::pages;
 pub enum Route {
     #[at("/")]
     Home,
+    #[at("/zones/:id")]
+    Zone { id: i64 },
     #[at("/login")]
     Login,
     #[at("/register")]
@@ -30,6 +32,7 @@ pub enum Route {
 fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <pages::home::HomePage /> },
+        Route::Zone { id } => html! { <pages::zone::ZonePage id={id} /> },
         Route::Login => html! { <pages::login::LoginPage /> },
         Route::Register => html! { <pages::register::RegisterPage /> },
         Route::Account => html! { <pages::account::AccountPage /> },

@@ -5,3 +5,4 @@ pub mod charts;
 pub mod field;
 pub mod footer;
 pub mod header;
+pub mod zone_map;

@@ -1,4 +1,13 @@
+//! Home: the map of vending zones with filters (mirrored in the URL), the list that stays in sync
+//! with it, and the headline figures.
+
+use std::rc::Rc;
+
 use common::dto::stats::Overview;
+use common::dto::zones::{ZoneList, ZoneSummary};
+use common::zone::{ZoneFilter, ZoneKind};
+use common::{District, TradeCategory};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -6,26 +15,128 @@ use crate::api::{self, ApiError};
 use crate::app::Route;
 use crate::components::alert::ErrorAlert;
 use crate::components::charts::DistrictBars;
+use crate::components::zone_map::{DistrictShape, ZoneMap, free_class, parse_basemap};
 use crate::hooks::use_session;
-use crate::i18n::{S, use_lang};
+use crate::i18n::{Lang, S, use_lang};
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    Map,
+    List,
+}
+
+/// Short "hours" text for a zone in the current language.
+pub fn hours_text(lang: Lang, z: &ZoneSummary) -> String {
+    z.hours.iter().map(|h| format!("{}–{}", h.start, h.end)).collect::<Vec<_>>().join(if lang.is_en() {
+        ", "
+    } else {
+        "、"
+    })
+}
 
 #[component]
 pub fn HomePage() -> Html {
     let lang = use_lang();
     let session = use_session();
+    let location = use_location();
+    let navigator = use_navigator().expect("inside router");
     let overview = use_state(|| None::<Result<Overview, ApiError>>);
+    let zones = use_state(|| None::<Result<Rc<Vec<ZoneSummary>>, ApiError>>);
+    let basemap = use_state(|| Rc::new(Vec::<DistrictShape>::new()));
+    let selected = use_state(|| None::<i64>);
+    let narrow =
+        web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|v| v.as_f64()).is_some_and(|w| w < 760.0);
+    let mode = use_state(|| if narrow { Mode::List } else { Mode::Map });
+    let filter = ZoneFilter::from_query(location.as_ref().map(|l| l.query_str()).unwrap_or_default());
+
     {
-        let overview = overview.clone();
+        let (overview, zones, basemap) = (overview.clone(), zones.clone(), basemap.clone());
         use_effect_with((), move |_| {
             yew::platform::spawn_local(async move {
-                overview.set(Some(api::get::<Overview>("/api/v1/stats/overview").await))
+                overview.set(Some(api::get::<Overview>("/api/v1/stats/overview").await));
+            });
+            yew::platform::spawn_local(async move {
+                let r = api::get::<ZoneList>("/api/v1/zones?per_page=200").await.map(|l| Rc::new(l.zones));
+                zones.set(Some(r));
+            });
+            yew::platform::spawn_local(async move {
+                if let Ok(v) = api::get::<serde_json::Value>("/api/v1/public/districts.geojson").await {
+                    basemap.set(Rc::new(parse_basemap(&v)));
+                }
             });
         });
     }
 
+    let set_filter = {
+        let navigator = navigator.clone();
+        move |f: ZoneFilter| {
+            let pairs: Vec<(String, String)> = f.to_pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            let _ = navigator.replace_with_query(&Route::Home, &pairs);
+        }
+    };
+    let on_district = {
+        let (f, set) = (filter.clone(), set_filter.clone());
+        Callback::from(move |e: Event| {
+            let mut f = f.clone();
+            f.district = District::from_code(&e.target_unchecked_into::<HtmlSelectElement>().value());
+            set(f);
+        })
+    };
+    let on_category = {
+        let (f, set) = (filter.clone(), set_filter.clone());
+        Callback::from(move |e: Event| {
+            let mut f = f.clone();
+            f.category = TradeCategory::parse(&e.target_unchecked_into::<HtmlSelectElement>().value());
+            set(f);
+        })
+    };
+    let on_kind = {
+        let (f, set) = (filter.clone(), set_filter.clone());
+        Callback::from(move |e: Event| {
+            let mut f = f.clone();
+            f.kind = ZoneKind::parse(&e.target_unchecked_into::<HtmlSelectElement>().value());
+            set(f);
+        })
+    };
+    let on_open = {
+        let (f, set) = (filter.clone(), set_filter.clone());
+        Callback::from(move |e: Event| {
+            let mut f = f.clone();
+            f.open_now = e.target_unchecked_into::<HtmlInputElement>().checked();
+            set(f);
+        })
+    };
+    let on_free = {
+        let (f, set) = (filter.clone(), set_filter.clone());
+        Callback::from(move |e: Event| {
+            let mut f = f.clone();
+            f.has_free = e.target_unchecked_into::<HtmlInputElement>().checked();
+            set(f);
+        })
+    };
+    let on_search = {
+        let (f, set) = (filter.clone(), set_filter.clone());
+        Callback::from(move |e: InputEvent| {
+            let mut f = f.clone();
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            f.q = Some(v).filter(|s| !s.trim().is_empty());
+            set(f);
+        })
+    };
+    let clear = {
+        let set = set_filter.clone();
+        Callback::from(move |_| set(ZoneFilter::default()))
+    };
+    let on_select = {
+        let selected = selected.clone();
+        Callback::from(move |id: i64| selected.set(Some(id)))
+    };
+    let set_mode = |m: Mode| {
+        let mode = mode.clone();
+        Callback::from(move |_| mode.set(m))
+    };
+
     let figures = match &*overview {
-        None => html! { <p aria-busy="true" class="muted">{ lang.t(S::Loading) }</p> },
-        Some(Err(e)) => html! { <ErrorAlert error={Some(e.clone())} /> },
         Some(Ok(o)) => {
             let tile = |id: &str, n: i64, label: S| {
                 html! {
@@ -44,18 +155,67 @@ pub fn HomePage() -> Html {
                         { tile("fig-free", o.free_stalls, S::FigFree) }
                         { tile("fig-temporary", o.temporary_zones, S::FigTemporary) }
                     </div>
-                    <section class="card" aria-labelledby="by-district">
-                        <h2 id="by-district">{ lang.t(S::FigByDistrict) }</h2>
-                        <p class="muted small">{ lang.t(S::FigByDistrictNote) }</p>
-                        <DistrictBars districts={o.districts.clone()} />
-                    </section>
+                </>
+            }
+        }
+        Some(Err(e)) => html! { <ErrorAlert error={Some(e.clone())} /> },
+        None => html! { <p aria-busy="true" class="muted">{ lang.t(S::Loading) }</p> },
+    };
+
+    let explorer = match &*zones {
+        None => html! { <p aria-busy="true" class="muted">{ lang.t(S::Loading) }</p> },
+        Some(Err(e)) => html! { <ErrorAlert error={Some(e.clone())} /> },
+        Some(Ok(all)) => {
+            let now = common::time::xiamen_now();
+            let shown: Rc<Vec<ZoneSummary>> = Rc::new(all.iter().filter(|z| filter.matches(z, now)).cloned().collect());
+            let sel = (*selected).and_then(|id| shown.iter().find(|z| z.id == id).cloned());
+            let list = html! {
+                <ol class="zone-list" id="zone-list" aria-label={lang.t(S::ZoneListLabel)}>
+                    { for shown.iter().map(|z| {
+                        let on_focus = { let s = selected.clone(); let id = z.id; Callback::from(move |_: FocusEvent| s.set(Some(id))) };
+                        let is_sel = (*selected) == Some(z.id);
+                        html! {
+                            <li class={classes!("zone-item", is_sel.then_some("selected"))} data-zone-id={z.id.to_string()}
+                                data-district={z.district.code()} onfocusin={on_focus}>
+                                <Link<Route> to={Route::Zone { id: z.id }}>
+                                    <span class="zone-name">{ &z.name }</span>
+                                </Link<Route>>
+                                <span class="zone-meta">
+                                    <span class={classes!("badge", free_class(z))}>{ lang.t(S::FigFree) }{ " " }{ z.stalls_free }{ "/" }{ z.stalls_total }</span>
+                                    if z.kind == ZoneKind::Temporary { <span class="badge temporary">{ lang.either(ZoneKind::Temporary.name_zh(), ZoneKind::Temporary.name_en()) }</span> }
+                                    <span class="muted">{ lang.either(z.district.name_zh(), z.district.name_en()) }{ " · " }{ hours_text(lang, z) }</span>
+                                </span>
+                            </li>
+                        }
+                    }) }
+                </ol>
+            };
+            let card = sel.map(|z| html! {
+                <div class="selected-card card" aria-live="polite">
+                    <h3>{ &z.name }</h3>
+                    <p class="muted">{ &z.code }{ " · " }{ &z.address }</p>
+                    <p>{ lang.t(S::Hours) }{ "：" }{ hours_text(lang, &z) }</p>
+                    <p>{ lang.t(S::FigFree) }{ "：" }<strong>{ z.stalls_free }</strong>{ " / " }{ z.stalls_total }</p>
+                    <Link<Route> to={Route::Zone { id: z.id }} classes="button small primary">{ lang.t(S::ViewZone) }</Link<Route>>
+                </div>
+            });
+            html! {
+                <>
+                    <p class="result-count" id="result-count" role="status">{ lang.t(S::ZonesShown) }{ " " }<strong>{ shown.len() }</strong></p>
+                    <div class={classes!("explorer", if *mode == Mode::List { "mode-list" } else { "mode-map" })}>
+                        <div class="map-pane">
+                            <ZoneMap basemap={(*basemap).clone()} zones={shown.clone()} selected={*selected} on_select={on_select} />
+                            { card.unwrap_or_default() }
+                        </div>
+                        <div class="list-pane">{ list }</div>
+                    </div>
                 </>
             }
         }
     };
 
     html! {
-        <section class="page">
+        <section class="page home">
             <div class="hero">
                 <h1>{ lang.t(S::HomeTitle) }</h1>
                 <p class="lead">{ lang.t(S::HomeLead) }</p>
@@ -67,6 +227,66 @@ pub fn HomePage() -> Html {
                 }
             </div>
             { figures }
+            <section aria-labelledby="map-title" class="map-section">
+                <h2 id="map-title">{ lang.t(S::MapTitle) }</h2>
+                <form class="filters" role="search" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                    <div class="field">
+                        <label for="f-district">{ lang.t(S::District) }</label>
+                        <select id="f-district" onchange={on_district}>
+                            <option value="" selected={filter.district.is_none()}>{ lang.t(S::AllDistricts) }</option>
+                            { for District::ALL.into_iter().map(|d| html! {
+                                <option value={d.code()} selected={filter.district == Some(d)}>{ lang.either(d.name_zh(), d.name_en()) }</option>
+                            }) }
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="f-category">{ lang.t(S::Category) }</label>
+                        <select id="f-category" onchange={on_category}>
+                            <option value="" selected={filter.category.is_none()}>{ lang.t(S::AllCategories) }</option>
+                            { for TradeCategory::ALL.into_iter().map(|c| html! {
+                                <option value={c.as_str()} selected={filter.category == Some(c)}>{ lang.either(c.name_zh(), c.name_en()) }</option>
+                            }) }
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="f-kind">{ lang.t(S::Kind) }</label>
+                        <select id="f-kind" onchange={on_kind}>
+                            <option value="" selected={filter.kind.is_none()}>{ lang.t(S::AllKinds) }</option>
+                            { for [ZoneKind::Permanent, ZoneKind::Temporary].into_iter().map(|k| html! {
+                                <option value={k.as_str()} selected={filter.kind == Some(k)}>{ lang.either(k.name_zh(), k.name_en()) }</option>
+                            }) }
+                        </select>
+                    </div>
+                    <div class="field grow">
+                        <label for="f-q">{ lang.t(S::Search) }</label>
+                        <input id="f-q" type="search" value={filter.q.clone().unwrap_or_default()} oninput={on_search}
+                            placeholder={lang.t(S::SearchHint)} />
+                    </div>
+                    <label class="check"><input id="f-open" type="checkbox" checked={filter.open_now} onchange={on_open} />{ lang.t(S::OpenNow) }</label>
+                    <label class="check"><input id="f-free" type="checkbox" checked={filter.has_free} onchange={on_free} />{ lang.t(S::HasFree) }</label>
+                    if filter != ZoneFilter::default() {
+                        <button type="button" class="link-button" onclick={clear}>{ lang.t(S::ClearFilters) }</button>
+                    }
+                </form>
+                <div class="segmented view-toggle" role="radiogroup" aria-label={lang.t(S::ViewAs)}>
+                    <button type="button" role="radio" id="view-map" aria-checked={(*mode == Mode::Map).to_string()} onclick={set_mode(Mode::Map)}>{ lang.t(S::ViewMap) }</button>
+                    <button type="button" role="radio" id="view-list" aria-checked={(*mode == Mode::List).to_string()} onclick={set_mode(Mode::List)}>{ lang.t(S::ViewList) }</button>
+                </div>
+                <div class="legend muted small" aria-hidden="true">
+                    <span class="dot many"></span>{ lang.t(S::LegendMany) }
+                    <span class="dot few"></span>{ lang.t(S::LegendFew) }
+                    <span class="dot full"></span>{ lang.t(S::LegendFull) }
+                    <span class="diamond"></span>{ lang.t(S::FigTemporary) }
+                </div>
+                { explorer }
+            </section>
+            if let Some(Ok(o)) = &*overview {
+                <section class="card" aria-labelledby="by-district">
+                    <h2 id="by-district">{ lang.t(S::FigByDistrict) }</h2>
+                    <p class="muted small">{ lang.t(S::FigByDistrictNote) }</p>
+                    <DistrictBars districts={o.districts.clone()} />
+                </section>
+            }
         </section>
     }
 }
