@@ -224,12 +224,12 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
                 .target()
                 .and_then(|t| t.dyn_into::<Element>().ok())
                 .is_some_and(|t| t.closest(".zone-marker").ok().flatten().is_none());
-            if !ps.moved && is_background {
-                if let (Some(cb), Some((x, y))) =
+            if !ps.moved
+                && is_background
+                && let (Some(cb), Some((x, y))) =
                     (&on_map_click, to_user(&view, e.client_x() as f64, e.client_y() as f64))
-                {
-                    cb.emit(view.unproject(x, y));
-                }
+            {
+                cb.emit(view.unproject(x, y));
             }
         })
     };
