@@ -78,6 +78,28 @@ fn csrf_token() -> Option<String> {
 }
 
 async fn send(method: Method, url: &str, body: Option<String>) -> Result<gloo::net::http::Response, ApiError> {
+    send_typed(method, url, body, "application/json").await
+}
+
+async fn send_typed(
+    method: Method,
+    url: &str,
+    body: Option<String>,
+    content_type: &str,
+) -> Result<gloo::net::http::Response, ApiError> {
+    let resp = send_raw(method, url, body, content_type).await?;
+    if resp.ok() {
+        return Ok(resp);
+    }
+    Err(to_error(resp).await)
+}
+
+async fn send_raw(
+    method: Method,
+    url: &str,
+    body: Option<String>,
+    content_type: &str,
+) -> Result<gloo::net::http::Response, ApiError> {
     let writes = method != Method::GET;
     let mut rb = RequestBuilder::new(url).method(method).header("Accept", "application/json");
     if writes {
@@ -90,14 +112,14 @@ async fn send(method: Method, url: &str, body: Option<String>) -> Result<gloo::n
         }
     }
     let req = match body {
-        Some(b) => rb.header("Content-Type", "application/json").body(b),
+        Some(b) => rb.header("Content-Type", content_type).body(b),
         None => rb.build(),
     }
     .map_err(|e| ApiError::Network(e.to_string()))?;
-    let resp = req.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
-    if resp.ok() {
-        return Ok(resp);
-    }
+    req.send().await.map_err(|e| ApiError::Network(e.to_string()))
+}
+
+async fn to_error(resp: gloo::net::http::Response) -> ApiError {
     let status = resp.status();
     let problem = resp.json::<Problem>().await.unwrap_or_else(|_| Problem {
         type_uri: "about:blank".into(),
@@ -109,15 +131,35 @@ async fn send(method: Method, url: &str, body: Option<String>) -> Result<gloo::n
         errors: Vec::new(),
         request_id: None,
     });
-    Err(match status {
+    match status {
         401 => ApiError::Unauthorized(problem),
         403 => ApiError::Forbidden(problem),
         404 => ApiError::NotFound(problem),
         409 => ApiError::Conflict(problem),
+        412 => ApiError::Conflict(problem),
         422 => ApiError::Validation(problem),
         429 => ApiError::TooManyRequests(problem),
         _ => ApiError::Other(problem),
-    })
+    }
+}
+
+/// Sends a text body (a GeoJSON file) and decodes a JSON answer.
+pub async fn request_text<T: DeserializeOwned>(method: Method, url: &str, body: String) -> Result<T, ApiError> {
+    let resp = send_typed(method, url, Some(body), "application/geo+json").await?;
+    resp.json::<T>().await.map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// Like [`request_text`], but decodes the body whatever the status (for answers that carry a
+/// full report with their 4xx).
+pub async fn request_text_any<T: DeserializeOwned>(method: Method, url: &str, body: String) -> Result<T, ApiError> {
+    let resp = send_raw(method, url, Some(body), "application/geo+json").await?;
+    if resp.ok() || resp.status() == 422 {
+        if let Ok(v) = resp.json::<T>().await {
+            return Ok(v);
+        }
+        return Err(ApiError::Decode("unexpected body".into()));
+    }
+    Err(to_error(resp).await)
 }
 
 /// Sends a request and decodes a JSON answer.

@@ -24,6 +24,14 @@ pub enum Route {
     Account,
     #[at("/admin/users")]
     AdminUsers,
+    #[at("/admin/zones")]
+    AdminZones,
+    #[at("/admin/zones/new")]
+    AdminZoneNew,
+    #[at("/admin/zones/import")]
+    AdminZoneImport,
+    #[at("/admin/zones/:id/edit")]
+    AdminZoneEdit { id: i64 },
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -37,6 +45,10 @@ fn switch(route: Route) -> Html {
         Route::Register => html! { <pages::register::RegisterPage /> },
         Route::Account => html! { <pages::account::AccountPage /> },
         Route::AdminUsers => html! { <pages::users::UsersPage /> },
+        Route::AdminZones => html! { <pages::admin_zones::AdminZonesPage /> },
+        Route::AdminZoneNew => html! { <pages::zone_editor::ZoneEditorPage /> },
+        Route::AdminZoneImport => html! { <pages::admin_zones::ImportPage /> },
+        Route::AdminZoneEdit { id } => html! { <pages::zone_editor::ZoneEditorPage id={Some(id)} /> },
         Route::NotFound => html! { <pages::not_found::NotFoundPage /> },
     }
 }

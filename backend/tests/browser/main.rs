@@ -8,3 +8,4 @@ mod harness;
 
 mod accounts;
 mod map;
+mod zone_admin;

@@ -11,7 +11,10 @@ pub fn nav_links(role: Option<Role>) -> Vec<(Route, S)> {
     let mut links = vec![(Route::Home, S::NavHome)];
     match role {
         None => {}
-        Some(Role::CityAdmin) => links.push((Route::AdminUsers, S::NavUsers)),
+        Some(Role::CityAdmin) => {
+            links.push((Route::AdminZones, S::NavZoneAdmin));
+            links.push((Route::AdminUsers, S::NavUsers));
+        }
         Some(Role::Vendor | Role::Merchant | Role::DistrictOfficer) => {}
     }
     if role.is_some() {

@@ -1,9 +1,11 @@
 //! One module per route.
 
 pub mod account;
+pub mod admin_zones;
 pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod register;
 pub mod users;
 pub mod zone;
+pub mod zone_editor;
