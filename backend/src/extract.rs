@@ -77,7 +77,7 @@ mod tests {
     #[test]
     fn classifies_errors() {
         assert_eq!(problem(parse_json(b"{\"name\": ")).type_uri, "/problems/malformed-json");
-        assert_eq!(problem(parse_json(b"{} trailing")).type_uri, "/problems/malformed-json");
+        assert_eq!(problem(parse_json(br#"{"name":"a","count":1} trailing"#)).type_uri, "/problems/malformed-json");
         let p = problem(parse_json(br#"{"name":"a","count":"x"}"#));
         assert_eq!(p.status, 422);
         assert_eq!(p.errors[0].field, "count");

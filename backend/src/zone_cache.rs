@@ -21,7 +21,24 @@ pub struct Snapshot {
     /// Active zones, by code.
     pub zones: Vec<ZoneSummary>,
     pub geojson: bytes::Bytes,
+    /// The same bytes compressed once here, instead of on every request.
+    pub geojson_gzip: bytes::Bytes,
+    pub geojson_br: bytes::Bytes,
     pub etag: String,
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    let _ = e.write_all(data);
+    e.finish().unwrap_or_default()
+}
+
+fn brotli(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams { quality: 9, lgwin: 22, ..Default::default() };
+    let _ = brotli::BrotliCompress(&mut std::io::Cursor::new(data), &mut out, &params);
+    out
 }
 
 #[derive(Default)]
@@ -72,7 +89,14 @@ fn build(version: i64, rows: Vec<(Zone, StallCounts)>) -> Snapshot {
     });
     let body = serde_json::to_vec(&fc).unwrap_or_default();
     let etag = format!("\"z{version}-{}\"", &hex::encode(Sha256::digest(&body))[..16]);
-    Snapshot { version, zones, geojson: body.into(), etag }
+    Snapshot {
+        version,
+        zones,
+        geojson_gzip: gzip(&body).into(),
+        geojson_br: brotli(&body).into(),
+        geojson: body.into(),
+        etag,
+    }
 }
 
 impl ZoneCache {

@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Some("test") => tools::test_all(&root, &args[1..]),
         Some("setup") => tools::setup(&root, true).map(|_| ()),
         Some("basemap") => basemap::run(&root),
+        Some("bench-map") => tools::bench_map(&root),
         Some("frontend") => tools::setup(&root, false).and_then(|env| tools::build_frontend(&root, &env, true)),
         _ => {
             eprintln!(
@@ -23,7 +24,8 @@ fn main() -> ExitCode {
                  test       install test needs, then run every test (see README for PostgreSQL)\n\
                  setup      only install the build tools\n\
                  frontend   only build the frontend into dist/\n\
-                 basemap    derive assets/geo/xiamen-districts.geojson from the echarts npm package"
+                 basemap    derive assets/geo/xiamen-districts.geojson from the echarts npm package\n\
+                 bench-map  benchmark: public GeoJSON vs nginx, map first render (xtask/bench/results/map.md)"
             );
             return ExitCode::from(2);
         }

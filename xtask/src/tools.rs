@@ -176,15 +176,21 @@ pub fn run_app(root: &Path, args: &[String]) -> Result<(), String> {
 }
 
 fn apt_install_test_packages() -> Result<(), String> {
-    let missing: Vec<&str> = APT_TEST_PACKAGES
-        .into_iter()
+    apt_install(&APT_TEST_PACKAGES)
+}
+
+/// Installs the Debian packages that are missing.
+pub fn apt_install(packages: &[&str]) -> Result<(), String> {
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
         .filter(|p| {
             !output(Command::new("dpkg-query").args(["-W", "-f=${Status}", p]))
                 .is_some_and(|s| s.contains("install ok installed"))
         })
         .collect();
     if missing.is_empty() {
-        println!("    present: {}", APT_TEST_PACKAGES.join(", "));
+        println!("    present: {}", packages.join(", "));
         return Ok(());
     }
     println!("    installing {}", missing.join(", "));
@@ -263,4 +269,24 @@ fn redact(url: &str) -> String {
         },
         _ => url.to_string(),
     }
+}
+
+/// `cargo xtask bench-map`: GeoJSON endpoint vs nginx, and the map's first render.
+pub fn bench_map(root: &Path) -> Result<(), String> {
+    step("bench 1/3", "Debian packages: nginx, wrk, chromium, chromium-driver");
+    apt_install(&["nginx", "wrk", "chromium", "chromium-driver", "fonts-wqy-microhei"])?;
+    let env = setup(root, true)?;
+    step("bench 2/3", "frontend (release) → dist/");
+    build_frontend(root, &env, false)?;
+    step("bench 3/3", "cargo run --release -p backend --example bench_map");
+    let mut c = Command::new("cargo");
+    c.current_dir(root).envs(&env).env("TANGUI_DIST", root.join("dist")).env("RUST_LOG", "warn").args([
+        "run",
+        "--release",
+        "-p",
+        "backend",
+        "--example",
+        "bench_map",
+    ]);
+    sh(&mut c)
 }

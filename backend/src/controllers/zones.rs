@@ -133,25 +133,55 @@ fn etag_matches(headers: &HeaderMap, etag: &str) -> bool {
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
 }
 
-fn cached_geojson(headers: &HeaderMap, etag: &str, body: bytes::Bytes, cache: &'static str) -> Response {
+/// Precompressed bodies, picked by `Accept-Encoding` (the compression layer leaves responses that
+/// already have a `Content-Encoding` alone).
+struct Encoded {
+    plain: bytes::Bytes,
+    gzip: Option<bytes::Bytes>,
+    br: Option<bytes::Bytes>,
+}
+
+fn accepts(headers: &HeaderMap, coding: &str) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(|v| {
+        v.split(',').any(|part| {
+            let mut it = part.split(';');
+            let name = it.next().unwrap_or("").trim();
+            let q_zero = it.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+            name.eq_ignore_ascii_case(coding) && !q_zero
+        })
+    })
+}
+
+fn cached_geojson(headers: &HeaderMap, etag: &str, body: Encoded, cache: &'static str) -> Response {
     let tag = HeaderValue::from_str(etag).unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
+    let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
     if etag_matches(headers, etag) {
         return (
             StatusCode::NOT_MODIFIED,
-            [(header::ETAG, tag), (header::CACHE_CONTROL, HeaderValue::from_static(cache))],
+            [(header::ETAG, tag), (header::CACHE_CONTROL, HeaderValue::from_static(cache)), vary],
         )
             .into_response();
     }
-    (
+    let (bytes, coding) = match (&body.br, &body.gzip) {
+        (Some(b), _) if accepts(headers, "br") => (b.clone(), Some("br")),
+        (_, Some(g)) if accepts(headers, "gzip") => (g.clone(), Some("gzip")),
+        _ => (body.plain, None),
+    };
+    let mut res = (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("application/geo+json")),
             (header::ETAG, tag),
             (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
             (header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*")),
+            vary,
         ],
-        body,
+        bytes,
     )
-        .into_response()
+        .into_response();
+    if let Some(c) = coding {
+        res.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
+    }
+    res
 }
 
 /// All active zones as an RFC 7946 FeatureCollection (WGS84 lon/lat, outer rings
@@ -160,7 +190,12 @@ fn cached_geojson(headers: &HeaderMap, etag: &str, body: bytes::Bytes, cache: &'
     responses((status = 200, description = "GeoJSON FeatureCollection", content_type = "application/geo+json"), (status = 304)))]
 pub async fn zones_geojson(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
     let snap = state.zone_cache.get(&state).await?;
-    Ok(cached_geojson(&headers, &snap.etag, snap.geojson.clone(), "public, no-cache"))
+    let body = Encoded {
+        plain: snap.geojson.clone(),
+        gzip: Some(snap.geojson_gzip.clone()),
+        br: Some(snap.geojson_br.clone()),
+    };
+    Ok(cached_geojson(&headers, &snap.etag, body, "public, no-cache"))
 }
 
 static BASEMAP: &str = include_str!("../../../assets/geo/xiamen-districts.geojson");
@@ -173,7 +208,8 @@ pub async fn districts_geojson(headers: HeaderMap) -> Response {
         use sha2::Digest;
         format!("\"d-{}\"", &hex::encode(sha2::Sha256::digest(BASEMAP.as_bytes()))[..16])
     });
-    cached_geojson(&headers, &ETAG, bytes::Bytes::from_static(BASEMAP.as_bytes()), "public, max-age=86400")
+    let body = Encoded { plain: bytes::Bytes::from_static(BASEMAP.as_bytes()), gzip: None, br: None };
+    cached_geojson(&headers, &ETAG, body, "public, max-age=86400")
 }
 
 /// Create a zone with its stall layout (city admins).

@@ -142,6 +142,14 @@ api_test!(geojson_is_compressed_when_asked, |app| {
     assert_eq!(r.headers.get("content-encoding").map(|v| v.to_str().unwrap()), Some("gzip"));
     let plain = app.anon().get("/api/v1/public/zones.geojson").await;
     assert!(r.body.len() * 3 < plain.body.len(), "gzip {} vs {}", r.body.len(), plain.body.len());
+    let mut unzipped = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&r.body[..]), &mut unzipped).unwrap();
+    assert_eq!(unzipped.as_bytes(), &plain.body[..], "same bytes once decompressed");
+    let br =
+        app.anon().raw_with_headers("/api/v1/public/zones.geojson", &[("accept-encoding", "gzip, deflate, br")]).await;
+    assert_eq!(br.headers.get("content-encoding").map(|v| v.to_str().unwrap()), Some("br"));
+    assert!(br.body.len() < r.body.len());
+    assert_eq!(br.headers.get("vary").map(|v| v.to_str().unwrap()), Some("accept-encoding"));
 });
 
 api_test!(district_basemap_is_served, |app| {

@@ -150,6 +150,19 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
         });
     }
 
+    // Marks the first render with markers, for the render-time benchmark (Performance API).
+    {
+        let has_zones = !p.zones.is_empty();
+        use_effect_with(has_zones, move |has| {
+            if *has
+                && let Some(perf) = web_sys::window().and_then(|w| w.performance())
+                && perf.get_entries_by_name("tangui-map-rendered").length() == 0
+            {
+                let _ = perf.mark("tangui-map-rendered");
+            }
+        });
+    }
+
     // Wheel zoom needs a non-passive listener to stop the page scrolling.
     {
         let (svg_ref, view, to_user) = (svg_ref.clone(), view.clone(), to_user.clone());

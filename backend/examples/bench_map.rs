@@ -1,0 +1,292 @@
+//! Map benchmark (`cargo xtask bench-map`): the public GeoJSON endpoint against nginx serving the
+//! same bytes as a static file (same load tool, same connection count, one run), and the map's
+//! first render in headless Chromium measured with the Performance API. Writes a report to
+//! `xtask/bench/results/map.md`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use backend::config::Config;
+
+const CONNECTIONS: u32 = 64;
+const SECONDS: u32 = 15;
+
+#[derive(Debug, Clone)]
+struct Load {
+    rps: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    transfer: String,
+    errors: String,
+}
+
+fn to_ms(v: &str) -> f64 {
+    let v = v.trim();
+    let (num, unit) = v.split_at(v.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(v.len()));
+    let n: f64 = num.parse().unwrap_or(f64::NAN);
+    match unit {
+        "us" => n / 1000.0,
+        "ms" => n,
+        "s" => n * 1000.0,
+        _ => n,
+    }
+}
+
+fn wrk(url: &str) -> Load {
+    let out = Command::new("wrk")
+        .args(["-t2", &format!("-c{CONNECTIONS}"), &format!("-d{SECONDS}s"), "--latency", url])
+        .output()
+        .expect("wrk is installed (apt-get install wrk)");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let find = |prefix: &str| text.lines().find_map(|l| l.trim().strip_prefix(prefix).map(|r| r.trim().to_string()));
+    Load {
+        rps: find("Requests/sec:").and_then(|v| v.parse().ok()).unwrap_or(0.0),
+        p50_ms: find("50%").map(|v| to_ms(&v)).unwrap_or(f64::NAN),
+        p99_ms: find("99%").map(|v| to_ms(&v)).unwrap_or(f64::NAN),
+        transfer: find("Transfer/sec:").unwrap_or_default(),
+        errors: text
+            .lines()
+            .filter(|l| l.contains("Non-2xx") || l.contains("Socket errors"))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn start_nginx(dir: &Path, root: &Path) -> (u16, PathBuf) {
+    let port = free_port();
+    let template =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../xtask/bench/nginx-static.conf"))
+            .unwrap();
+    let prefix = dir.join("nginx");
+    std::fs::create_dir_all(&prefix).unwrap();
+    let conf = template
+        .replace("{PREFIX}", &prefix.display().to_string())
+        .replace("{PORT}", &port.to_string())
+        .replace("{ROOT}", &root.display().to_string());
+    let conf_path = prefix.join("nginx.conf");
+    std::fs::write(&conf_path, conf).unwrap();
+    let st = Command::new("nginx")
+        .args(["-c", &conf_path.display().to_string(), "-p", &prefix.display().to_string()])
+        .status();
+    assert!(st.is_ok_and(|s| s.success()), "nginx starts (apt-get install nginx)");
+    (port, prefix)
+}
+
+async fn first_render(base: &str, runs: usize) -> Vec<f64> {
+    use fantoccini::ClientBuilder;
+    let port = free_port();
+    let mut driver = Command::new("chromedriver").arg(format!("--port={port}")).spawn().expect("chromedriver");
+    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+        "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+            "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--window-size=1280,900"] }
+    }))
+    .unwrap();
+    let mut client = None;
+    for _ in 0..50 {
+        if let Ok(c) =
+            ClientBuilder::native().capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await
+        {
+            client = Some(c);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let client = client.expect("chromedriver connects");
+    let mut times = Vec::new();
+    // One warm-up load (compiles nothing on the server, but fills the browser's HTTP cache as a
+    // returning visitor would have it), then measured navigations.
+    for i in 0..=runs {
+        client.goto(&format!("{base}/?run={i}")).await.unwrap();
+        let mut t = None;
+        for _ in 0..200 {
+            let v = client
+                .execute("const e = performance.getEntriesByName('tangui-map-rendered'); return e.length ? e[0].startTime : null;", vec![])
+                .await
+                .unwrap();
+            if let Some(ms) = v.as_f64() {
+                t = Some(ms);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        if i > 0 {
+            times.push(t.expect("the map rendered"));
+        }
+    }
+    let _ = client.close().await;
+    let _ = driver.kill();
+    times
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_default();
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .next()
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse::<u64>().unwrap_or(0) / 1024 / 1024)
+        })
+        .unwrap_or(0);
+    let v = |cmd: &str, arg: &str| {
+        Command::new(cmd)
+            .arg(arg)
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_string())
+            .unwrap_or_default()
+    };
+    let nginx = Command::new("nginx")
+        .arg("-v")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stderr).trim().to_string())
+        .unwrap_or_default();
+    format!(
+        "{cores} cores ({cpu}), {mem} GiB RAM; {}; {}; {nginx}; {}",
+        v("uname", "-sr"),
+        v("rustc", "-V"),
+        v("chromium", "--version")
+    )
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = std::env::temp_dir().join(format!("tangui-bench-map-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let dist = std::env::var_os("TANGUI_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist"));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut config = Config::from_sources(|_| None, &HashMap::new()).unwrap();
+    config.database_url = format!("sqlite://{}", dir.join("bench.db").display());
+    config.dist_dir = dist;
+    config.public_url = format!("http://{addr}");
+    let state = backend::build_state(config).await.unwrap();
+    backend::seed::seed_demo(&state).await.unwrap();
+    let app = backend::router::build(state.clone());
+    tokio::spawn(async move {
+        axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
+    });
+    let base = format!("http://{addr}");
+    let url = format!("{base}/api/v1/public/zones.geojson");
+
+    // The exact bytes the endpoint serves, as nginx's static file.
+    let body = reqwest_free_get(&url).await;
+    let root = dir.join("www");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("zones.geojson"), &body).unwrap();
+    let (nginx_port, nginx_prefix) = start_nginx(&dir, &root);
+    let nginx_url = format!("http://127.0.0.1:{nginx_port}/zones.geojson");
+    assert_eq!(reqwest_free_get(&nginx_url).await, body, "nginx serves the same bytes");
+
+    println!("warming up …");
+    let _ = Command::new("wrk").args(["-t2", "-c16", "-d3s", &url]).output();
+    let _ = Command::new("wrk").args(["-t2", "-c16", "-d3s", &nginx_url]).output();
+    println!("tangui: wrk -t2 -c{CONNECTIONS} -d{SECONDS}s {url}");
+    let ours = wrk(&url);
+    println!("  {ours:?}");
+    println!("nginx:  wrk -t2 -c{CONNECTIONS} -d{SECONDS}s {nginx_url}");
+    let theirs = wrk(&nginx_url);
+    println!("  {theirs:?}");
+    let _ = Command::new("nginx")
+        .args([
+            "-s",
+            "stop",
+            "-p",
+            &nginx_prefix.display().to_string(),
+            "-c",
+            &nginx_prefix.join("nginx.conf").display().to_string(),
+        ])
+        .status();
+
+    println!("first render in headless Chromium …");
+    let mut renders = first_render(&base, 7).await;
+    let render_median = median(&mut renders.clone());
+    let render_max = renders.iter().cloned().fold(0.0, f64::max);
+    renders.sort_by(f64::total_cmp);
+
+    let ratio = ours.rps / theirs.rps.max(1.0);
+    let report = format!(
+        "# Map benchmark\n\n\
+         Command: `cargo xtask bench-map` (runs `cargo run --release -p backend --example bench_map`).\n\n\
+         Machine: {machine}.\n\n\
+         Data: demo seed (150 zones, 6,145 stalls); GeoJSON body {size} bytes, served uncompressed (wrk sends no Accept-Encoding).\n\n\
+         ## Public GeoJSON vs nginx (same bytes, wrk -t2 -c{CONNECTIONS} -d{SECONDS}s, one run)\n\n\
+         | server | requests/s | p50 | p99 | transfer/s | errors |\n|---|---|---|---|---|---|\n\
+         | tangui `/api/v1/public/zones.geojson` | {r1:.0} | {a1:.2} ms | {b1:.2} ms | {t1} | {e1} |\n\
+         | nginx static file | {r2:.0} | {a2:.2} ms | {b2:.2} ms | {t2} | {e2} |\n\n\
+         Ratio tangui/nginx: **{ratio:.2}** (target ≥ 0.80); tangui p99 **{b1:.2} ms** (target < 10 ms).\n\n\
+         ## Map first render (headless Chromium, loopback)\n\n\
+         Time from navigation start to the performance mark `tangui-map-rendered` (first render of the SVG map with its zone markers), {n} navigations after one warm-up: \
+         median **{rm:.0} ms**, max {rx:.0} ms (target < 1,000 ms). All: {all}.\n",
+        machine = machine(),
+        size = body.len(),
+        r1 = ours.rps,
+        a1 = ours.p50_ms,
+        b1 = ours.p99_ms,
+        t1 = ours.transfer,
+        e1 = if ours.errors.is_empty() { "none" } else { &ours.errors },
+        r2 = theirs.rps,
+        a2 = theirs.p50_ms,
+        b2 = theirs.p99_ms,
+        t2 = theirs.transfer,
+        e2 = if theirs.errors.is_empty() { "none" } else { &theirs.errors },
+        n = renders.len(),
+        rm = render_median,
+        rx = render_max,
+        all = renders.iter().map(|r| format!("{r:.0}")).collect::<Vec<_>>().join(", ") + " ms",
+    );
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../xtask/bench/results/map.md");
+    std::fs::write(&out, &report).unwrap();
+    println!("\n{report}\nwritten to {}", out.display());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A plain HTTP/1.1 GET over a TCP socket (keeps the example free of an HTTP client crate).
+async fn reqwest_free_get(url: &str) -> Vec<u8> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').unwrap();
+    let mut s = tokio::net::TcpStream::connect(host).await.unwrap();
+    s.write_all(format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes()).await.unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).await.unwrap();
+    let split = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    let head = String::from_utf8_lossy(&buf[..split]).to_lowercase();
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    let body = buf[split..].to_vec();
+    if head.contains("transfer-encoding: chunked") {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while let Some(nl) = body[i..].windows(2).position(|w| w == b"\r\n") {
+            let len = usize::from_str_radix(std::str::from_utf8(&body[i..i + nl]).unwrap().trim(), 16).unwrap();
+            if len == 0 {
+                break;
+            }
+            out.extend_from_slice(&body[i + nl + 2..i + nl + 2 + len]);
+            i += nl + 2 + len + 2;
+        }
+        return out;
+    }
+    body
+}
