@@ -10,6 +10,9 @@ use std::time::Duration;
 
 use backend::config::Config;
 
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const CONNECTIONS: u32 = 64;
 const SECONDS: u32 = 15;
 
@@ -34,9 +37,17 @@ fn to_ms(v: &str) -> f64 {
     }
 }
 
-fn wrk(url: &str) -> Load {
+fn wrk(url: &str, encoding: &str) -> Load {
     let out = Command::new("wrk")
-        .args(["-t2", &format!("-c{CONNECTIONS}"), &format!("-d{SECONDS}s"), "--latency", url])
+        .args([
+            "-t2",
+            &format!("-c{CONNECTIONS}"),
+            &format!("-d{SECONDS}s"),
+            "--latency",
+            "-H",
+            &format!("Accept-Encoding: {encoding}"),
+            url,
+        ])
         .output()
         .expect("wrk is installed (apt-get install wrk)");
     let text = String::from_utf8_lossy(&out.stdout).to_string();
@@ -185,7 +196,7 @@ async fn main() {
     backend::seed::seed_demo(&state).await.unwrap();
     let app = backend::router::build(state.clone());
     tokio::spawn(async move {
-        axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
+        backend::serve(listener, app).await.unwrap();
     });
     let base = format!("http://{addr}");
     let url = format!("{base}/api/v1/public/zones.geojson");
@@ -195,19 +206,26 @@ async fn main() {
     let root = dir.join("www");
     std::fs::create_dir_all(&root).unwrap();
     std::fs::write(root.join("zones.geojson"), &body).unwrap();
+    let gz = get_with(&url, "gzip").await;
+    std::fs::write(root.join("zones.geojson.gz"), &gz).unwrap();
     let (nginx_port, nginx_prefix) = start_nginx(&dir, &root);
     let nginx_url = format!("http://127.0.0.1:{nginx_port}/zones.geojson");
     assert_eq!(reqwest_free_get(&nginx_url).await, body, "nginx serves the same bytes");
+    assert_eq!(get_with(&nginx_url, "gzip").await, gz, "and the same gzip bytes (gzip_static)");
 
     println!("warming up …");
     let _ = Command::new("wrk").args(["-t2", "-c16", "-d3s", &url]).output();
     let _ = Command::new("wrk").args(["-t2", "-c16", "-d3s", &nginx_url]).output();
-    println!("tangui: wrk -t2 -c{CONNECTIONS} -d{SECONDS}s {url}");
-    let ours = wrk(&url);
-    println!("  {ours:?}");
-    println!("nginx:  wrk -t2 -c{CONNECTIONS} -d{SECONDS}s {nginx_url}");
-    let theirs = wrk(&nginx_url);
-    println!("  {theirs:?}");
+    let mut rows = Vec::new();
+    for encoding in ["gzip", "identity"] {
+        println!("tangui: wrk -t2 -c{CONNECTIONS} -d{SECONDS}s -H 'Accept-Encoding: {encoding}' {url}");
+        let ours = wrk(&url, encoding);
+        println!("  {ours:?}");
+        println!("nginx:  wrk -t2 -c{CONNECTIONS} -d{SECONDS}s -H 'Accept-Encoding: {encoding}' {nginx_url}");
+        let theirs = wrk(&nginx_url, encoding);
+        println!("  {theirs:?}");
+        rows.push((encoding, ours, theirs));
+    }
     let _ = Command::new("nginx")
         .args([
             "-s",
@@ -225,32 +243,36 @@ async fn main() {
     let render_max = renders.iter().cloned().fold(0.0, f64::max);
     renders.sort_by(f64::total_cmp);
 
-    let ratio = ours.rps / theirs.rps.max(1.0);
+    let table: String = rows
+        .iter()
+        .map(|(enc, ours, theirs)| {
+            let err = |l: &Load| if l.errors.is_empty() { "none".to_string() } else { l.errors.clone() };
+            format!(
+                "| {enc} | tangui | {:.0} | {:.2} ms | {:.2} ms | {} | {} |\n| {enc} | nginx | {:.0} | {:.2} ms | {:.2} ms | {} | {} |\n| {enc} | **ratio tangui/nginx** | **{:.2}** | | | | |\n",
+                ours.rps, ours.p50_ms, ours.p99_ms, ours.transfer, err(ours),
+                theirs.rps, theirs.p50_ms, theirs.p99_ms, theirs.transfer, err(theirs),
+                ours.rps / theirs.rps.max(1.0)
+            )
+        })
+        .collect();
     let report = format!(
         "# Map benchmark\n\n\
          Command: `cargo xtask bench-map` (runs `cargo run --release -p backend --example bench_map`).\n\n\
          Machine: {machine}.\n\n\
-         Data: demo seed (150 zones, 6,145 stalls); GeoJSON body {size} bytes, served uncompressed (wrk sends no Accept-Encoding).\n\n\
+         Data: demo seed (150 zones, 6,145 stalls); GeoJSON body {size} bytes, gzip {gz} bytes.\n\n\
          ## Public GeoJSON vs nginx (same bytes, wrk -t2 -c{CONNECTIONS} -d{SECONDS}s, one run)\n\n\
-         | server | requests/s | p50 | p99 | transfer/s | errors |\n|---|---|---|---|---|---|\n\
-         | tangui `/api/v1/public/zones.geojson` | {r1:.0} | {a1:.2} ms | {b1:.2} ms | {t1} | {e1} |\n\
-         | nginx static file | {r2:.0} | {a2:.2} ms | {b2:.2} ms | {t2} | {e2} |\n\n\
-         Ratio tangui/nginx: **{ratio:.2}** (target ≥ 0.80); tangui p99 **{b1:.2} ms** (target < 10 ms).\n\n\
+         tangui serves `/api/v1/public/zones.geojson` from memory (precompressed once per change); nginx serves \
+         the same bytes as `zones.geojson` and, with `gzip_static`, the same gzip bytes as `zones.geojson.gz` \
+         (config: `xtask/bench/nginx-static.conf`). Browsers always send `Accept-Encoding: gzip, deflate, br`, so the \
+         gzip rows are what the map sees; the identity rows show the uncompressed case.\n\n\
+         | encoding | server | requests/s | p50 | p99 | transfer/s | errors |\n|---|---|---|---|---|---|---|\n{table}\n\
+         Targets: ratio ≥ 0.80 and tangui p99 < 10 ms at {CONNECTIONS} connections.\n\n\
          ## Map first render (headless Chromium, loopback)\n\n\
          Time from navigation start to the performance mark `tangui-map-rendered` (first render of the SVG map with its zone markers), {n} navigations after one warm-up: \
          median **{rm:.0} ms**, max {rx:.0} ms (target < 1,000 ms). All: {all}.\n",
         machine = machine(),
         size = body.len(),
-        r1 = ours.rps,
-        a1 = ours.p50_ms,
-        b1 = ours.p99_ms,
-        t1 = ours.transfer,
-        e1 = if ours.errors.is_empty() { "none" } else { &ours.errors },
-        r2 = theirs.rps,
-        a2 = theirs.p50_ms,
-        b2 = theirs.p99_ms,
-        t2 = theirs.transfer,
-        e2 = if theirs.errors.is_empty() { "none" } else { &theirs.errors },
+        gz = gz.len(),
         n = renders.len(),
         rm = render_median,
         rx = render_max,
@@ -264,11 +286,20 @@ async fn main() {
 
 /// A plain HTTP/1.1 GET over a TCP socket (keeps the example free of an HTTP client crate).
 async fn reqwest_free_get(url: &str) -> Vec<u8> {
+    get_with(url, "identity").await
+}
+
+async fn get_with(url: &str, encoding: &str) -> Vec<u8> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let rest = url.strip_prefix("http://").unwrap();
     let (host, path) = rest.split_once('/').unwrap();
     let mut s = tokio::net::TcpStream::connect(host).await.unwrap();
-    s.write_all(format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes()).await.unwrap();
+    s.write_all(
+        format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nAccept-Encoding: {encoding}\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+    )
+    .await
+    .unwrap();
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).await.unwrap();
     let split = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;

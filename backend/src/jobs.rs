@@ -17,7 +17,7 @@ pub fn spawn(state: AppState, every: Duration) {
 }
 
 pub async fn run_once(state: &AppState) {
-    match state.db.run(crate::services::zones::close_expired_temporary).await {
+    match crate::services::zones::close_expired(state).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(closed = n, "temporary meal points closed at their end date"),
         Err(e) => tracing::warn!(error = %e, "closing expired temporary zones failed"),

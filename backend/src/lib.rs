@@ -43,3 +43,13 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         zone_cache: Default::default(),
     })))
 }
+
+/// Serves the router on a bound listener: client addresses for throttling, and `TCP_NODELAY` so a
+/// response's last segment is not held back by Nagle's algorithm waiting for a delayed ACK.
+pub async fn serve(listener: tokio::net::TcpListener, router: axum::Router) -> std::io::Result<()> {
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, router.into_make_service_with_connect_info::<std::net::SocketAddr>()).await
+}

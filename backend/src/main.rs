@@ -2,6 +2,10 @@
 
 use std::process::ExitCode;
 
+// Many short-lived allocations per request; mimalloc handles them with less contention than glibc.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use backend::config::Config;
 use backend::models::audit::{self, ChainCheck};
 use backend::{build_state, db, router, seed};
@@ -140,10 +144,9 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
     if demo {
         println!("{}", seed::DEMO_LOGINS);
     }
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    tokio::select! {
+        r = backend::serve(listener, app) => r?,
+        _ = tokio::signal::ctrl_c() => tracing::info!("shutting down"),
+    }
     Ok(ExitCode::SUCCESS)
 }

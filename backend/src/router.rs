@@ -6,7 +6,7 @@ use axum::http::{HeaderValue, Request};
 use axum::routing::{any, get};
 use axum::{Json, Router, middleware};
 use tower_http::compression::CompressionLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -24,6 +24,8 @@ use crate::web;
     info(title = "摊规通 Tangui API", description = "Xiamen street-vending zones, stall allocation and shop filings. \
         Errors are RFC 9457 application/problem+json with zh and en titles. State-changing requests need the \
         X-CSRF-Token header equal to the tangui_csrf cookie."),
+    // Served by its own lean router (see `build`), documented here.
+    paths(zones::zones_geojson),
     tags((name = "meta"), (name = "accounts"), (name = "users"), (name = "zones"), (name = "zone admin"))
 )]
 struct ApiDoc;
@@ -46,7 +48,6 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(zones::set_zone_status))
         .routes(routes!(zones::zone_history))
         .routes(routes!(zones::set_stall_state))
-        .routes(routes!(zones::zones_geojson))
         .routes(routes!(zones::districts_geojson))
         .routes(routes!(zones::import_zones))
         .routes(routes!(zones::export_zones))
@@ -73,7 +74,17 @@ pub fn build(state: AppState) -> Router {
     let csp = HeaderValue::from_str(&web::content_security_policy(&state.config.dist_dir))
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
     let hsts = state.config.cookie_secure;
-    Router::new()
+    let ids = web::RequestIds::default();
+    // The public GeoJSON is the hottest route (maps, GIS tools, caches): precompressed bytes from
+    // memory, so it skips the layers that only matter to other routes (CSRF, on-the-fly
+    // compression, problem rewriting) and gets its fixed headers without a boxed middleware.
+    let public_data = Router::new()
+        .route("/api/v1/public/zones.geojson", get(zones::zones_geojson))
+        .with_state(state.clone())
+        .layer(web::static_security_headers(hsts))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(ids.clone()));
+    let app = Router::new()
         .merge(api)
         .merge(web::spa(&state.config.dist_dir))
         .layer(middleware::from_fn(move |req, next| web::security_headers(csp.clone(), hsts, req, next)))
@@ -84,5 +95,6 @@ pub fn build(state: AppState) -> Router {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
         }))
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(SetRequestIdLayer::x_request_id(ids));
+    Router::new().merge(public_data).merge(app)
 }

@@ -1,10 +1,18 @@
 //! The public zone data (map list and GeoJSON) built once and shared by all readers.
 //!
-//! Every zone or stall write bumps a version row in the same transaction; a reader compares that
-//! version with the cached one and rebuilds on any difference. So the cache is never stale after a
-//! write, on this instance or another one over the same database.
+//! Every zone or stall write bumps a version row in the same transaction and, after commit, marks
+//! this instance's cache dirty; the next read compares the database version with the cached one
+//! and rebuilds on any difference. So after a write through this instance the very next read is
+//! fresh. Writes made by another instance over the same database are noticed by the same version
+//! check, which a clean cache repeats at most every `RECHECK` (a read-only row lookup), so other
+//! instances lag by at most that long.
 
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+/// How long a clean cache is trusted before it asks the database again.
+pub const RECHECK: Duration = Duration::from_millis(25);
 
 use common::dto::zones::{StallCounts, ZoneSummary};
 use common::zone::ZoneStatus;
@@ -41,9 +49,24 @@ fn brotli(data: &[u8]) -> Vec<u8> {
     out
 }
 
-#[derive(Default)]
 pub struct ZoneCache {
     current: RwLock<Option<Arc<Snapshot>>>,
+    dirty: AtomicBool,
+    checked_at: Mutex<Instant>,
+    /// One check or rebuild at a time; readers arriving meanwhile wait and share its result
+    /// instead of all compressing the same bytes.
+    refresh: tokio::sync::Mutex<()>,
+}
+
+impl Default for ZoneCache {
+    fn default() -> Self {
+        ZoneCache {
+            current: RwLock::new(None),
+            dirty: AtomicBool::new(true),
+            checked_at: Mutex::new(Instant::now()),
+            refresh: tokio::sync::Mutex::new(()),
+        }
+    }
 }
 
 fn feature(z: &Zone, s: &ZoneSummary) -> serde_json::Value {
@@ -100,10 +123,31 @@ fn build(version: i64, rows: Vec<(Zone, StallCounts)>) -> Snapshot {
 }
 
 impl ZoneCache {
+    /// Call after committing any change to zones or stalls.
+    pub fn invalidate(&self) {
+        self.dirty.store(true, Ordering::SeqCst);
+    }
+
+    fn fresh(&self) -> Option<Arc<Snapshot>> {
+        let cached = self.current.read().expect("cache lock").clone()?;
+        let recent = self.checked_at.lock().expect("cache lock").elapsed() < RECHECK;
+        (recent && !self.dirty.load(Ordering::SeqCst)).then_some(cached)
+    }
+
     /// The current snapshot, rebuilt if the database has changed since it was made.
     pub async fn get(&self, app: &App) -> AppResult<Arc<Snapshot>> {
+        if let Some(s) = self.fresh() {
+            return Ok(s);
+        }
+        let _refreshing = self.refresh.lock().await;
+        if let Some(s) = self.fresh() {
+            return Ok(s); // someone else refreshed while we waited
+        }
         let cached = self.current.read().expect("cache lock").clone();
+        // Clear first: a write committing while we check marks it dirty again.
+        self.dirty.store(false, Ordering::SeqCst);
         let version = app.db.run(|c| Ok(current_version(c)?)).await?;
+        *self.checked_at.lock().expect("cache lock") = Instant::now();
         if let Some(s) = cached.filter(|s| s.version == version) {
             return Ok(s);
         }

@@ -35,6 +35,10 @@ fn origin_allowed(req: &Request<Body>, public_url: &str) -> bool {
 }
 
 pub async fn csrf_layer(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
+    // Public data (GeoJSON for GIS users and caches) carries no cookies at all.
+    if req.method() == Method::GET && req.uri().path().starts_with("/api/v1/public/") {
+        return next.run(req).await;
+    }
     let jar = CookieJar::from_headers(req.headers());
     let cookie = jar.get(CSRF_COOKIE).map(|c| c.value().to_string());
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);

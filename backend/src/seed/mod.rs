@@ -26,6 +26,7 @@ pub async fn seed_demo(state: &AppState) -> AppResult<Option<String>> {
     let has_zones = state.db.run(|c| Ok(count_zones(c)? > 0)).await?;
     if !has_zones {
         let (z, s) = seed_zones(state).await?;
+        state.zone_cache.invalidate();
         report.push(format!("demo zones: {z}, stalls: {s}"));
     }
     if report.is_empty() { Ok(None) } else { Ok(Some(report.join("\n"))) }

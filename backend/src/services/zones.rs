@@ -77,6 +77,16 @@ fn detail(c: &mut DbConn, id: i64) -> AppResult<common::dto::zones::ZoneDetail> 
     Ok(z.to_detail(counts))
 }
 
+/// Runs a zone write and marks the public zone cache dirty once it has committed.
+async fn zone_write<T: Send + 'static>(
+    app: &App,
+    f: impl FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
+) -> AppResult<T> {
+    let r = app.db.write(f).await;
+    app.zone_cache.invalidate();
+    r
+}
+
 pub async fn create(app: &App, actor: &Actor, mut req: CreateZoneRequest) -> AppResult<ZoneSaved> {
     admin_only(actor)?;
     req.zone.normalise();
@@ -87,28 +97,27 @@ pub async fn create(app: &App, actor: &Actor, mut req: CreateZoneRequest) -> App
     }));
     AppError::check(errors)?;
     let by = actor.user_id;
-    app.db
-        .write(move |c| {
-            if code_taken(c, &req.zone.code, None)? {
-                return Err(AppError::field("code", "taken", "该编号已被其他摊规点使用", "Another zone has this code"));
-            }
-            let t = now();
-            let id = ZoneRow::from_input(&req.zone, ZoneStatus::Active, t).insert(c)?;
-            let n = insert_stalls(c, id, &req.layout)?;
-            bump_version(c)?;
-            audit::record(
-                c,
-                t,
-                Some(by),
-                "zone.created",
-                "zone",
-                &id.to_string(),
-                json!({ "code": req.zone.code, "stalls": n }),
-            )?;
-            let warnings = siting_warnings(&SensitiveSite::all(c)?, &req.zone.geometry);
-            Ok(ZoneSaved { zone: detail(c, id)?, warnings })
-        })
-        .await
+    zone_write(app, move |c| {
+        if code_taken(c, &req.zone.code, None)? {
+            return Err(AppError::field("code", "taken", "该编号已被其他摊规点使用", "Another zone has this code"));
+        }
+        let t = now();
+        let id = ZoneRow::from_input(&req.zone, ZoneStatus::Active, t).insert(c)?;
+        let n = insert_stalls(c, id, &req.layout)?;
+        bump_version(c)?;
+        audit::record(
+            c,
+            t,
+            Some(by),
+            "zone.created",
+            "zone",
+            &id.to_string(),
+            json!({ "code": req.zone.code, "stalls": n }),
+        )?;
+        let warnings = siting_warnings(&SensitiveSite::all(c)?, &req.zone.geometry);
+        Ok(ZoneSaved { zone: detail(c, id)?, warnings })
+    })
+    .await
 }
 
 pub async fn update(app: &App, actor: &Actor, id: i64, mut req: UpdateZoneRequest) -> AppResult<ZoneSaved> {
@@ -116,39 +125,38 @@ pub async fn update(app: &App, actor: &Actor, id: i64, mut req: UpdateZoneReques
     req.zone.normalise();
     AppError::check(req.zone.validate())?;
     let by = actor.user_id;
-    app.db
-        .write(move |c| {
-            let old = Zone::find(c, id)?;
-            if old.version != req.version {
-                return Err(AppError::PreconditionFailed);
-            }
-            if code_taken(c, &req.zone.code, Some(id))? {
-                return Err(AppError::field("code", "taken", "该编号已被其他摊规点使用", "Another zone has this code"));
-            }
-            let t = now();
-            let mut row = ZoneRow::from_input(&req.zone, old.status(), t);
-            row.created_at = old.created_at;
-            let n = diesel::update(zones::table.find(id).filter(zones::version.eq(req.version)))
-                .set((&row, zones::version.eq(zones::version + 1)))
-                .execute(c)?;
-            if n == 0 {
-                return Err(AppError::PreconditionFailed);
-            }
-            bump_version(c)?;
-            let moved = old.geometry() != req.zone.geometry;
-            audit::record(
-                c,
-                t,
-                Some(by),
-                "zone.updated",
-                "zone",
-                &id.to_string(),
-                json!({ "code": req.zone.code, "moved": moved, "from_version": req.version }),
-            )?;
-            let warnings = siting_warnings(&SensitiveSite::all(c)?, &req.zone.geometry);
-            Ok(ZoneSaved { zone: detail(c, id)?, warnings })
-        })
-        .await
+    zone_write(app, move |c| {
+        let old = Zone::find(c, id)?;
+        if old.version != req.version {
+            return Err(AppError::PreconditionFailed);
+        }
+        if code_taken(c, &req.zone.code, Some(id))? {
+            return Err(AppError::field("code", "taken", "该编号已被其他摊规点使用", "Another zone has this code"));
+        }
+        let t = now();
+        let mut row = ZoneRow::from_input(&req.zone, old.status(), t);
+        row.created_at = old.created_at;
+        let n = diesel::update(zones::table.find(id).filter(zones::version.eq(req.version)))
+            .set((&row, zones::version.eq(zones::version + 1)))
+            .execute(c)?;
+        if n == 0 {
+            return Err(AppError::PreconditionFailed);
+        }
+        bump_version(c)?;
+        let moved = old.geometry() != req.zone.geometry;
+        audit::record(
+            c,
+            t,
+            Some(by),
+            "zone.updated",
+            "zone",
+            &id.to_string(),
+            json!({ "code": req.zone.code, "moved": moved, "from_version": req.version }),
+        )?;
+        let warnings = siting_warnings(&SensitiveSite::all(c)?, &req.zone.geometry);
+        Ok(ZoneSaved { zone: detail(c, id)?, warnings })
+    })
+    .await
 }
 
 pub async fn set_status(
@@ -170,33 +178,32 @@ pub async fn set_status(
         return Err(AppError::field("reason", "too_long", "原因最多 500 字", "Reason: at most 500 characters"));
     }
     let by = actor.user_id;
-    app.db
-        .write(move |c| {
-            let z = Zone::find(c, id)?;
-            if z.status() == req.status {
-                return detail(c, id);
-            }
-            let t = now();
-            diesel::update(zones::table.find(id))
-                .set((
-                    zones::status.eq(req.status.as_str()),
-                    zones::version.eq(zones::version + 1),
-                    zones::updated_at.eq(t),
-                ))
-                .execute(c)?;
-            bump_version(c)?;
-            audit::record(
-                c,
-                t,
-                Some(by),
-                "zone.status_changed",
-                "zone",
-                &id.to_string(),
-                json!({ "from": z.status, "to": req.status.as_str(), "reason": req.reason.trim() }),
-            )?;
-            detail(c, id)
-        })
-        .await
+    zone_write(app, move |c| {
+        let z = Zone::find(c, id)?;
+        if z.status() == req.status {
+            return detail(c, id);
+        }
+        let t = now();
+        diesel::update(zones::table.find(id))
+            .set((
+                zones::status.eq(req.status.as_str()),
+                zones::version.eq(zones::version + 1),
+                zones::updated_at.eq(t),
+            ))
+            .execute(c)?;
+        bump_version(c)?;
+        audit::record(
+            c,
+            t,
+            Some(by),
+            "zone.status_changed",
+            "zone",
+            &id.to_string(),
+            json!({ "from": z.status, "to": req.status.as_str(), "reason": req.reason.trim() }),
+        )?;
+        detail(c, id)
+    })
+    .await
 }
 
 /// Replaces the stall layout. Stalls keeping their number keep their state (sizes and category
@@ -206,80 +213,79 @@ pub async fn set_layout(app: &App, actor: &Actor, id: i64, layout: StallLayout) 
     admin_only(actor)?;
     AppError::check(layout.validate())?;
     let by = actor.user_id;
-    app.db
-        .write(move |c| {
-            Zone::find(c, id)?;
-            let existing = Stall::for_zone(c, id)?;
-            let wanted: HashMap<String, (common::TradeCategory, f64, f64)> =
-                layout.stalls().into_iter().map(|(n, cat, w, d)| (n, (cat, w, d))).collect();
-            let blocked: Vec<String> = existing
-                .iter()
-                .filter(|s| !wanted.contains_key(&s.number) && matches!(s.state.as_str(), "occupied" | "reserved"))
-                .map(|s| s.number.clone())
-                .collect();
-            if !blocked.is_empty() {
-                return Err(AppError::conflict(
-                    "stalls-in-use",
-                    format!("以下摊位正在使用或已预留，不能删除：{}", blocked.join("、")),
-                    format!("These stalls are in use or reserved and cannot be removed: {}", blocked.join(", ")),
-                ));
-            }
-            let t = now();
-            let have: HashSet<String> = existing.iter().map(|s| s.number.clone()).collect();
-            let (mut added, mut removed, mut changed) = (0, 0, 0);
-            for s in &existing {
-                match wanted.get(&s.number) {
-                    None => {
-                        diesel::delete(stalls::table.find(s.id)).execute(c)?;
-                        removed += 1;
-                    }
-                    Some((cat, w, d)) => {
-                        if s.category != cat.as_str() || s.width_m != *w || s.depth_m != *d {
-                            diesel::update(stalls::table.find(s.id))
-                                .set((
-                                    stalls::category.eq(cat.as_str()),
-                                    stalls::width_m.eq(w),
-                                    stalls::depth_m.eq(d),
-                                    stalls::updated_at.eq(t),
-                                ))
-                                .execute(c)?;
-                            changed += 1;
-                        }
+    zone_write(app, move |c| {
+        Zone::find(c, id)?;
+        let existing = Stall::for_zone(c, id)?;
+        let wanted: HashMap<String, (common::TradeCategory, f64, f64)> =
+            layout.stalls().into_iter().map(|(n, cat, w, d)| (n, (cat, w, d))).collect();
+        let blocked: Vec<String> = existing
+            .iter()
+            .filter(|s| !wanted.contains_key(&s.number) && matches!(s.state.as_str(), "occupied" | "reserved"))
+            .map(|s| s.number.clone())
+            .collect();
+        if !blocked.is_empty() {
+            return Err(AppError::conflict(
+                "stalls-in-use",
+                format!("以下摊位正在使用或已预留，不能删除：{}", blocked.join("、")),
+                format!("These stalls are in use or reserved and cannot be removed: {}", blocked.join(", ")),
+            ));
+        }
+        let t = now();
+        let have: HashSet<String> = existing.iter().map(|s| s.number.clone()).collect();
+        let (mut added, mut removed, mut changed) = (0, 0, 0);
+        for s in &existing {
+            match wanted.get(&s.number) {
+                None => {
+                    diesel::delete(stalls::table.find(s.id)).execute(c)?;
+                    removed += 1;
+                }
+                Some((cat, w, d)) => {
+                    if s.category != cat.as_str() || s.width_m != *w || s.depth_m != *d {
+                        diesel::update(stalls::table.find(s.id))
+                            .set((
+                                stalls::category.eq(cat.as_str()),
+                                stalls::width_m.eq(w),
+                                stalls::depth_m.eq(d),
+                                stalls::updated_at.eq(t),
+                            ))
+                            .execute(c)?;
+                        changed += 1;
                     }
                 }
             }
-            let new: Vec<NewStall> = layout
-                .stalls()
-                .into_iter()
-                .filter(|(n, ..)| !have.contains(n))
-                .map(|(number, cat, w, d)| NewStall {
-                    zone_id: id,
-                    number,
-                    category: cat.as_str().into(),
-                    width_m: w,
-                    depth_m: d,
-                    state: StallState::Free.as_str().into(),
-                    holder_id: None,
-                    updated_at: t,
-                })
-                .collect();
-            added += NewStall::insert_all(c, &new)?;
-            diesel::update(zones::table.find(id))
-                .set((zones::version.eq(zones::version + 1), zones::updated_at.eq(t)))
-                .execute(c)?;
-            bump_version(c)?;
-            audit::record(
-                c,
-                t,
-                Some(by),
-                "zone.layout_changed",
-                "zone",
-                &id.to_string(),
-                json!({ "added": added, "removed": removed, "changed": changed }),
-            )?;
-            Ok(Stall::for_zone(c, id)?)
-        })
-        .await
+        }
+        let new: Vec<NewStall> = layout
+            .stalls()
+            .into_iter()
+            .filter(|(n, ..)| !have.contains(n))
+            .map(|(number, cat, w, d)| NewStall {
+                zone_id: id,
+                number,
+                category: cat.as_str().into(),
+                width_m: w,
+                depth_m: d,
+                state: StallState::Free.as_str().into(),
+                holder_id: None,
+                updated_at: t,
+            })
+            .collect();
+        added += NewStall::insert_all(c, &new)?;
+        diesel::update(zones::table.find(id))
+            .set((zones::version.eq(zones::version + 1), zones::updated_at.eq(t)))
+            .execute(c)?;
+        bump_version(c)?;
+        audit::record(
+            c,
+            t,
+            Some(by),
+            "zone.layout_changed",
+            "zone",
+            &id.to_string(),
+            json!({ "added": added, "removed": removed, "changed": changed }),
+        )?;
+        Ok(Stall::for_zone(c, id)?)
+    })
+    .await
 }
 
 /// Marks a stall out of use or back in use. Occupied and reserved stalls change only through
@@ -295,33 +301,32 @@ pub async fn set_stall_state(app: &App, actor: &Actor, stall_id: i64, req: Stall
         ));
     }
     let by = actor.user_id;
-    app.db
-        .write(move |c| {
-            let s = Stall::find(c, stall_id)?;
-            if matches!(s.state.as_str(), "occupied" | "reserved") {
-                return Err(AppError::conflict(
-                    "stall-in-use",
-                    "该摊位正在使用或已预留，不能直接修改",
-                    "The stall is in use or reserved and cannot be changed here",
-                ));
-            }
-            let t = now();
-            diesel::update(stalls::table.find(stall_id))
-                .set((stalls::state.eq(req.state.as_str()), stalls::updated_at.eq(t)))
-                .execute(c)?;
-            bump_version(c)?;
-            audit::record(
-                c,
-                t,
-                Some(by),
-                "stall.state_changed",
-                "zone",
-                &s.zone_id.to_string(),
-                json!({ "stall": s.number, "from": s.state, "to": req.state.as_str(), "reason": req.reason }),
-            )?;
-            Ok(Stall::find(c, stall_id)?)
-        })
-        .await
+    zone_write(app, move |c| {
+        let s = Stall::find(c, stall_id)?;
+        if matches!(s.state.as_str(), "occupied" | "reserved") {
+            return Err(AppError::conflict(
+                "stall-in-use",
+                "该摊位正在使用或已预留，不能直接修改",
+                "The stall is in use or reserved and cannot be changed here",
+            ));
+        }
+        let t = now();
+        diesel::update(stalls::table.find(stall_id))
+            .set((stalls::state.eq(req.state.as_str()), stalls::updated_at.eq(t)))
+            .execute(c)?;
+        bump_version(c)?;
+        audit::record(
+            c,
+            t,
+            Some(by),
+            "stall.state_changed",
+            "zone",
+            &s.zone_id.to_string(),
+            json!({ "stall": s.number, "from": s.state, "to": req.state.as_str(), "reason": req.reason }),
+        )?;
+        Ok(Stall::find(c, stall_id)?)
+    })
+    .await
 }
 
 /// Checks a GeoJSON file and, unless `dry_run`, imports it, all or nothing.
@@ -331,7 +336,8 @@ pub async fn import(app: &App, actor: &Actor, text: String, dry_run: bool) -> Ap
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
     let by = actor.user_id;
-    app.db
+    let result = app
+        .db
         .run(move |c| {
             let mut problems = parsed.problems;
             // Codes already used by zones in the database.
@@ -392,7 +398,9 @@ pub async fn import(app: &App, actor: &Actor, text: String, dry_run: bool) -> Ap
             report.imported = parsed.zones.len();
             Ok(report)
         })
-        .await
+        .await;
+    app.zone_cache.invalidate();
+    result
 }
 
 /// Replaces the sensitive-site layer from a GeoJSON file of points (`name`, `kind`, optional
@@ -437,30 +445,38 @@ pub async fn import_sensitive_sites(app: &App, actor: &Actor, text: String) -> A
     }
     AppError::check(errors)?;
     let by = actor.user_id;
-    app.db
-        .write(move |c| {
-            let t = now();
-            diesel::delete(crate::db::schema::sensitive_sites::table).execute(c)?;
-            for (name, kind, d, p, b) in &rows {
-                SensitiveSite::insert(c, name, kind, d.map(|d| d.code()), *p, *b, t)?;
-            }
-            audit::record(
-                c,
-                t,
-                Some(by),
-                "sensitive_sites.replaced",
-                "layer",
-                "sensitive_sites",
-                json!({ "count": rows.len() }),
-            )?;
-            Ok(rows.len())
-        })
-        .await
+    zone_write(app, move |c| {
+        let t = now();
+        diesel::delete(crate::db::schema::sensitive_sites::table).execute(c)?;
+        for (name, kind, d, p, b) in &rows {
+            SensitiveSite::insert(c, name, kind, d.map(|d| d.code()), *p, *b, t)?;
+        }
+        audit::record(
+            c,
+            t,
+            Some(by),
+            "sensitive_sites.replaced",
+            "layer",
+            "sensitive_sites",
+            json!({ "count": rows.len() }),
+        )?;
+        Ok(rows.len())
+    })
+    .await
 }
 
-/// Closes temporary meal points whose end date has passed. Each zone is closed by one
-/// conditional update, so running this on several instances at once closes (and audits) it once.
-pub fn close_expired_temporary(c: &mut DbConn) -> AppResult<usize> {
+/// Closes temporary meal points whose end date has passed (the scheduled job).
+pub async fn close_expired(app: &App) -> AppResult<usize> {
+    let n = app.db.run(close_expired_temporary).await?;
+    if n > 0 {
+        app.zone_cache.invalidate();
+    }
+    Ok(n)
+}
+
+/// Each zone is closed by one conditional update, so running this on several instances at once
+/// closes (and audits) it once.
+fn close_expired_temporary(c: &mut DbConn) -> AppResult<usize> {
     let today = today();
     let due: Vec<(i64, String)> = zones::table
         .filter(zones::kind.eq(ZoneKind::Temporary.as_str()))

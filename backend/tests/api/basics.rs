@@ -23,6 +23,10 @@ api_test!(openapi_lists_every_route, |app| {
         "/api/v1/auth/logout",
         "/api/v1/me",
         "/api/v1/users",
+        "/api/v1/zones",
+        "/api/v1/zones/{id}",
+        "/api/v1/zones/import",
+        "/api/v1/public/zones.geojson",
     ] {
         assert!(doc["paths"].get(path).is_some(), "{path} missing from OpenAPI");
     }
@@ -40,11 +44,21 @@ api_test!(unknown_route_and_method_are_problems, |app| {
 api_test!(security_headers_on_every_answer, |app| {
     let r = app.anon().get("/api/v1/districts").await;
     let h = |n: &str| r.headers.get(n).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
-    assert!(h("content-security-policy").contains("frame-ancestors 'none'"));
-    assert!(h("content-security-policy").contains("'wasm-unsafe-eval'"));
+    // Data answers may not run anything or be framed.
+    assert_eq!(h("content-security-policy"), "default-src 'none'; frame-ancestors 'none'");
     assert_eq!(h("x-content-type-options"), "nosniff");
     assert_eq!(h("referrer-policy"), "same-origin");
     assert!(!h("x-request-id").is_empty());
+    // Documents get the app's policy: own origin, WebAssembly allowed, no framing.
+    let page = app.anon().get("/zones/1").await;
+    let csp = page.headers.get("content-security-policy").unwrap().to_str().unwrap().to_string();
+    assert!(
+        csp.contains("'wasm-unsafe-eval'")
+            && csp.contains("frame-ancestors 'none'")
+            && csp.contains("default-src 'self'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline'; script") && !csp.contains("script-src *"));
 });
 
 api_test!(malformed_wrong_type_oversize_and_wrong_content_type, |app| {

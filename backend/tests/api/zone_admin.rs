@@ -246,9 +246,9 @@ api_test!(temporary_points_close_at_their_end_date_once, |app| {
     body["zone"]["valid_until"] = json!("2025-12-31");
     admin.post("/api/v1/zones", &body).await.assert_status(201);
     let c = &app.state;
-    let closed = c.db.run(backend::services::zones::close_expired_temporary).await.unwrap();
+    let closed = backend::services::zones::close_expired(c).await.unwrap();
     assert_eq!(closed, 1);
-    let again = c.db.run(backend::services::zones::close_expired_temporary).await.unwrap();
+    let again = backend::services::zones::close_expired(c).await.unwrap();
     assert_eq!(again, 0, "idempotent");
     assert_eq!(app.anon().get("/api/v1/zones?kind=temporary").await.value()["total"], 0);
 });

@@ -77,7 +77,7 @@ impl Browser {
         backend::seed::seed_demo(&state).await.unwrap();
         let app = backend::router::build(state.clone());
         tokio::spawn(async move {
-            axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).await.unwrap();
+            backend::serve(listener, app).await.unwrap();
         });
 
         let port = free_port();
