@@ -78,10 +78,9 @@ pub fn build(state: AppState) -> Router {
     // The public GeoJSON is the hottest route (maps, GIS tools, caches): precompressed bytes from
     // memory, so it skips the layers that only matter to other routes (CSRF, on-the-fly
     // compression, problem rewriting) and gets its fixed headers without a boxed middleware.
-    let public_data = Router::new()
-        .route("/api/v1/public/zones.geojson", get(zones::zones_geojson))
-        .with_state(state.clone())
-        .layer(web::static_security_headers(hsts))
+    let public_data =
+        Router::new().route("/api/v1/public/zones.geojson", get(zones::zones_geojson)).with_state(state.clone());
+    let public_data = web::with_data_security_headers(public_data, hsts)
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(ids.clone()));
     let app = Router::new()

@@ -174,26 +174,10 @@ impl tower_http::request_id::MakeRequestId for RequestIds {
     }
 }
 
-/// The security headers of data answers as plain header-setting layers (no per-request future).
-pub fn static_security_headers(
-    hsts: bool,
-) -> tower::ServiceBuilder<
-    tower::layer::util::Stack<
-        tower_http::set_header::SetResponseHeaderLayer<Option<HeaderValue>>,
-        tower::layer::util::Stack<
-            tower_http::set_header::SetResponseHeaderLayer<HeaderValue>,
-            tower::layer::util::Stack<
-                tower_http::set_header::SetResponseHeaderLayer<HeaderValue>,
-                tower::layer::util::Stack<
-                    tower_http::set_header::SetResponseHeaderLayer<HeaderValue>,
-                    tower::layer::util::Identity,
-                >,
-            >,
-        >,
-    >,
-> {
+/// Adds the security headers of data answers as plain header-setting layers (no per-request future).
+pub fn with_data_security_headers(router: Router, hsts: bool) -> Router {
     use tower_http::set_header::SetResponseHeaderLayer as Set;
-    tower::ServiceBuilder::new()
+    router
         .layer(Set::overriding(header::CONTENT_SECURITY_POLICY, DATA_CSP))
         .layer(Set::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(Set::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
