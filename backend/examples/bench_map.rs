@@ -133,6 +133,7 @@ async fn first_render(base: &str, runs: usize) -> Vec<f64> {
     }
     let _ = client.close().await;
     let _ = driver.kill();
+    let _ = driver.wait();
     times
 }
 
