@@ -27,6 +27,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let url = config.database_url.clone();
     let pool = config.db_pool_size;
     let db = tokio::task::spawn_blocking(move || Db::open(&url, pool)).await??;
+    db.run(|c| Ok(models::calendar::seed_official_if_empty(c)?)).await?;
     let secret = match &config.secret_key {
         Some(k) => k.as_bytes().to_vec(),
         None => {

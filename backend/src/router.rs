@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::csrf::csrf_layer;
-use crate::controllers::{auth, health, meta, users, zones};
+use crate::controllers::{applications, auth, health, meta, users, zones};
 use crate::error::AppError;
 use crate::extract::JSON_LIMIT;
 use crate::web;
@@ -26,7 +26,7 @@ use crate::web;
         X-CSRF-Token header equal to the tangui_csrf cookie."),
     // Served by its own lean router (see `build`), documented here.
     paths(zones::zones_geojson),
-    tags((name = "meta"), (name = "accounts"), (name = "users"), (name = "zones"), (name = "zone admin"))
+    tags((name = "meta"), (name = "accounts"), (name = "users"), (name = "zones"), (name = "zone admin"), (name = "applications"), (name = "review"), (name = "calendar"))
 )]
 struct ApiDoc;
 
@@ -53,6 +53,17 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(zones::export_zones))
         .routes(routes!(zones::siting_check))
         .routes(routes!(zones::list_sensitive_sites, zones::import_sensitive_sites))
+        .routes(routes!(applications::create_application))
+        .routes(routes!(applications::find_application, applications::save_application))
+        .routes(routes!(applications::upload_document))
+        .routes(routes!(applications::get_document, applications::delete_document))
+        .routes(routes!(applications::submit_application))
+        .routes(routes!(applications::withdraw_application))
+        .routes(routes!(applications::decide_application))
+        .routes(routes!(applications::my_applications))
+        .routes(routes!(applications::review_queue))
+        .routes(routes!(applications::list_calendar))
+        .routes(routes!(applications::set_calendar_day, applications::delete_calendar_day))
         .split_for_parts()
 }
 

@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per resource, with their request and response types beside them.
 //! Handlers parse, authorise and call the model or service; they hold no business rules.
 
+pub mod applications;
 pub mod auth;
 pub mod health;
 pub mod meta;

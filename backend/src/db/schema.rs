@@ -136,6 +136,109 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    stall_applications (id) {
+        id -> BigInt,
+        applicant_id -> BigInt,
+        status -> Text,
+        category -> Text,
+        preferences -> Text,
+        priority_groups -> Text,
+        note -> Text,
+        district_code -> Nullable<Text>,
+        submitted_at -> Nullable<Timestamp>,
+        deadline -> Nullable<Date>,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+        decision_reason -> Text,
+        return_items -> Text,
+        round_id -> Nullable<BigInt>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    application_documents (id) {
+        id -> BigInt,
+        application_id -> BigInt,
+        kind -> Text,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        uploaded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    calendar_days (day) {
+        day -> Date,
+        kind -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    allocation_rounds (id) {
+        id -> BigInt,
+        name -> Text,
+        zone_ids -> Text,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        reserved_percent -> Integer,
+        notice_days -> Integer,
+        offer_days -> Integer,
+        status -> Text,
+        seed -> Text,
+        seed_commitment -> Text,
+        fingerprint -> Nullable<Text>,
+        inputs -> Nullable<Text>,
+        result -> Nullable<Text>,
+        algorithm -> Nullable<Text>,
+        opened_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        drawn_at -> Nullable<Timestamp>,
+        notice_until -> Nullable<Date>,
+        confirmed_at -> Nullable<Timestamp>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    offers (id) {
+        id -> BigInt,
+        round_id -> Nullable<BigInt>,
+        application_id -> BigInt,
+        applicant_id -> BigInt,
+        stall_id -> BigInt,
+        status -> Text,
+        offered_at -> Timestamp,
+        respond_by -> Timestamp,
+        responded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    objections (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        application_id -> BigInt,
+        text -> Text,
+        status -> Text,
+        answer -> Text,
+        answered_by -> Nullable<BigInt>,
+        answered_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(application_documents -> stall_applications (application_id));
+diesel::joinable!(offers -> stalls (stall_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -146,5 +249,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     audit_head,
     data_versions,
-    sensitive_sites
+    sensitive_sites,
+    stall_applications,
+    application_documents,
+    calendar_days,
+    allocation_rounds,
+    offers,
+    objections
 );

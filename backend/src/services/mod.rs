@@ -2,4 +2,5 @@
 //! happens (with its audit records) or not at all.
 
 pub mod accounts;
+pub mod applications;
 pub mod zones;

@@ -4,6 +4,7 @@
 mod util;
 
 mod accounts;
+mod applications;
 mod basics;
 mod users;
 mod zone_admin;

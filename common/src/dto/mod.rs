@@ -1,5 +1,6 @@
 //! Request and response bodies of the HTTP API, one module per resource.
 
+pub mod applications;
 pub mod auth;
 pub mod stats;
 pub mod users;
