@@ -14,6 +14,8 @@ pub struct App {
     pub secret: Vec<u8>,
     /// Public zone list and GeoJSON, rebuilt when zone data changes.
     pub zone_cache: crate::zone_cache::ZoneCache,
+    /// Progress of draws running on this instance.
+    pub draws: Arc<crate::services::rounds::ProgressBoard>,
 }
 
 /// Cheap to clone; handlers receive it with `State(state): State<AppState>`.

@@ -17,6 +17,11 @@ pub fn spawn(state: AppState, every: Duration) {
 }
 
 pub async fn run_once(state: &AppState) {
+    match crate::services::offers::expire_due(state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(expired = n, "stall offers expired and passed down the waiting list"),
+        Err(e) => tracing::warn!(error = %e, "expiring offers failed"),
+    }
     match crate::services::zones::close_expired(state).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(closed = n, "temporary meal points closed at their end date"),

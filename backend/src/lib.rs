@@ -42,6 +42,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         hasher: auth::password::Hasher::new(),
         secret,
         zone_cache: Default::default(),
+        draws: Default::default(),
     })))
 }
 

@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::csrf::csrf_layer;
-use crate::controllers::{applications, auth, health, meta, users, zones};
+use crate::controllers::{applications, auth, health, meta, rounds, users, zones};
 use crate::error::AppError;
 use crate::extract::JSON_LIMIT;
 use crate::web;
@@ -26,7 +26,7 @@ use crate::web;
         X-CSRF-Token header equal to the tangui_csrf cookie."),
     // Served by its own lean router (see `build`), documented here.
     paths(zones::zones_geojson),
-    tags((name = "meta"), (name = "accounts"), (name = "users"), (name = "zones"), (name = "zone admin"), (name = "applications"), (name = "review"), (name = "calendar"))
+    tags((name = "meta"), (name = "accounts"), (name = "users"), (name = "zones"), (name = "zone admin"), (name = "applications"), (name = "review"), (name = "calendar"), (name = "rounds"), (name = "offers"))
 )]
 struct ApiDoc;
 
@@ -64,6 +64,18 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(applications::review_queue))
         .routes(routes!(applications::list_calendar))
         .routes(routes!(applications::set_calendar_day, applications::delete_calendar_day))
+        .routes(routes!(rounds::create_round, rounds::list_rounds))
+        .routes(routes!(rounds::find_round))
+        .routes(routes!(rounds::round_record))
+        .routes(routes!(rounds::open_round))
+        .routes(routes!(rounds::close_round))
+        .routes(routes!(rounds::draw_round))
+        .routes(routes!(rounds::draw_progress))
+        .routes(routes!(rounds::confirm_round))
+        .routes(routes!(rounds::lodge_objection, rounds::list_objections))
+        .routes(routes!(rounds::answer_objection))
+        .routes(routes!(rounds::accept_offer))
+        .routes(routes!(rounds::decline_offer))
         .split_for_parts()
 }
 

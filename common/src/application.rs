@@ -471,8 +471,7 @@ mod tests {
         assert_eq!(fields, ["documents.health_certificate", "documents.low_income_proof"]);
         let ok = input().validate_submit(&[DocKind::IdCard, DocKind::HealthCertificate, DocKind::LowIncomeProof]);
         assert!(ok.is_empty());
-        let mut empty = StallApplicationInput::default();
-        empty.preferences = vec![1, 2, 3, 4, 5, 1];
+        let empty = StallApplicationInput { preferences: vec![1, 2, 3, 4, 5, 1], ..Default::default() };
         let fields: Vec<String> = empty.validate_submit(&[]).into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["preferences", "preferences[5]", "category", "documents.id_card"]);
     }

@@ -3,6 +3,9 @@
 //! Everything here compiles for native and `wasm32-unknown-unknown`: the browser runs the
 //! same validators the server runs, so a user sees the server's answer while still typing.
 
+pub mod allocation;
+pub mod application;
+pub mod calendar;
 pub mod district;
 pub mod dto;
 pub mod geo;

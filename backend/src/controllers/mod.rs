@@ -5,6 +5,7 @@ pub mod applications;
 pub mod auth;
 pub mod health;
 pub mod meta;
+pub mod rounds;
 pub mod users;
 pub mod zones;
 

@@ -153,6 +153,7 @@ diesel::table! {
         decision_reason -> Text,
         return_items -> Text,
         round_id -> Nullable<BigInt>,
+        draw_position -> Nullable<Integer>,
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,

@@ -29,6 +29,7 @@ pub struct Application {
     pub decision_reason: String,
     pub return_items: String,
     pub round_id: Option<i64>,
+    pub draw_position: Option<i32>,
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

@@ -141,3 +141,53 @@ pub fn history(conn: &mut DbConn, entity: &str, entity_id: &str) -> QueryResult<
         .order(audit_log::id.asc())
         .load(conn)
 }
+
+/// One record for [`record_many`].
+pub struct NewRecord {
+    pub actor_id: Option<i64>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub detail: serde_json::Value,
+}
+
+/// Appends many records at once (a draw touches every applicant): one lock on the chain head,
+/// hashes chained in memory, rows inserted in batches.
+pub fn record_many(conn: &mut DbConn, at: NaiveDateTime, records: Vec<NewRecord>) -> QueryResult<()> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let lock = match kind_of(conn) {
+        DbKind::Postgres => "SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
+        DbKind::Sqlite => "SELECT last_hash FROM audit_head WHERE id = 1",
+    };
+    let mut prev = diesel::sql_query(lock).get_result::<Head>(conn)?.last_hash;
+    let mut rows = Vec::with_capacity(records.len());
+    for r in records {
+        let detail = r.detail.to_string();
+        let hash = record_hash(&prev, at, r.actor_id, &r.action, &r.entity, &r.entity_id, &detail);
+        rows.push((
+            audit_log::at.eq(at),
+            audit_log::actor_id.eq(r.actor_id),
+            audit_log::action.eq(r.action),
+            audit_log::entity.eq(r.entity),
+            audit_log::entity_id.eq(r.entity_id),
+            audit_log::detail.eq(detail),
+            audit_log::prev_hash.eq(prev),
+            audit_log::hash.eq(hash.clone()),
+        ));
+        prev = hash;
+    }
+    for chunk in rows.chunks(500) {
+        match conn {
+            crate::db::DbConn::Pg(c) => {
+                diesel::insert_into(audit_log::table).values(chunk).execute(c)?;
+            }
+            crate::db::DbConn::Sqlite(c) => {
+                diesel::insert_into(audit_log::table).values(chunk).execute(c)?;
+            }
+        }
+    }
+    diesel::update(audit_head::table.find(1)).set(audit_head::last_hash.eq(&prev)).execute(conn)?;
+    Ok(())
+}

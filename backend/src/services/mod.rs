@@ -3,4 +3,6 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod offers;
+pub mod rounds;
 pub mod zones;

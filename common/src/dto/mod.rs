@@ -2,6 +2,7 @@
 
 pub mod applications;
 pub mod auth;
+pub mod rounds;
 pub mod stats;
 pub mod users;
 pub mod zones;

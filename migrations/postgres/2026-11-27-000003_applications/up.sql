@@ -16,6 +16,8 @@ CREATE TABLE stall_applications (
     decision_reason TEXT NOT NULL,
     return_items TEXT NOT NULL,
     round_id BIGINT,
+    -- Place in the round's draw order (for the waiting list).
+    draw_position INTEGER,
     version INTEGER NOT NULL,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL

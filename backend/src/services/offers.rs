@@ -1,0 +1,255 @@
+//! Offers of stalls: accept, decline, expiry, and passing a freed stall down the waiting list.
+//!
+//! Every step is a conditional update inside one transaction, so concurrent requests can never
+//! give one stall two holders or one person two stalls (the database's unique indexes back this).
+
+use chrono::Duration;
+use common::Role;
+use common::application::ApplicationStatus;
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::app::App;
+use crate::auth::Actor;
+use crate::clock::now;
+use crate::db::DbConn;
+use crate::db::schema::{allocation_rounds as rounds, offers, stall_applications as apps, stalls};
+use crate::error::{AppError, AppResult};
+use crate::models::audit;
+use crate::models::zone::bump_version;
+
+/// Days a waiting-list offer stays open.
+pub const WAITLIST_OFFER_DAYS: i64 = 7;
+
+type OfferRow = (i64, i64, i64, i64, String, chrono::NaiveDateTime);
+
+fn load_offer(c: &mut DbConn, id: i64) -> QueryResult<Option<OfferRow>> {
+    offers::table
+        .find(id)
+        .select((
+            offers::id,
+            offers::application_id,
+            offers::applicant_id,
+            offers::stall_id,
+            offers::status,
+            offers::respond_by,
+        ))
+        .first(c)
+        .optional()
+}
+
+fn not_pending() -> AppError {
+    AppError::conflict(
+        "offer-closed",
+        "该摊位邀约已处理或已过期",
+        "This offer has already been answered or has expired",
+    )
+}
+
+pub async fn accept(app: &App, actor: &Actor, offer_id: i64) -> AppResult<()> {
+    actor.require(&[Role::Vendor])?;
+    let uid = actor.user_id;
+    app.db
+        .write(move |c| {
+            let (_, app_id, applicant, stall_id, status, respond_by) =
+                load_offer(c, offer_id)?.ok_or(AppError::NotFound)?;
+            if applicant != uid {
+                return Err(AppError::NotFound);
+            }
+            let t = now();
+            if status != "pending" {
+                return Err(not_pending());
+            }
+            if respond_by < t {
+                return Err(AppError::conflict("offer-expired", "确认期限已过", "The reply period has ended"));
+            }
+            let n = diesel::update(offers::table.find(offer_id).filter(offers::status.eq("pending")))
+                .set((offers::status.eq("accepted"), offers::responded_at.eq(t)))
+                .execute(c)?;
+            if n == 0 {
+                return Err(not_pending());
+            }
+            let n = diesel::update(
+                stalls::table.find(stall_id).filter(stalls::holder_id.is_null()).filter(stalls::state.eq("reserved")),
+            )
+            .set((stalls::state.eq("occupied"), stalls::holder_id.eq(uid), stalls::updated_at.eq(t)))
+            .execute(c)?;
+            if n == 0 {
+                // Rolls back the offer update too.
+                return Err(AppError::conflict("stall-taken", "该摊位已不可用", "This stall is no longer available"));
+            }
+            diesel::update(apps::table.find(app_id))
+                .set((
+                    apps::status.eq(ApplicationStatus::Accepted.as_str()),
+                    apps::updated_at.eq(t),
+                    apps::version.eq(apps::version + 1),
+                ))
+                .execute(c)?;
+            bump_version(c)?;
+            audit::record(
+                c,
+                t,
+                Some(uid),
+                "application.accepted",
+                "application",
+                &app_id.to_string(),
+                json!({ "offer": offer_id, "stall": stall_id }),
+            )?;
+            Ok(())
+        })
+        .await?;
+    app.zone_cache.invalidate();
+    Ok(())
+}
+
+pub async fn decline(app: &App, actor: &Actor, offer_id: i64) -> AppResult<()> {
+    actor.require(&[Role::Vendor])?;
+    let uid = actor.user_id;
+    app.db
+        .write(move |c| {
+            let (_, app_id, applicant, stall_id, status, _) = load_offer(c, offer_id)?.ok_or(AppError::NotFound)?;
+            if applicant != uid {
+                return Err(AppError::NotFound);
+            }
+            if status != "pending" {
+                return Err(not_pending());
+            }
+            close_offer(c, offer_id, app_id, stall_id, "declined", ApplicationStatus::Declined, Some(uid))
+        })
+        .await?;
+    app.zone_cache.invalidate();
+    Ok(())
+}
+
+/// Ends a pending offer and passes its stall on. Returns nothing if another request ended it first.
+fn close_offer(
+    c: &mut DbConn,
+    offer_id: i64,
+    app_id: i64,
+    stall_id: i64,
+    offer_status: &str,
+    app_status: ApplicationStatus,
+    actor: Option<i64>,
+) -> AppResult<()> {
+    let t = now();
+    let n = diesel::update(offers::table.find(offer_id).filter(offers::status.eq("pending")))
+        .set((offers::status.eq(offer_status), offers::responded_at.eq(t)))
+        .execute(c)?;
+    if n == 0 {
+        return Err(not_pending());
+    }
+    diesel::update(apps::table.find(app_id))
+        .set((apps::status.eq(app_status.as_str()), apps::updated_at.eq(t), apps::version.eq(apps::version + 1)))
+        .execute(c)?;
+    audit::record(
+        c,
+        t,
+        actor,
+        &format!("application.{}", app_status.as_str()),
+        "application",
+        &app_id.to_string(),
+        json!({ "offer": offer_id, "stall": stall_id }),
+    )?;
+    offer_down_waitlist(c, stall_id)?;
+    Ok(())
+}
+
+/// Offers a freed stall to the first person on a waiting list who wants its zone, sells its
+/// category, holds no stall and has no other offer open; with nobody left, the stall is free.
+/// Waiting lists are served oldest round first, each in draw order.
+pub fn offer_down_waitlist(c: &mut DbConn, stall_id: i64) -> AppResult<Option<i64>> {
+    let (zone_id, category, holder): (i64, String, Option<i64>) =
+        stalls::table.find(stall_id).select((stalls::zone_id, stalls::category, stalls::holder_id)).first(c)?;
+    let t = now();
+    if holder.is_some() {
+        return Ok(None);
+    }
+    let candidates: Vec<(i64, i64, String, Option<i64>)> = apps::table
+        .inner_join(rounds::table.on(rounds::id.nullable().eq(apps::round_id)))
+        .filter(apps::status.eq(ApplicationStatus::Waitlisted.as_str()))
+        .filter(apps::category.eq(&category))
+        .order((rounds::drawn_at.asc(), apps::draw_position.asc()))
+        .select((apps::id, apps::applicant_id, apps::preferences, apps::round_id))
+        .load(c)?;
+    for (app_id, applicant, prefs, round_id) in candidates {
+        let prefs: Vec<i64> = serde_json::from_str(&prefs).unwrap_or_default();
+        if !prefs.contains(&zone_id) {
+            continue;
+        }
+        let holds: i64 = stalls::table.filter(stalls::holder_id.eq(applicant)).count().get_result(c)?;
+        let open: i64 = offers::table
+            .filter(offers::applicant_id.eq(applicant).and(offers::status.eq("pending")))
+            .count()
+            .get_result(c)?;
+        if holds > 0 || open > 0 {
+            continue;
+        }
+        diesel::update(stalls::table.find(stall_id))
+            .set((stalls::state.eq("reserved"), stalls::updated_at.eq(t)))
+            .execute(c)?;
+        let oid: i64 = diesel::insert_into(offers::table)
+            .values((
+                offers::round_id.eq(round_id),
+                offers::application_id.eq(app_id),
+                offers::applicant_id.eq(applicant),
+                offers::stall_id.eq(stall_id),
+                offers::status.eq("pending"),
+                offers::offered_at.eq(t),
+                offers::respond_by.eq(t + Duration::days(WAITLIST_OFFER_DAYS)),
+            ))
+            .returning(offers::id)
+            .get_result(c)?;
+        diesel::update(apps::table.find(app_id))
+            .set((
+                apps::status.eq(ApplicationStatus::Offered.as_str()),
+                apps::updated_at.eq(t),
+                apps::version.eq(apps::version + 1),
+            ))
+            .execute(c)?;
+        audit::record(
+            c,
+            t,
+            None,
+            "application.offered",
+            "application",
+            &app_id.to_string(),
+            json!({ "offer": oid, "stall": stall_id, "from_waitlist": true }),
+        )?;
+        bump_version(c)?;
+        return Ok(Some(oid));
+    }
+    diesel::update(stalls::table.find(stall_id).filter(stalls::holder_id.is_null()))
+        .set((stalls::state.eq("free"), stalls::updated_at.eq(t)))
+        .execute(c)?;
+    bump_version(c)?;
+    Ok(None)
+}
+
+/// Scheduled: pending offers past their reply date expire and move down the waiting list.
+pub async fn expire_due(app: &App) -> AppResult<usize> {
+    let due: Vec<(i64, i64, i64)> = app
+        .db
+        .run(|c| {
+            Ok(offers::table
+                .filter(offers::status.eq("pending").and(offers::respond_by.lt(now())))
+                .select((offers::id, offers::application_id, offers::stall_id))
+                .load(c)?)
+        })
+        .await?;
+    let mut n = 0;
+    for (oid, app_id, stall_id) in due {
+        let r = app
+            .db
+            .write(move |c| close_offer(c, oid, app_id, stall_id, "expired", ApplicationStatus::Expired, None))
+            .await;
+        match r {
+            Ok(()) => n += 1,
+            Err(AppError::Conflict { .. }) => {} // another instance got there first
+            Err(e) => return Err(e),
+        }
+    }
+    if n > 0 {
+        app.zone_cache.invalidate();
+    }
+    Ok(n)
+}

@@ -1,0 +1,759 @@
+//! Allocation rounds (摇号): open with a seed commitment, close by freezing the eligible list, draw
+//! in one transaction, public notice with objections, confirm into offers. The draw itself is
+//! `common::allocation`, so anyone can re-run it from the published inputs.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use chrono::Duration;
+use common::allocation::{self, DrawApplicant, DrawInputs, DrawResult, DrawStall};
+use common::application::ApplicationStatus;
+use common::dto::rounds::{
+    DrawProgress, ObjectionAnswer, ObjectionInput, ObjectionView, ResultLine, RoundInput, RoundStatus, RoundView,
+    RoundZone,
+};
+use common::{Role, TradeCategory, mask};
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::app::App;
+use crate::auth::Actor;
+use crate::clock::{now, today};
+use crate::db::DbConn;
+use crate::db::schema::{
+    allocation_rounds as rounds, objections, offers, stall_applications as apps, stalls, users, zones,
+};
+use crate::error::{AppError, AppResult};
+use crate::models::audit::{self, NewRecord};
+use crate::models::{calendar, zone::bump_version};
+
+/// Draw progress per round, for the admin page and the CLI.
+#[derive(Default)]
+pub struct ProgressBoard(Mutex<HashMap<i64, DrawProgress>>);
+
+impl ProgressBoard {
+    pub fn set(&self, id: i64, stage: &str, done: usize, total: usize) {
+        self.0.lock().expect("progress lock").insert(id, DrawProgress { stage: stage.into(), done, total });
+    }
+
+    pub fn get(&self, id: i64) -> Option<DrawProgress> {
+        self.0.lock().expect("progress lock").get(&id).cloned()
+    }
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct Round {
+    pub id: i64,
+    pub name: String,
+    pub zone_ids: String,
+    pub opens_at: chrono::NaiveDateTime,
+    pub closes_at: chrono::NaiveDateTime,
+    pub reserved_percent: i32,
+    pub notice_days: i32,
+    pub offer_days: i32,
+    pub status: String,
+    pub seed: String,
+    pub seed_commitment: String,
+    pub fingerprint: Option<String>,
+    pub inputs: Option<String>,
+    pub result: Option<String>,
+    pub algorithm: Option<String>,
+    pub opened_at: Option<chrono::NaiveDateTime>,
+    pub closed_at: Option<chrono::NaiveDateTime>,
+    pub drawn_at: Option<chrono::NaiveDateTime>,
+    pub notice_until: Option<chrono::NaiveDate>,
+    pub confirmed_at: Option<chrono::NaiveDateTime>,
+    pub created_by: i64,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+impl Round {
+    pub fn find(c: &mut DbConn, id: i64) -> QueryResult<Round> {
+        rounds::table.find(id).first(c)
+    }
+
+    pub fn status(&self) -> RoundStatus {
+        RoundStatus::parse(&self.status).unwrap_or(RoundStatus::Planned)
+    }
+
+    pub fn zone_ids(&self) -> Vec<i64> {
+        serde_json::from_str(&self.zone_ids).unwrap_or_default()
+    }
+
+    pub fn inputs(&self) -> Option<DrawInputs> {
+        self.inputs.as_deref().and_then(|s| serde_json::from_str(s).ok())
+    }
+
+    pub fn result(&self) -> Option<DrawResult> {
+        self.result.as_deref().and_then(|s| serde_json::from_str(s).ok())
+    }
+}
+
+fn admin_only(actor: &Actor) -> AppResult<()> {
+    actor.require(&[Role::CityAdmin])
+}
+
+fn wrong_state(zh: &str, en: &str) -> AppError {
+    AppError::conflict("round-state", zh.to_string(), en.to_string())
+}
+
+fn chunks(ids: &[i64]) -> impl Iterator<Item = &[i64]> {
+    ids.chunks(500)
+}
+
+pub async fn create(app: &App, actor: &Actor, input: RoundInput) -> AppResult<RoundView> {
+    admin_only(actor)?;
+    AppError::check(input.validate())?;
+    let by = actor.user_id;
+    let id = app
+        .db
+        .write(move |c| {
+            let found: i64 = zones::table.filter(zones::id.eq_any(&input.zone_ids)).count().get_result(c)?;
+            if found as usize != input.zone_ids.len() {
+                return Err(AppError::field("zone_ids", "unknown_zone", "有摊规点不存在", "A zone does not exist"));
+            }
+            let t = now();
+            let id: i64 = diesel::insert_into(rounds::table)
+                .values((
+                    rounds::name.eq(input.name.trim()),
+                    rounds::zone_ids.eq(serde_json::to_string(&input.zone_ids).unwrap_or_default()),
+                    rounds::opens_at.eq(input.opens_at),
+                    rounds::closes_at.eq(input.closes_at),
+                    rounds::reserved_percent.eq(i32::from(input.reserved_percent)),
+                    rounds::notice_days.eq(i32::from(input.notice_days)),
+                    rounds::offer_days.eq(i32::from(input.offer_days)),
+                    rounds::status.eq(RoundStatus::Planned.as_str()),
+                    rounds::seed.eq(""),
+                    rounds::seed_commitment.eq(""),
+                    rounds::created_by.eq(by),
+                    rounds::created_at.eq(t),
+                    rounds::updated_at.eq(t),
+                ))
+                .returning(rounds::id)
+                .get_result(c)?;
+            audit::record(
+                c,
+                t,
+                Some(by),
+                "round.created",
+                "round",
+                &id.to_string(),
+                json!({ "zones": input.zone_ids.len() }),
+            )?;
+            Ok(id)
+        })
+        .await?;
+    view(app, id, true).await
+}
+
+/// Opens the round: a fresh secret seed is made and only its SHA-256 is published.
+pub async fn open(app: &App, actor: &Actor, id: i64) -> AppResult<RoundView> {
+    admin_only(actor)?;
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
+    let seed = allocation::seed_from_bytes(bytes);
+    let commitment = allocation::commitment(&seed).map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let by = actor.user_id;
+    app.db
+        .write(move |c| {
+            let t = now();
+            let n = diesel::update(rounds::table.find(id).filter(rounds::status.eq(RoundStatus::Planned.as_str())))
+                .set((
+                    rounds::status.eq(RoundStatus::Open.as_str()),
+                    rounds::seed.eq(&seed),
+                    rounds::seed_commitment.eq(&commitment),
+                    rounds::opened_at.eq(t),
+                    rounds::updated_at.eq(t),
+                ))
+                .execute(c)?;
+            if n == 0 {
+                Round::find(c, id)?;
+                return Err(wrong_state("只有筹备中的批次可以开放", "Only a planned round can be opened"));
+            }
+            audit::record(
+                c,
+                t,
+                Some(by),
+                "round.opened",
+                "round",
+                &id.to_string(),
+                json!({ "seed_commitment": commitment }),
+            )?;
+            Ok(())
+        })
+        .await?;
+    view(app, id, true).await
+}
+
+/// Closes the round: freezes the eligible applicants who want one of its zones and the free
+/// stalls of those zones (held for the draw), and publishes the list's fingerprint.
+pub async fn close(app: &App, actor: &Actor, id: i64) -> AppResult<RoundView> {
+    admin_only(actor)?;
+    let by = actor.user_id;
+    app.db
+        .write(move |c| {
+            let r = Round::find(c, id)?;
+            if r.status() != RoundStatus::Open {
+                return Err(wrong_state("只有接受申请中的批次可以截止", "Only an open round can be closed"));
+            }
+            let zone_ids = r.zone_ids();
+            let eligible: Vec<(i64, String, String, String)> = apps::table
+                .filter(apps::status.eq(ApplicationStatus::Eligible.as_str()))
+                .select((apps::id, apps::category, apps::preferences, apps::priority_groups))
+                .load(c)?;
+            let mut applicants = Vec::new();
+            for (app_id, cat, prefs, groups) in eligible {
+                let preferences: Vec<i64> = serde_json::from_str(&prefs).unwrap_or_default();
+                if !preferences.iter().any(|z| zone_ids.contains(z)) {
+                    continue;
+                }
+                let Some(category) = TradeCategory::parse(&cat) else { continue };
+                let groups: Vec<common::application::PriorityGroup> = serde_json::from_str(&groups).unwrap_or_default();
+                // Only the round's zones count; the others stay for a later round.
+                let preferences: Vec<i64> = preferences.into_iter().filter(|z| zone_ids.contains(z)).collect();
+                applicants.push(DrawApplicant {
+                    application_id: app_id,
+                    priority: groups.iter().any(|g| g.is_priority_tier()),
+                    category,
+                    preferences,
+                });
+            }
+            let free: Vec<(i64, i64, String, String)> = stalls::table
+                .filter(stalls::zone_id.eq_any(&zone_ids).and(stalls::state.eq("free")))
+                .select((stalls::id, stalls::zone_id, stalls::number, stalls::category))
+                .load(c)?;
+            let stall_list: Vec<DrawStall> = free
+                .into_iter()
+                .filter_map(|(sid, zid, number, cat)| {
+                    TradeCategory::parse(&cat).map(|category| DrawStall {
+                        stall_id: sid,
+                        zone_id: zid,
+                        number,
+                        category,
+                    })
+                })
+                .collect();
+            let inputs =
+                DrawInputs { round_id: id, applicants, stalls: stall_list, reserved_percent: r.reserved_percent as u8 };
+            let fingerprint = allocation::fingerprint(&inputs);
+            let t = now();
+            let app_ids: Vec<i64> = inputs.applicants.iter().map(|a| a.application_id).collect();
+            for ch in chunks(&app_ids) {
+                diesel::update(apps::table.filter(apps::id.eq_any(ch)))
+                    .set((
+                        apps::status.eq(ApplicationStatus::InRound.as_str()),
+                        apps::round_id.eq(id),
+                        apps::updated_at.eq(t),
+                    ))
+                    .execute(c)?;
+            }
+            let stall_ids: Vec<i64> = inputs.stalls.iter().map(|s| s.stall_id).collect();
+            for ch in chunks(&stall_ids) {
+                diesel::update(stalls::table.filter(stalls::id.eq_any(ch)))
+                    .set((stalls::state.eq("reserved"), stalls::updated_at.eq(t)))
+                    .execute(c)?;
+            }
+            bump_version(c)?;
+            diesel::update(rounds::table.find(id))
+                .set((
+                    rounds::status.eq(RoundStatus::Closed.as_str()),
+                    rounds::fingerprint.eq(&fingerprint),
+                    rounds::inputs.eq(String::from_utf8(allocation::canonical_inputs(&inputs)).unwrap_or_default()),
+                    rounds::closed_at.eq(t),
+                    rounds::updated_at.eq(t),
+                ))
+                .execute(c)?;
+            let mut records: Vec<NewRecord> = app_ids
+                .iter()
+                .map(|a| NewRecord {
+                    actor_id: Some(by),
+                    action: "application.in_round".into(),
+                    entity: "application".into(),
+                    entity_id: a.to_string(),
+                    detail: json!({ "round": id }),
+                })
+                .collect();
+            records.push(NewRecord {
+                actor_id: Some(by),
+                action: "round.closed".into(),
+                entity: "round".into(),
+                entity_id: id.to_string(),
+                detail: json!({ "fingerprint": fingerprint, "applicants": app_ids.len(), "stalls": stall_ids.len() }),
+            });
+            audit::record_many(c, t, records)?;
+            Ok(())
+        })
+        .await?;
+    app.zone_cache.invalidate();
+    view(app, id, true).await
+}
+
+/// Runs the draw in one transaction: it either fully happens or not at all.
+pub async fn draw(app: &App, actor: &Actor, id: i64, board: std::sync::Arc<ProgressBoard>) -> AppResult<RoundView> {
+    admin_only(actor)?;
+    let by = actor.user_id;
+    board.set(id, "drawing", 0, 0);
+    let b2 = board.clone();
+    let r = app.db.write(move |c| draw_in_tx(c, id, by, &b2)).await;
+    match &r {
+        Ok(_) => {
+            let total = board.get(id).map(|p| p.total).unwrap_or(0);
+            board.set(id, "done", total, total)
+        }
+        Err(_) => board.set(id, "failed", 0, 0),
+    }
+    r?;
+    app.zone_cache.invalidate();
+    view(app, id, true).await
+}
+
+pub fn draw_in_tx(c: &mut DbConn, id: i64, by: i64, board: &ProgressBoard) -> AppResult<DrawResult> {
+    let r = Round::find(c, id)?;
+    if r.status() != RoundStatus::Closed {
+        return Err(wrong_state("只有名单已锁定的批次可以摇号", "Only a closed round can be drawn"));
+    }
+    let inputs = r.inputs().ok_or_else(|| AppError::Internal(anyhow::anyhow!("round {id} has no frozen inputs")))?;
+    let total = inputs.applicants.len();
+    let result = allocation::draw_with_progress(&inputs, &r.seed, &mut |done, all| board.set(id, "drawing", done, all))
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("draw failed: {e}")))?;
+    board.set(id, "writing", 0, total);
+    let t = now();
+    let positions: HashMap<i64, i32> = result.order.iter().enumerate().map(|(i, a)| (*a, i as i32 + 1)).collect();
+    let allocated: Vec<i64> = result.assignments.iter().map(|a| a.application_id).collect();
+    let mut written = 0;
+    // Positions differ per row; statuses are set in bulk.
+    for (app_id, pos) in &positions {
+        diesel::update(apps::table.find(*app_id)).set(apps::draw_position.eq(*pos)).execute(c)?;
+        written += 1;
+        if written % 2000 == 0 {
+            board.set(id, "writing", written, total);
+        }
+    }
+    for ch in chunks(&allocated) {
+        diesel::update(apps::table.filter(apps::id.eq_any(ch)))
+            .set((apps::status.eq(ApplicationStatus::Allocated.as_str()), apps::updated_at.eq(t)))
+            .execute(c)?;
+    }
+    for ch in chunks(&result.waitlist) {
+        diesel::update(apps::table.filter(apps::id.eq_any(ch)))
+            .set((apps::status.eq(ApplicationStatus::Waitlisted.as_str()), apps::updated_at.eq(t)))
+            .execute(c)?;
+    }
+    let notice_until = calendar::load(c)?.add_working_days(today(), r.notice_days as u32);
+    diesel::update(rounds::table.find(id))
+        .set((
+            rounds::status.eq(RoundStatus::Drawn.as_str()),
+            rounds::result.eq(serde_json::to_string(&result).unwrap_or_default()),
+            rounds::algorithm.eq(&result.algorithm),
+            rounds::drawn_at.eq(t),
+            rounds::notice_until.eq(notice_until),
+            rounds::updated_at.eq(t),
+        ))
+        .execute(c)?;
+    let stall_of: HashMap<i64, i64> = result.assignments.iter().map(|a| (a.application_id, a.stall_id)).collect();
+    let mut records: Vec<NewRecord> = result
+        .order
+        .iter()
+        .map(|a| {
+            let (action, detail) = match stall_of.get(a) {
+                Some(s) => ("application.allocated", json!({ "round": id, "stall": s, "position": positions[a] })),
+                None => ("application.waitlisted", json!({ "round": id, "position": positions[a] })),
+            };
+            NewRecord {
+                actor_id: Some(by),
+                action: action.into(),
+                entity: "application".into(),
+                entity_id: a.to_string(),
+                detail,
+            }
+        })
+        .collect();
+    records.push(NewRecord {
+        actor_id: Some(by),
+        action: "round.drawn".into(),
+        entity: "round".into(),
+        entity_id: id.to_string(),
+        detail: json!({ "seed": r.seed, "fingerprint": result.fingerprint, "algorithm": result.algorithm,
+            "allocated": result.assignments.len(), "waitlisted": result.waitlist.len() }),
+    });
+    audit::record_many(c, t, records)?;
+    board.set(id, "writing", total, total);
+    Ok(result)
+}
+
+pub async fn lodge_objection(
+    app: &App,
+    actor: &Actor,
+    round_id: i64,
+    input: ObjectionInput,
+) -> AppResult<ObjectionView> {
+    actor.require(&[Role::Vendor])?;
+    let mut e = common::validate::Errors::new();
+    e.text("text", "异议内容", "Objection", &input.text, 1000);
+    AppError::check(e.0)?;
+    let uid = actor.user_id;
+    app.db
+        .write(move |c| {
+            let r = Round::find(c, round_id)?;
+            let in_notice = r.status() == RoundStatus::Drawn && r.notice_until.is_some_and(|d| today() <= d);
+            if !in_notice {
+                return Err(wrong_state(
+                    "只能在公示期内提出异议",
+                    "Objections can only be lodged during the notice period",
+                ));
+            }
+            let app_id: i64 = apps::table
+                .filter(apps::round_id.eq(round_id).and(apps::applicant_id.eq(uid)))
+                .select(apps::id)
+                .first(c)
+                .optional()?
+                .ok_or(AppError::Forbidden)?;
+            let t = now();
+            let oid: i64 = diesel::insert_into(objections::table)
+                .values((
+                    objections::round_id.eq(round_id),
+                    objections::application_id.eq(app_id),
+                    objections::text.eq(input.text.trim()),
+                    objections::status.eq("open"),
+                    objections::answer.eq(""),
+                    objections::created_at.eq(t),
+                ))
+                .returning(objections::id)
+                .get_result(c)?;
+            audit::record(
+                c,
+                t,
+                Some(uid),
+                "application.objection_lodged",
+                "application",
+                &app_id.to_string(),
+                json!({ "round": round_id, "objection": oid }),
+            )?;
+            objection(c, oid)
+        })
+        .await
+}
+
+fn objection(c: &mut DbConn, oid: i64) -> AppResult<ObjectionView> {
+    let (id, round_id, application_id, text, status, answer, created_at, answered_at) = objections::table
+        .find(oid)
+        .select((
+            objections::id,
+            objections::round_id,
+            objections::application_id,
+            objections::text,
+            objections::status,
+            objections::answer,
+            objections::created_at,
+            objections::answered_at,
+        ))
+        .first::<(i64, i64, i64, String, String, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)>(c)?;
+    Ok(ObjectionView { id, round_id, application_id, text, status, answer, created_at, answered_at })
+}
+
+pub async fn list_objections(app: &App, actor: &Actor, round_id: i64) -> AppResult<Vec<ObjectionView>> {
+    admin_only(actor)?;
+    app.db
+        .run(move |c| {
+            let ids: Vec<i64> = objections::table
+                .filter(objections::round_id.eq(round_id))
+                .order(objections::id.asc())
+                .select(objections::id)
+                .load(c)?;
+            ids.into_iter().map(|i| objection(c, i)).collect()
+        })
+        .await
+}
+
+pub async fn answer_objection(app: &App, actor: &Actor, oid: i64, input: ObjectionAnswer) -> AppResult<ObjectionView> {
+    admin_only(actor)?;
+    let mut e = common::validate::Errors::new();
+    e.text("answer", "答复", "Answer", &input.answer, 1000);
+    AppError::check(e.0)?;
+    let by = actor.user_id;
+    app.db
+        .write(move |c| {
+            let t = now();
+            let n = diesel::update(objections::table.find(oid).filter(objections::status.eq("open")))
+                .set((
+                    objections::status.eq("answered"),
+                    objections::answer.eq(input.answer.trim()),
+                    objections::answered_by.eq(by),
+                    objections::answered_at.eq(t),
+                ))
+                .execute(c)?;
+            if n == 0 {
+                objection(c, oid)?;
+                return Err(AppError::conflict("answered", "该异议已答复", "This objection has already been answered"));
+            }
+            let o = objection(c, oid)?;
+            audit::record(
+                c,
+                t,
+                Some(by),
+                "application.objection_answered",
+                "application",
+                &o.application_id.to_string(),
+                json!({ "objection": oid, "reason": o.answer }),
+            )?;
+            Ok(o)
+        })
+        .await
+}
+
+/// After the notice period, with every objection answered: results become offers, and stalls
+/// nobody drew are released.
+pub async fn confirm(app: &App, actor: &Actor, id: i64) -> AppResult<RoundView> {
+    admin_only(actor)?;
+    let by = actor.user_id;
+    app.db
+        .write(move |c| {
+            let r = Round::find(c, id)?;
+            if r.status() != RoundStatus::Drawn {
+                return Err(wrong_state("只有已摇号的批次可以确认", "Only a drawn round can be confirmed"));
+            }
+            if r.notice_until.is_some_and(|d| today() < d) {
+                return Err(wrong_state("公示期尚未结束", "The notice period has not ended"));
+            }
+            let open: i64 = objections::table
+                .filter(objections::round_id.eq(id).and(objections::status.eq("open")))
+                .count()
+                .get_result(c)?;
+            if open > 0 {
+                return Err(wrong_state("还有异议未答复", "Some objections are not yet answered"));
+            }
+            let result = r.result().ok_or_else(|| AppError::Internal(anyhow::anyhow!("drawn round without result")))?;
+            let inputs = r.inputs().unwrap_or(DrawInputs {
+                round_id: id,
+                applicants: vec![],
+                stalls: vec![],
+                reserved_percent: 0,
+            });
+            let t = now();
+            let respond_by = t + Duration::days(i64::from(r.offer_days));
+            let applicant_of: HashMap<i64, i64> = apps::table
+                .filter(apps::round_id.eq(id))
+                .select((apps::id, apps::applicant_id))
+                .load(c)?
+                .into_iter()
+                .collect();
+            let rows: Vec<_> = result
+                .assignments
+                .iter()
+                .map(|a| {
+                    (
+                        offers::round_id.eq(Some(id)),
+                        offers::application_id.eq(a.application_id),
+                        offers::applicant_id.eq(applicant_of.get(&a.application_id).copied().unwrap_or(0)),
+                        offers::stall_id.eq(a.stall_id),
+                        offers::status.eq("pending"),
+                        offers::offered_at.eq(t),
+                        offers::respond_by.eq(respond_by),
+                    )
+                })
+                .collect();
+            for ch in rows.chunks(500) {
+                match c {
+                    DbConn::Pg(pg) => diesel::insert_into(offers::table).values(ch).execute(pg)?,
+                    DbConn::Sqlite(s) => diesel::insert_into(offers::table).values(ch).execute(s)?,
+                };
+            }
+            let allocated: Vec<i64> = result.assignments.iter().map(|a| a.application_id).collect();
+            for ch in chunks(&allocated) {
+                diesel::update(apps::table.filter(apps::id.eq_any(ch)))
+                    .set((apps::status.eq(ApplicationStatus::Offered.as_str()), apps::updated_at.eq(t)))
+                    .execute(c)?;
+            }
+            let taken: std::collections::HashSet<i64> = result.assignments.iter().map(|a| a.stall_id).collect();
+            let unused: Vec<i64> = inputs.stalls.iter().map(|s| s.stall_id).filter(|s| !taken.contains(s)).collect();
+            for ch in chunks(&unused) {
+                diesel::update(stalls::table.filter(stalls::id.eq_any(ch).and(stalls::state.eq("reserved"))))
+                    .set((stalls::state.eq("free"), stalls::updated_at.eq(t)))
+                    .execute(c)?;
+            }
+            bump_version(c)?;
+            diesel::update(rounds::table.find(id))
+                .set((
+                    rounds::status.eq(RoundStatus::Confirmed.as_str()),
+                    rounds::confirmed_at.eq(t),
+                    rounds::updated_at.eq(t),
+                ))
+                .execute(c)?;
+            let mut records: Vec<NewRecord> = allocated
+                .iter()
+                .map(|a| NewRecord {
+                    actor_id: Some(by),
+                    action: "application.offered".into(),
+                    entity: "application".into(),
+                    entity_id: a.to_string(),
+                    detail: json!({ "round": id, "respond_by": respond_by }),
+                })
+                .collect();
+            records.push(NewRecord {
+                actor_id: Some(by),
+                action: "round.confirmed".into(),
+                entity: "round".into(),
+                entity_id: id.to_string(),
+                detail: json!({ "offers": allocated.len(), "released": unused.len() }),
+            });
+            audit::record_many(c, t, records)?;
+            Ok(())
+        })
+        .await?;
+    app.zone_cache.invalidate();
+    view(app, id, true).await
+}
+
+/// Re-runs the draw from the stored (published) inputs and seed and compares with the stored result.
+pub fn verify(c: &mut DbConn, id: i64) -> AppResult<Result<(), String>> {
+    let r = Round::find(c, id)?;
+    let (Some(inputs), Some(result)) = (r.inputs(), r.result()) else {
+        return Ok(Err("the round has not been drawn".into()));
+    };
+    if r.fingerprint.as_deref() != Some(result.fingerprint.as_str()) {
+        return Ok(Err("the published fingerprint differs from the result's".into()));
+    }
+    Ok(allocation::verify(&inputs, &r.seed, &result))
+}
+
+/// The round as the public (or, with `staff`, an admin) sees it. The seed appears only once drawn.
+pub async fn view(app: &App, id: i64, staff: bool) -> AppResult<RoundView> {
+    app.db.run(move |c| build_view(c, id, staff)).await
+}
+
+fn build_view(c: &mut DbConn, id: i64, _staff: bool) -> AppResult<RoundView> {
+    let r = Round::find(c, id)?;
+    let status = r.status();
+    let zone_ids = r.zone_ids();
+    let zs: Vec<(i64, String, String)> =
+        zones::table.filter(zones::id.eq_any(&zone_ids)).select((zones::id, zones::code, zones::name)).load(c)?;
+    let zone_by_id: HashMap<i64, (String, String)> =
+        zs.iter().map(|(i, code, n)| (*i, (code.clone(), n.clone()))).collect();
+    let inputs = r.inputs();
+    let result = r.result();
+    let mut results = Vec::new();
+    if let (Some(inputs), Some(result)) = (&inputs, &result) {
+        let stall_by_id: HashMap<i64, &DrawStall> = inputs.stalls.iter().map(|s| (s.stall_id, s)).collect();
+        let applicant_by_id: HashMap<i64, &DrawApplicant> =
+            inputs.applicants.iter().map(|a| (a.application_id, a)).collect();
+        let assigned: HashMap<i64, &allocation::Assignment> =
+            result.assignments.iter().map(|a| (a.application_id, a)).collect();
+        let waitpos: HashMap<i64, u32> = result.waitlist.iter().enumerate().map(|(i, a)| (*a, i as u32 + 1)).collect();
+        let people: HashMap<i64, (String, Option<String>)> = apps::table
+            .inner_join(users::table.on(users::id.eq(apps::applicant_id)))
+            .filter(apps::id.eq_any(&result.order))
+            .select((apps::id, users::display_name, users::id_number))
+            .load::<(i64, String, Option<String>)>(c)?
+            .into_iter()
+            .map(|(a, n, idn)| (a, (n, idn)))
+            .collect();
+        for (i, app_id) in result.order.iter().enumerate() {
+            let (name, idn) = people.get(app_id).cloned().unwrap_or_default();
+            let a = applicant_by_id.get(app_id);
+            let asg = assigned.get(app_id);
+            let stall = asg.and_then(|x| stall_by_id.get(&x.stall_id));
+            let zone = asg.and_then(|x| zone_by_id.get(&x.zone_id));
+            results.push(ResultLine {
+                position: i as u32 + 1,
+                application_id: *app_id,
+                applicant: mask::name(&name),
+                id_number: idn.as_deref().map(mask::id_number).unwrap_or_default(),
+                category: a.map(|a| a.category).unwrap_or(TradeCategory::DailyGoods),
+                priority: a.is_some_and(|a| a.priority),
+                zone_code: zone.map(|z| z.0.clone()),
+                zone_name: zone.map(|z| z.1.clone()),
+                stall_number: stall.map(|s| s.number.clone()),
+                preference_rank: asg.map(|x| x.preference_rank),
+                waitlist_position: waitpos.get(app_id).copied(),
+            });
+        }
+    }
+    let open_objections = objections::table
+        .filter(objections::round_id.eq(id).and(objections::status.eq("open")))
+        .count()
+        .get_result(c)?;
+    Ok(RoundView {
+        id: r.id,
+        name: r.name.clone(),
+        status,
+        zones: zone_ids
+            .iter()
+            .filter_map(|i| {
+                zone_by_id.get(i).map(|(code, name)| RoundZone { id: *i, code: code.clone(), name: name.clone() })
+            })
+            .collect(),
+        opens_at: r.opens_at,
+        closes_at: r.closes_at,
+        reserved_percent: r.reserved_percent as u8,
+        notice_days: r.notice_days as u8,
+        offer_days: r.offer_days as u8,
+        seed_commitment: Some(r.seed_commitment.clone()).filter(|s| !s.is_empty()),
+        fingerprint: r.fingerprint.clone(),
+        seed: matches!(status, RoundStatus::Drawn | RoundStatus::Confirmed).then(|| r.seed.clone()),
+        algorithm: r.algorithm.clone(),
+        applicants: inputs.as_ref().map(|i| i.applicants.len()),
+        stalls: inputs.as_ref().map(|i| i.stalls.len()),
+        drawn_at: r.drawn_at,
+        notice_until: r.notice_until,
+        confirmed_at: r.confirmed_at,
+        results,
+        open_objections,
+    })
+}
+
+pub async fn list(app: &App) -> AppResult<Vec<RoundView>> {
+    let ids: Vec<i64> = app.db.run(|c| Ok(rounds::table.order(rounds::id.desc()).select(rounds::id).load(c)?)).await?;
+    let mut out = Vec::new();
+    for id in ids {
+        let mut v = view(app, id, false).await?;
+        v.results.clear();
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// The published record of a drawn round: the frozen inputs, the seed and the result, enough
+/// for anyone to recompute the draw with `tangui verify-round --file`.
+pub async fn published_record(app: &App, id: i64) -> AppResult<serde_json::Value> {
+    app.db
+        .run(move |c| {
+            let r = Round::find(c, id)?;
+            if !matches!(r.status(), RoundStatus::Drawn | RoundStatus::Confirmed) {
+                return Err(AppError::NotFound);
+            }
+            Ok(json!({
+                "round_id": r.id,
+                "algorithm": r.algorithm,
+                "seed_commitment": r.seed_commitment,
+                "fingerprint": r.fingerprint,
+                "seed": r.seed,
+                "inputs": r.inputs(),
+                "result": r.result(),
+            }))
+        })
+        .await
+}
+
+/// Verifies a published record (as downloaded from the public round page), without a database.
+pub fn verify_record(record: &serde_json::Value) -> Result<String, String> {
+    let inputs: DrawInputs = serde_json::from_value(record["inputs"].clone()).map_err(|e| format!("inputs: {e}"))?;
+    let result: DrawResult = serde_json::from_value(record["result"].clone()).map_err(|e| format!("result: {e}"))?;
+    let seed = record["seed"].as_str().ok_or("no seed")?;
+    let commitment = allocation::commitment(seed).map_err(|e| e.to_string())?;
+    if record["seed_commitment"].as_str() != Some(commitment.as_str()) {
+        return Err("the seed does not match the commitment published when the round opened".into());
+    }
+    if record["fingerprint"].as_str() != Some(allocation::fingerprint(&inputs).as_str()) {
+        return Err("the inputs do not match the fingerprint published at closing".into());
+    }
+    allocation::verify(&inputs, seed, &result)?;
+    Ok(format!(
+        "round {} verified: {} applicants, {} stalls, {} placed, {} waitlisted",
+        inputs.round_id,
+        inputs.applicants.len(),
+        inputs.stalls.len(),
+        result.assignments.len(),
+        result.waitlist.len()
+    ))
+}
