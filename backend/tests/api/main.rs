@@ -6,6 +6,7 @@ mod util;
 mod accounts;
 mod applications;
 mod basics;
+mod rounds;
 mod users;
 mod zone_admin;
 mod zones;

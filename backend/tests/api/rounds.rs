@@ -1,0 +1,298 @@
+//! Allocation rounds end to end: commitment, fingerprint, draw, public results, verification,
+//! objections, offers, the waiting list, and concurrent accepts.
+
+use crate::api_test;
+use crate::applications::{submitted, zones};
+use crate::util::*;
+use common::District;
+use serde_json::{Value, json};
+
+async fn eligible(app: &TestApp, officer: &Client, prefs: &[i64]) -> (Client, i64) {
+    let (v, id) = submitted(app, prefs).await;
+    officer
+        .post(&format!("/api/v1/applications/{id}/decision"), &json!({ "decision": "eligible" }))
+        .await
+        .assert_status(200);
+    (v, id)
+}
+
+fn round_body(zone_ids: &[i64], notice_days: u8) -> Value {
+    json!({ "name": "2026年第一批摊位摇号", "zone_ids": zone_ids, "opens_at": "2026-11-01T09:00:00", "closes_at": "2026-11-30T17:00:00",
+        "reserved_percent": 20, "notice_days": notice_days, "offer_days": 5 })
+}
+
+/// A new 思明 zone with `n` cooked-food stalls, so tests control how scarce stalls are.
+async fn small_zone(admin: &Client, code: &str, n: u32) -> i64 {
+    let ring = common::geo::rectangle_polygon([118.12, 24.49], 30.0, 10.0, 0.0);
+    let body = json!({
+        "zone": { "code": code, "name": format!("{code}测试点"), "district": "350203", "address": "思明区测试路", "kind": "permanent",
+            "geometry": [ring], "hours": [{ "days": [1,2,3,4,5,6,7], "start": "17:00", "end": "22:00" }], "categories": ["cooked_food"],
+            "stall_width_m": 2.0, "stall_depth_m": 2.0, "managing_unit": "思明区城市管理局" },
+        "layout": { "rows": [{ "prefix": "A", "count": n, "category": "cooked_food", "width_m": 2.0, "depth_m": 2.0 }] }
+    });
+    let r = admin.post("/api/v1/zones", &body).await;
+    r.assert_status(201);
+    r.value()["zone"]["id"].as_i64().unwrap()
+}
+
+async fn run_round(admin: &Client, zone_ids: &[i64], notice_days: u8) -> (i64, Value) {
+    let id = admin.post("/api/v1/rounds", &round_body(zone_ids, notice_days)).await.value()["id"].as_i64().unwrap();
+    admin.post(&format!("/api/v1/rounds/{id}/open"), &json!({})).await.assert_status(200);
+    admin.post(&format!("/api/v1/rounds/{id}/close"), &json!({})).await.assert_status(200);
+    let drawn = admin.post(&format!("/api/v1/rounds/{id}/draw"), &json!({})).await;
+    drawn.assert_status(200);
+    (id, drawn.value())
+}
+
+api_test!(a_round_from_commitment_to_accepted_stall, |app| {
+    let app = app.with_demo().await;
+    let (sm, _) = zones(&app).await;
+    let officer = app.officer(District::Siming).await;
+    let admin = app.admin().await;
+    let mut vendors = Vec::new();
+    for _ in 0..3 {
+        vendors.push(eligible(&app, &officer, &sm).await);
+    }
+    let rid = admin.post("/api/v1/rounds", &round_body(&sm, 0)).await.value()["id"].as_i64().unwrap();
+    let anon = app.anon();
+    let planned = anon.get(&format!("/api/v1/rounds/{rid}")).await.value();
+    assert!(planned["seed_commitment"].is_null());
+
+    let opened = admin.post(&format!("/api/v1/rounds/{rid}/open"), &json!({})).await.value();
+    let commitment = opened["seed_commitment"].as_str().unwrap().to_string();
+    assert_eq!(commitment.len(), 64);
+    assert!(
+        anon.get(&format!("/api/v1/rounds/{rid}")).await.value()["seed"].is_null(),
+        "the seed stays secret until the draw"
+    );
+
+    let closed = admin.post(&format!("/api/v1/rounds/{rid}/close"), &json!({})).await.value();
+    assert_eq!(closed["applicants"], 3);
+    let fingerprint = closed["fingerprint"].as_str().unwrap().to_string();
+    let stalls_in_round = closed["stalls"].as_i64().unwrap();
+    assert!(stalls_in_round >= 3);
+
+    let drawn = admin.post(&format!("/api/v1/rounds/{rid}/draw"), &json!({})).await.value();
+    assert_eq!(drawn["status"], "drawn");
+    let seed = drawn["seed"].as_str().unwrap();
+    assert_eq!(common::allocation::commitment(seed).unwrap(), commitment, "the revealed seed matches the commitment");
+    assert_eq!(drawn["algorithm"], common::allocation::ALGORITHM_VERSION);
+    let results = drawn["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert!(results.iter().all(|r| r["applicant"] == "测**户"), "names are masked");
+    let idn = |r: &Value| r["id_number"].as_str().unwrap().to_string();
+    assert!(results.iter().all(|r| idn(r).is_empty() || idn(r).contains('*')));
+    assert!(results.iter().all(|r| r["stall_number"].is_string()), "enough stalls for everyone");
+    // Anyone can re-run it from the published record.
+    let record = anon.get(&format!("/api/v1/rounds/{rid}/record.json")).await.value();
+    assert_eq!(record["fingerprint"], fingerprint);
+    assert!(backend::services::rounds::verify_record(&record).is_ok());
+    let state = app.state.clone();
+    assert_eq!(state.db.run(move |c| backend::services::rounds::verify(c, rid)).await.unwrap(), Ok(()));
+
+    // Held stalls show as reserved; confirming makes offers; accepting makes them occupied.
+    admin.post(&format!("/api/v1/rounds/{rid}/confirm"), &json!({})).await.assert_status(200);
+    let (v, app_id) = &vendors[0];
+    let mine = v.get(&format!("/api/v1/applications/{app_id}")).await.value();
+    assert_eq!(mine["status"], "offered");
+    let offer = &mine["offer"];
+    let (offer_id, stall_id, zone_id) =
+        (offer["id"].as_i64().unwrap(), offer["stall_id"].as_i64().unwrap(), offer["zone_id"].as_i64().unwrap());
+    v.post(&format!("/api/v1/offers/{offer_id}/accept"), &json!({})).await.assert_status(204);
+    assert_eq!(v.get(&format!("/api/v1/applications/{app_id}")).await.value()["status"], "accepted");
+    let grid = anon.get(&format!("/api/v1/zones/{zone_id}/stalls")).await.value();
+    let stall = grid.as_array().unwrap().iter().find(|s| s["id"] == stall_id).unwrap();
+    assert_eq!(stall["state"], "occupied");
+    // Accepting twice, or someone else's offer, fails cleanly.
+    assert_eq!(v.post(&format!("/api/v1/offers/{offer_id}/accept"), &json!({})).await.problem().status, 409);
+    assert_eq!(vendors[1].0.post(&format!("/api/v1/offers/{offer_id}/accept"), &json!({})).await.problem().status, 404);
+});
+
+api_test!(a_tampered_result_is_detected, |app| {
+    let app = app.with_demo().await;
+    let (sm, _) = zones(&app).await;
+    let officer = app.officer(District::Siming).await;
+    let admin = app.admin().await;
+    for _ in 0..3 {
+        eligible(&app, &officer, &sm).await;
+    }
+    let (rid, _) = run_round(&admin, &sm, 3).await;
+    let record = app.anon().get(&format!("/api/v1/rounds/{rid}/record.json")).await.value();
+    let mut forged = record.clone();
+    let a = forged["result"]["assignments"].as_array_mut().unwrap();
+    let s0 = a[0]["stall_id"].clone();
+    a[0]["stall_id"] = a[1]["stall_id"].clone();
+    a[1]["stall_id"] = s0;
+    let err = backend::services::rounds::verify_record(&forged).unwrap_err();
+    assert!(err.contains("Assignment"), "{err}");
+    let mut other_seed = record.clone();
+    other_seed["seed"] = json!("00".repeat(32));
+    assert!(backend::services::rounds::verify_record(&other_seed).unwrap_err().contains("commitment"));
+    // Tampering with the stored result in the database is caught by verify-round.
+    let stored: String = serde_json::to_string(&forged["result"]).unwrap();
+    app.state
+        .db
+        .run(move |c| {
+            use diesel::prelude::*;
+            diesel::sql_query(format!(
+                "UPDATE allocation_rounds SET result = '{}' WHERE id = {rid}",
+                stored.replace('\'', "''")
+            ))
+            .execute(c)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let check = app.state.db.run(move |c| backend::services::rounds::verify(c, rid)).await.unwrap();
+    assert!(check.is_err());
+});
+
+api_test!(objections_must_be_answered_before_confirming, |app| {
+    let app = app.with_demo().await;
+    let (sm, _) = zones(&app).await;
+    let officer = app.officer(District::Siming).await;
+    let admin = app.admin().await;
+    let (v, _) = eligible(&app, &officer, &sm).await;
+    let (rid, _) = run_round(&admin, &sm, 0).await;
+    let (stranger, _) = app.vendor().await;
+    assert_eq!(
+        stranger
+            .post(&format!("/api/v1/rounds/{rid}/objections"), &json!({ "text": "我没参加" }))
+            .await
+            .problem()
+            .status,
+        403
+    );
+    let o = v.post(&format!("/api/v1/rounds/{rid}/objections"), &json!({ "text": "请公开摊位编号的分配规则" })).await;
+    o.assert_status(201);
+    let oid = o.value()["id"].as_i64().unwrap();
+    assert_eq!(admin.post(&format!("/api/v1/rounds/{rid}/confirm"), &json!({})).await.problem().status, 409);
+    admin
+        .post(&format!("/api/v1/objections/{oid}/answer"), &json!({ "answer": "规则见公示页的算法说明" }))
+        .await
+        .assert_status(200);
+    admin.post(&format!("/api/v1/rounds/{rid}/confirm"), &json!({})).await.assert_status(200);
+    // Notice periods are enforced: a round with a long notice cannot be confirmed yet.
+    let (v2, _) = eligible(&app, &officer, &sm).await;
+    let _ = v2;
+    let (rid2, _) = run_round(&admin, &sm, 10).await;
+    assert_eq!(admin.post(&format!("/api/v1/rounds/{rid2}/confirm"), &json!({})).await.problem().status, 409);
+});
+
+api_test!(declined_stall_goes_down_the_waitlist_skipping_holders, |app| {
+    let app = app.with_demo().await;
+    let admin = app.admin().await;
+    let officer = app.officer(District::Siming).await;
+    let zone = small_zone(&admin, "SM-501", 1).await;
+    let mut people = Vec::new();
+    for _ in 0..3 {
+        people.push(eligible(&app, &officer, &[zone]).await);
+    }
+    let (rid, drawn) = run_round(&admin, &[zone], 0).await;
+    let results = drawn["results"].as_array().unwrap().clone();
+    let winner = results.iter().find(|r| r["stall_number"].is_string()).unwrap()["application_id"].as_i64().unwrap();
+    let mut waiting: Vec<(u64, i64)> = results
+        .iter()
+        .filter(|r| r["waitlist_position"].is_u64())
+        .map(|r| (r["waitlist_position"].as_u64().unwrap(), r["application_id"].as_i64().unwrap()))
+        .collect();
+    waiting.sort();
+    assert_eq!(waiting.len(), 2);
+    admin.post(&format!("/api/v1/rounds/{rid}/confirm"), &json!({})).await.assert_status(200);
+
+    // The first on the waiting list meanwhile holds another stall: they must be skipped.
+    let first_waiting_user = people.iter().find(|(_, a)| *a == waiting[0].1).unwrap();
+    let user_id = first_waiting_user.0.get("/api/v1/me").await.value()["id"].as_i64().unwrap();
+    app.state
+        .db
+        .run(move |c| {
+            use diesel::prelude::*;
+            diesel::sql_query(format!(
+                "UPDATE stalls SET state = 'occupied', holder_id = {user_id} WHERE id = (SELECT MIN(id) FROM stalls WHERE state = 'free')"
+            ))
+            .execute(c)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+
+    let (wv, _) = people.iter().find(|(_, a)| *a == winner).unwrap();
+    let offer = wv.get(&format!("/api/v1/applications/{winner}")).await.value()["offer"]["id"].as_i64().unwrap();
+    wv.post(&format!("/api/v1/offers/{offer}/decline"), &json!({})).await.assert_status(204);
+    let (second, second_app) = people.iter().find(|(_, a)| *a == waiting[1].1).unwrap();
+    let s = second.get(&format!("/api/v1/applications/{second_app}")).await.value();
+    assert_eq!(s["status"], "offered", "the stall passed to the next person without a stall");
+    let (_, first_app) = first_waiting_user;
+    assert_eq!(
+        first_waiting_user.0.get(&format!("/api/v1/applications/{first_app}")).await.value()["status"],
+        "waitlisted"
+    );
+});
+
+api_test!(concurrent_accepts_and_declines_never_give_a_stall_two_holders, |app| {
+    let app = app.with_demo().await;
+    let admin = app.admin().await;
+    let officer = app.officer(District::Siming).await;
+    let zone = small_zone(&admin, "SM-502", 1).await;
+    let a = eligible(&app, &officer, &[zone]).await;
+    let b = eligible(&app, &officer, &[zone]).await;
+    let (rid, _) = run_round(&admin, &[zone], 0).await;
+    admin.post(&format!("/api/v1/rounds/{rid}/confirm"), &json!({})).await.assert_status(200);
+    let (winner, loser) = {
+        let sa = a.0.get(&format!("/api/v1/applications/{}", a.1)).await.value();
+        if sa["status"] == "offered" { (a, b) } else { (b, a) }
+    };
+    let offer =
+        winner.0.get(&format!("/api/v1/applications/{}", winner.1)).await.value()["offer"]["id"].as_i64().unwrap();
+
+    // 200 requests at once: the winner accepting and declining, the other accepting whatever
+    // offer they get as soon as it appears.
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        let (w, l) = (winner.0.clone(), loser.0.clone());
+        let loser_app = loser.1;
+        tasks.push(tokio::spawn(async move {
+            match i % 4 {
+                0 | 1 => w.post(&format!("/api/v1/offers/{offer}/accept"), &json!({})).await.status.as_u16(),
+                2 => w.post(&format!("/api/v1/offers/{offer}/decline"), &json!({})).await.status.as_u16(),
+                _ => {
+                    let v = l.get(&format!("/api/v1/applications/{loser_app}")).await.value();
+                    match v["offer"]["id"].as_i64() {
+                        Some(o) => l.post(&format!("/api/v1/offers/{o}/accept"), &json!({})).await.status.as_u16(),
+                        None => 0,
+                    }
+                }
+            }
+        }));
+    }
+    let mut codes = Vec::new();
+    for t in tasks {
+        codes.push(t.await.unwrap());
+    }
+    assert!(codes.iter().all(|c| matches!(c, 0 | 204 | 409)), "{codes:?}");
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let q = |sql: String| {
+        let state = app.state.clone();
+        async move {
+            state
+                .db
+                .run(move |c| Ok(diesel::RunQueryDsl::get_result::<Row>(diesel::sql_query(sql), c)?.n))
+                .await
+                .unwrap()
+        }
+    };
+    let holders = q(format!("SELECT COUNT(*) AS n FROM stalls WHERE zone_id = {zone} AND holder_id IS NOT NULL")).await;
+    let accepted = q(format!("SELECT COUNT(*) AS n FROM offers o JOIN stalls s ON s.id = o.stall_id WHERE s.zone_id = {zone} AND o.status = 'accepted'")).await;
+    let accepted_apps = q(format!(
+        "SELECT COUNT(*) AS n FROM stall_applications WHERE id IN ({}, {}) AND status = 'accepted'",
+        winner.1, loser.1
+    ))
+    .await;
+    assert!(holders <= 1, "one stall, at most one holder");
+    assert_eq!(accepted, holders, "an accepted offer for every holder and no more");
+    assert_eq!(accepted_apps, holders);
+});
