@@ -65,8 +65,10 @@ mod base64_sha {
 const DATA_CSP: HeaderValue = HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'");
 
 pub async fn security_headers(csp: HeaderValue, hsts: bool, req: Request, next: Next) -> Response {
+    // Chosen by path, not by the answer's content type: a 304 has none, and its headers replace
+    // the cached page's, so a data policy on it would lock the app out of its own scripts.
+    let is_document = !is_data_path(req.uri().path());
     let mut res = next.run(req).await;
-    let is_document = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     let h = res.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, if is_document { csp } else { DATA_CSP });
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -81,6 +83,11 @@ pub async fn security_headers(csp: HeaderValue, hsts: bool, req: Request, next: 
         h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
     }
     res
+}
+
+/// API and feed paths answer data; everything else is the app's pages and files.
+pub fn is_data_path(path: &str) -> bool {
+    path.starts_with("/api/") || path.starts_with("/open311/")
 }
 
 /// Copies the request id into problem+json bodies so a user can quote it to support.

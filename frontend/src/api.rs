@@ -143,6 +143,30 @@ async fn to_error(resp: gloo::net::http::Response) -> ApiError {
     }
 }
 
+/// Sends raw bytes (an uploaded file) and decodes a JSON answer.
+pub async fn request_bytes<T: DeserializeOwned>(method: Method, url: &str, body: Vec<u8>) -> Result<T, ApiError> {
+    let writes = method != Method::GET;
+    let mut rb = RequestBuilder::new(url).method(method).header("Accept", "application/json");
+    if writes {
+        if csrf_token().is_none() {
+            let _ = RequestBuilder::new("/api/v1/health").send().await;
+        }
+        if let Some(t) = csrf_token() {
+            rb = rb.header("X-CSRF-Token", &t);
+        }
+    }
+    let array = js_sys::Uint8Array::from(&body[..]);
+    let req = rb
+        .header("Content-Type", "application/octet-stream")
+        .body(array)
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let resp = req.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    if !resp.ok() {
+        return Err(to_error(resp).await);
+    }
+    resp.json::<T>().await.map_err(|e| ApiError::Decode(e.to_string()))
+}
+
 /// Sends a text body (a GeoJSON file) and decodes a JSON answer.
 pub async fn request_text<T: DeserializeOwned>(method: Method, url: &str, body: String) -> Result<T, ApiError> {
     let resp = send_typed(method, url, Some(body), "application/geo+json").await?;

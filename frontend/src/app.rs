@@ -16,6 +16,18 @@ pub enum Route {
     Home,
     #[at("/zones/:id")]
     Zone { id: i64 },
+    #[at("/apply")]
+    Apply,
+    #[at("/review")]
+    Review,
+    #[at("/review/:id")]
+    ReviewCase { id: i64 },
+    #[at("/rounds")]
+    Rounds,
+    #[at("/rounds/new")]
+    RoundNew,
+    #[at("/rounds/:id")]
+    Round { id: i64 },
     #[at("/login")]
     Login,
     #[at("/register")]
@@ -41,6 +53,12 @@ fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <pages::home::HomePage /> },
         Route::Zone { id } => html! { <pages::zone::ZonePage id={id} /> },
+        Route::Apply => html! { <pages::apply::ApplyPage /> },
+        Route::Review => html! { <pages::review::ReviewQueuePage /> },
+        Route::ReviewCase { id } => html! { <pages::review::ReviewCasePage id={id} /> },
+        Route::Rounds => html! { <pages::rounds::RoundsPage /> },
+        Route::RoundNew => html! { <pages::rounds::NewRoundPage /> },
+        Route::Round { id } => html! { <pages::rounds::RoundPage id={id} /> },
         Route::Login => html! { <pages::login::LoginPage /> },
         Route::Register => html! { <pages::register::RegisterPage /> },
         Route::Account => html! { <pages::account::AccountPage /> },

@@ -196,9 +196,8 @@ pub async fn upload(
             }
             let t = now();
             let doc_id = Document::insert(c, id, kind, &filename, format.content_type(), size, &hash2, t)?;
-            diesel::update(apps::table.find(id))
-                .set((apps::updated_at.eq(t), apps::version.eq(apps::version + 1)))
-                .execute(c)?;
+            // Documents are their own records; the version guards the form fields only.
+            diesel::update(apps::table.find(id)).set(apps::updated_at.eq(t)).execute(c)?;
             record(c, &a, id, "application.document_added", json!({ "kind": kind.as_str(), "sha256": hash2 }))?;
             Ok(docs::table.find(doc_id).first::<Document>(c)?)
         })

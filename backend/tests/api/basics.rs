@@ -59,6 +59,16 @@ api_test!(security_headers_on_every_answer, |app| {
         "{csp}"
     );
     assert!(!csp.contains("unsafe-inline'; script") && !csp.contains("script-src *"));
+    // A revalidated page (304, no content type) keeps the page policy: browsers store its headers.
+    let again = app
+        .anon()
+        .raw_with_headers(
+            "/zones/1",
+            &[("if-none-match", "\"x\""), ("if-modified-since", "Fri, 27 Nov 2099 00:00:00 GMT")],
+        )
+        .await;
+    let csp = again.headers.get("content-security-policy").unwrap().to_str().unwrap().to_string();
+    assert!(csp.contains("'wasm-unsafe-eval'"), "status {} csp {csp}", again.status);
 });
 
 api_test!(malformed_wrong_type_oversize_and_wrong_content_type, |app| {

@@ -62,6 +62,14 @@ impl Browser {
             return None;
         }
         let serial = SERIAL.lock().await;
+        if let Ok(path) = std::env::var("TANGUI_E2E_LOG") {
+            let file = std::fs::File::create(path).unwrap();
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new("debug,hyper=info,tower_http=debug"))
+                .with_writer(std::sync::Mutex::new(file))
+                .with_ansi(false)
+                .try_init();
+        }
 
         let dir = std::env::temp_dir().join(format!("tangui-e2e-{}", backend::auth::rand_bytes::random_hex(6)));
         std::fs::create_dir_all(&dir).unwrap();
@@ -81,22 +89,50 @@ impl Browser {
         });
 
         let port = free_port();
+        let mut extra: Vec<String> = Vec::new();
+        if let Ok(p) = std::env::var("TANGUI_E2E_NETLOG") {
+            extra.push(format!("--log-net-log={p}"));
+        }
+        let driver_log = match std::env::var("TANGUI_E2E_CHROME_LOG") {
+            Ok(p) => {
+                extra.push("--enable-logging=stderr".into());
+                extra.push("--v=0".into());
+                Stdio::from(std::fs::File::create(p).unwrap())
+            }
+            Err(_) => Stdio::null(),
+        };
+        let driver_args: Vec<String> = match std::env::var("TANGUI_E2E_DRIVER_LOG") {
+            Ok(p) => vec![format!("--log-path={p}"), "--verbose".into(), "--enable-chrome-logs".into()],
+            Err(_) => vec![],
+        };
         let driver = Command::new(chromedriver.unwrap())
             .arg(format!("--port={port}"))
+            .args(driver_args)
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(driver_log)
             .spawn()
             .expect("start chromedriver");
         let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+            "goog:loggingPrefs": { "browser": "ALL" },
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",
+                // No password manager: its save/leak-check prompts talk to Google, which this network cannot reach.
+                "prefs": { "credentials_enable_service": false, "profile.password_manager_enabled": false,
+                    "profile.password_manager_leak_detection": false },
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--no-first-run", "--disable-quic", "--window-size=1200,900", "--lang=zh-CN",
+                    "--disable-features=PasswordLeakDetection,AutofillServerCommunication,OptimizationHints", "--password-store=basic",
                     format!("--user-data-dir={}", dir.join("chrome").display())]
             }
         }))
         .unwrap();
+        let mut caps = caps;
+        if let Some(args) =
+            caps.get_mut("goog:chromeOptions").and_then(|o| o.get_mut("args")).and_then(|a| a.as_array_mut())
+        {
+            args.extend(extra.into_iter().map(serde_json::Value::from));
+        }
         let mut client = None;
         for _ in 0..50 {
             match ClientBuilder::native().capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await
@@ -117,12 +153,43 @@ impl Browser {
     }
 
     pub async fn wait_for(&self, css: &str) -> Element {
-        self.client
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("element {css} did not appear: {e}"))
+        match self.client.wait().at_most(Duration::from_secs(10)).for_element(Locator::Css(css)).await {
+            Ok(e) => e,
+            Err(e) => {
+                let url = self.client.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+                let state = self
+                    .client
+                    .execute("return [document.readyState, document.documentElement.outerHTML.slice(0, 600)]", vec![])
+                    .await;
+                eprintln!("document: {state:?}");
+                let probe = self
+                    .client
+                    .execute_async(
+                        "const done = arguments[arguments.length - 1]; const t = setTimeout(() => done('timeout'), 3000); \
+                         Promise.all(performance.getEntriesByType('resource').map(e => e.name)).then(names => \
+                         fetch('/api/v1/health').then(r => { clearTimeout(t); done(['health', r.status, names]); }))",
+                        vec![],
+                    )
+                    .await;
+                eprintln!("probe: {probe:?}");
+                let direct = tokio::time::timeout(Duration::from_secs(3), async {
+                    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                    let host = self.base.trim_start_matches("http://").to_string();
+                    let mut s = tokio::net::TcpStream::connect(&host).await?;
+                    s.write_all(
+                        format!("GET /api/v1/health HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+                    )
+                    .await?;
+                    let mut buf = Vec::new();
+                    s.read_to_end(&mut buf).await?;
+                    Ok::<_, std::io::Error>(String::from_utf8_lossy(&buf[..buf.len().min(40)]).to_string())
+                })
+                .await;
+                eprintln!("direct: {direct:?}");
+                self.snapshot("wait-for").await;
+                panic!("element {css} did not appear at {url}: {e}")
+            }
+        }
     }
 
     /// Waits until the element's text contains `needle`.
@@ -140,6 +207,7 @@ impl Browser {
                     Ok(e) => e.text().await.unwrap_or_default(),
                     Err(_) => "<absent>".into(),
                 };
+                self.snapshot("wait-text").await;
                 panic!("{css} never contained {needle:?}; it says {now:?}");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -157,6 +225,28 @@ impl Browser {
             assert!(std::time::Instant::now() < deadline, "{css} still present: {found:?}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Saves a screenshot and the page text to the temp dir, for diagnosing a failure.
+    pub async fn snapshot(&self, name: &str) {
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::write(std::env::temp_dir().join(format!("tangui-e2e-{name}.png")), png);
+        }
+        if let Ok(body) = self.client.find(Locator::Css("main")).await
+            && let Ok(text) = body.text().await
+        {
+            eprintln!("--- page text ---\n{text}\n---");
+        }
+    }
+
+    /// Sets an input's value as typing would (for number and date inputs, where select-all is unreliable).
+    pub async fn set_value(&self, css: &str, value: &str) {
+        self.wait_for(css).await;
+        self.js(&format!(
+            "const e = document.querySelector({css:?}); const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set; \
+             set.call(e, {value:?}); e.dispatchEvent(new Event('input', {{ bubbles: true }})); e.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+        ))
+        .await;
     }
 
     pub async fn fill(&self, css: &str, value: &str) {

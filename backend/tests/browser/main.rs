@@ -7,5 +7,6 @@
 mod harness;
 
 mod accounts;
+mod allocation;
 mod map;
 mod zone_admin;

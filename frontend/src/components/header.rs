@@ -10,13 +10,16 @@ use crate::i18n::{Lang, S, use_lang};
 pub fn nav_links(role: Option<Role>) -> Vec<(Route, S)> {
     let mut links = vec![(Route::Home, S::NavHome)];
     match role {
-        None => {}
+        None | Some(Role::Merchant) => {}
+        Some(Role::Vendor) => links.push((Route::Apply, S::NavApply)),
+        Some(Role::DistrictOfficer) => links.push((Route::Review, S::NavReview)),
         Some(Role::CityAdmin) => {
+            links.push((Route::Review, S::NavReview));
             links.push((Route::AdminZones, S::NavZoneAdmin));
             links.push((Route::AdminUsers, S::NavUsers));
         }
-        Some(Role::Vendor | Role::Merchant | Role::DistrictOfficer) => {}
     }
+    links.push((Route::Rounds, S::NavRounds));
     if role.is_some() {
         links.push((Route::Account, S::NavAccount));
     }

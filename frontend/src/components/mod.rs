@@ -1,6 +1,7 @@
 //! Reusable widgets.
 
 pub mod alert;
+pub mod case;
 pub mod charts;
 pub mod field;
 pub mod footer;

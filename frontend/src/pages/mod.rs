@@ -2,10 +2,13 @@
 
 pub mod account;
 pub mod admin_zones;
+pub mod apply;
 pub mod home;
 pub mod login;
 pub mod not_found;
 pub mod register;
+pub mod review;
+pub mod rounds;
 pub mod users;
 pub mod zone;
 pub mod zone_editor;

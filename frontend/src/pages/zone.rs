@@ -62,6 +62,8 @@ struct OutlineProps {
 #[component]
 pub fn ZonePage(p: &ZonePageProps) -> Html {
     let lang = use_lang();
+    let session = crate::hooks::use_session();
+    let navigator = use_navigator().expect("inside router");
     let data = use_state(|| None::<Result<(ZoneDetail, Vec<StallView>), ApiError>>);
     {
         let data = data.clone();
@@ -87,6 +89,12 @@ pub fn ZonePage(p: &ZonePageProps) -> Html {
     if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
         doc.set_title(&format!("{} · {}", z.name, lang.t(S::AppName)));
     }
+    let apply_here = {
+        let (navigator, id) = (navigator.clone(), z.id);
+        Callback::from(move |_| {
+            let _ = navigator.push_with_query(&Route::Apply, &[("zone", id)]);
+        })
+    };
     let row = |label: S, value: Html| html! { <div class="kv"><dt>{ lang.t(label) }</dt><dd>{ value }</dd></div> };
     let hours = html! {
         <ul class="plain">
@@ -116,6 +124,9 @@ pub fn ZonePage(p: &ZonePageProps) -> Html {
             <h1>{ &z.name }{ " " }{ status_badge(lang, z.status) }</h1>
             <p class="muted">{ &z.code }{ " · " }{ lang.either(z.district.name_zh(), z.district.name_en()) }
                 { " · " }{ lang.either(z.kind.name_zh(), z.kind.name_en()) }</p>
+            if z.status == ZoneStatus::Active && session.me.as_ref().is_none_or(|m| m.role == common::Role::Vendor) {
+                <p><button type="button" class="button primary" id="apply-here" onclick={apply_here}>{ lang.t(S::ApplyHere) }</button></p>
+            }
             <div class="two-col">
                 <div>
                     <dl class="card details">

@@ -1,0 +1,169 @@
+//! The whole path of a stall: a vendor applies with three preferences and an upload, an officer
+//! returns it for one item, the vendor fixes it, the officer finds it eligible, an admin opens,
+//! closes and draws a round, the vendor accepts the offered stall, and the stall shows occupied.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+
+use crate::harness::Browser;
+
+const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01 photo of an id card";
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF";
+
+async fn change_select(b: &Browser, css: &str, value: &str) {
+    b.wait_for(css).await;
+    b.js(&format!(
+        "const s = document.querySelector('{css}'); s.value = '{value}'; s.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+    ))
+    .await;
+}
+
+async fn sign_out(b: &Browser) {
+    b.click(".nav-actions .link-button").await;
+    b.wait_text(".nav-actions", "登录").await;
+}
+
+async fn upload(b: &Browser, kind: &str, path: &std::path::Path) {
+    let input = b.wait_for(&format!("#file-{kind}")).await;
+    input.send_keys(&path.display().to_string()).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_review_draw_accept_and_occupied() {
+    let Some(b) = Browser::start().await else { return };
+    let dir = std::env::temp_dir().join(format!("tangui-e2e-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (id_card, health, health2) = (dir.join("身份证.jpg"), dir.join("health-old.pdf"), dir.join("health-new.pdf"));
+    std::fs::write(&id_card, JPEG).unwrap();
+    std::fs::write(&health, PDF).unwrap();
+    std::fs::write(&health2, PDF).unwrap();
+
+    // Vendor: three preferences, documents, submit.
+    b.sign_in("13800000001", "tangui-vendor-2026").await;
+    b.click(".site-nav a[href='/apply']").await;
+    change_select(&b, "#category", "cooked_food").await;
+    for _ in 0..3 {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let v = loop {
+            let first =
+                b.js("const o = document.querySelectorAll('#add-zone option')[1]; return o ? o.value : null").await;
+            if let Some(v) = first.as_str() {
+                break v.to_string();
+            }
+            assert!(std::time::Instant::now() < deadline, "zones to choose from");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        change_select(&b, "#add-zone", &v).await;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while b.client.find_all(Locator::Css("#preferences li")).await.unwrap().len() != 3 {
+        assert!(std::time::Instant::now() < deadline, "three preferences");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let zone_ids: Vec<i64> = b
+        .js("return Array.from(document.querySelectorAll('#preferences li')).map(l => Number(l.dataset.zoneId))")
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    upload(&b, "id_card", &id_card).await;
+    b.wait_text(".doc-row[data-kind='id_card']", "身份证.jpg").await;
+    // Submitting now lists what is missing, before anything is sent.
+    b.click("#submit-application").await;
+    b.wait_text(".doc-row[data-kind='health_certificate'] .field-errors", "健康证").await;
+    upload(&b, "health_certificate", &health).await;
+    b.wait_text(".doc-row[data-kind='health_certificate']", "health-old.pdf").await;
+    b.click("#submit-application").await;
+    b.wait_text("#application-status", "待审核").await;
+    sign_out(&b).await;
+
+    // Officer of the first preference's district returns it for one item.
+    let first_zone = zone_ids[0];
+    let (district, codes) = b
+        .state
+        .db
+        .run(move |c| {
+            let z = backend::models::zone::Zone::find(c, first_zone)?;
+            let mut codes = Vec::new();
+            for id in &zone_ids {
+                codes.push(backend::models::zone::Zone::find(c, *id)?.code);
+            }
+            Ok((z.district(), codes))
+        })
+        .await
+        .unwrap();
+    let officer = format!("{}_officer", district.abbr().to_lowercase());
+    b.sign_in(&officer, "tangui-officer-2026").await;
+    b.click(".site-nav a[href='/review']").await;
+    b.wait_for("#review-queue").await;
+    b.click("#review-queue a").await;
+    b.fill("#return-health_certificate", "健康证已过期，请上传有效期内的健康证").await;
+    b.click("#return-application").await;
+    b.wait_text("main h1", "退回补正").await;
+    sign_out(&b).await;
+
+    // The vendor sees the item, uploads a new certificate, resubmits.
+    b.sign_in("13800000001", "tangui-vendor-2026").await;
+    b.goto("/apply").await;
+    b.wait_text("#return-items", "健康证已过期").await;
+    upload(&b, "health_certificate", &health2).await;
+    b.wait_text(".doc-row[data-kind='health_certificate']", "health-new.pdf").await;
+    b.click("#submit-application").await;
+    b.wait_text("#application-status", "待审核").await;
+    sign_out(&b).await;
+
+    // The officer finds it eligible.
+    b.sign_in(&officer, "tangui-officer-2026").await;
+    b.goto("/review").await;
+    b.click("#review-queue a").await;
+    b.click("#mark-eligible").await;
+    b.wait_text("main h1", "审核通过").await;
+    sign_out(&b).await;
+
+    // The admin sets up a round over those zones, opens, closes, draws, confirms.
+    b.sign_in("admin", "tangui-admin-2026").await;
+    b.goto("/rounds/new").await;
+    b.fill("#round-name", "2026年12月摊位摇号").await;
+    b.set_value("#notice", "0").await;
+    for code in &codes {
+        b.click(&format!(".zone-checklist input[data-code='{code}']")).await;
+    }
+    b.click("#create-round").await;
+    b.click("#open-round").await;
+    b.wait_text("#seed-commitment", "").await;
+    let commitment = b.wait_for("#seed-commitment").await.text().await.unwrap();
+    assert_eq!(commitment.len(), 64, "commitment published: {commitment}");
+    b.click("#close-round").await;
+    b.wait_for("#draw-round").await;
+    let fingerprint = b.wait_for("#fingerprint").await.text().await.unwrap();
+    assert_eq!(fingerprint.len(), 64);
+    b.click("#draw-round").await;
+    b.wait_for("#confirm-round").await;
+    let seed = b.wait_for("#seed").await.text().await.unwrap();
+    assert_eq!(common::allocation::commitment(&seed).unwrap(), commitment, "the revealed seed matches");
+    b.wait_text("#round-results", "陈*英").await;
+    b.click("#confirm-round").await;
+    b.wait_text("#round-actions", "结果已确认").await;
+    sign_out(&b).await;
+
+    // The vendor accepts; the stall shows occupied.
+    b.sign_in("13800000001", "tangui-vendor-2026").await;
+    b.goto("/apply").await;
+    b.wait_for("#offer").await;
+    let stall_no =
+        b.js("return document.querySelector('#offer strong').textContent").await.as_str().unwrap().to_string();
+    b.click("#accept-offer").await;
+    b.wait_text("#your-stall", &stall_no).await;
+    b.click("#your-stall a").await;
+    b.wait_for("#stall-grid").await;
+    let state = b
+        .js(&format!("const s = Array.from(document.querySelectorAll('#stall-grid .stall')).find(x => x.querySelector('.no').textContent === '{stall_no}'); return s.dataset.state"))
+        .await;
+    assert_eq!(state, "occupied");
+    let _ = std::fs::remove_dir_all(&dir);
+    b.finish().await;
+}

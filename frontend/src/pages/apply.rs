@@ -1,0 +1,561 @@
+//! The vendor's stall application: the form (draft, save, uploads, submit, all checked as they
+//! type by the same rules the server runs), and once submitted its status, history and offer.
+
+use std::collections::HashSet;
+
+use common::application::{ApplicationStatus, DocKind, PriorityGroup, StallApplicationInput, check_upload, item_label};
+use common::dto::applications::{ApplicationView, DocumentView, SaveApplication};
+use common::dto::zones::{ZoneList, ZoneSummary};
+use common::{FieldError, TradeCategory};
+use gloo::net::http::Method;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::app::Route;
+use crate::components::alert::{ErrorAlert, Success};
+use crate::components::case::{CaseHistory, StatusBadge};
+use crate::hooks::use_session;
+use crate::i18n::{Lang, S, use_lang};
+
+#[component]
+pub fn ApplyPage() -> Html {
+    let lang = use_lang();
+    let session = use_session();
+    let location = use_location();
+    let preselect: Option<i64> = location.as_ref().and_then(|l| {
+        l.query_str()
+            .trim_start_matches('?')
+            .split('&')
+            .find_map(|p| p.strip_prefix("zone="))
+            .and_then(|z| z.parse().ok())
+    });
+    let apps = use_state(|| None::<Result<Vec<ApplicationView>, ApiError>>);
+    let zones = use_state(Vec::<ZoneSummary>::new);
+    let reload = use_state(|| 0u32);
+    {
+        let (apps, zones) = (apps.clone(), zones.clone());
+        let signed_in = session.me.is_some();
+        use_effect_with((*reload, signed_in), move |(_, signed_in)| {
+            if *signed_in {
+                yew::platform::spawn_local(async move {
+                    apps.set(Some(api::get::<Vec<ApplicationView>>("/api/v1/me/applications").await));
+                    if let Ok(l) = api::get::<ZoneList>("/api/v1/zones?per_page=200").await {
+                        zones.set(l.zones);
+                    }
+                });
+            }
+        });
+    }
+    if !session.loaded {
+        return html! { <section class="page"><p aria-busy="true">{ lang.t(S::Loading) }</p></section> };
+    }
+    match &session.me {
+        None => {
+            return html! {
+                <section class="page narrow">
+                    <h1>{ lang.t(S::ApplyTitle) }</h1>
+                    <p>{ lang.t(S::ApplySignIn) }</p>
+                    <div class="actions">
+                        <Link<Route> to={Route::Login} classes="button primary">{ lang.t(S::NavLogin) }</Link<Route>>
+                        <Link<Route> to={Route::Register} classes="button secondary">{ lang.t(S::NavRegister) }</Link<Route>>
+                    </div>
+                </section>
+            };
+        }
+        Some(m) if m.role != common::Role::Vendor => {
+            return html! { <section class="page narrow"><p class="alert error" role="alert">{ lang.t(S::VendorsOnly) }</p></section> };
+        }
+        _ => {}
+    }
+    let on_changed = {
+        let reload = reload.clone();
+        Callback::from(move |_| reload.set(*reload + 1))
+    };
+    let body = match &*apps {
+        None => html! { <p aria-busy="true">{ lang.t(S::Loading) }</p> },
+        Some(Err(e)) => html! { <ErrorAlert error={Some(e.clone())} /> },
+        Some(Ok(list)) => {
+            // The open application, or else the one whose stall the vendor now holds.
+            let open = list
+                .iter()
+                .find(|a| ApplicationStatus::OPEN.contains(&a.status))
+                .or_else(|| list.iter().find(|a| a.status == ApplicationStatus::Accepted))
+                .cloned();
+            let current = open.as_ref().map(|a| a.id);
+            let past: Vec<ApplicationView> = list.iter().filter(|a| Some(a.id) != current).cloned().collect();
+            html! {
+                <>
+                    { match open {
+                        Some(a) if a.status.is_editable() => html! { <ApplicationForm existing={Some(a)} zones={(*zones).clone()} preselect={None::<i64>} on_changed={on_changed.clone()} /> },
+                        Some(a) => html! { <ApplicationStatusView application={a} on_changed={on_changed.clone()} /> },
+                        None => html! { <ApplicationForm existing={None::<ApplicationView>} zones={(*zones).clone()} preselect={preselect} on_changed={on_changed.clone()} /> },
+                    } }
+                    if !past.is_empty() {
+                        <section class="card">
+                            <h2>{ lang.t(S::PastApplications) }</h2>
+                            <ul class="plain">
+                                { for past.iter().map(|a| html! {
+                                    <li>{ format!("#{} · ", a.id) }<StatusBadge status={a.status} />{ " · " }{ a.created_at.date().to_string() }</li>
+                                }) }
+                            </ul>
+                        </section>
+                    }
+                </>
+            }
+        }
+    };
+    html! {
+        <section class="page">
+            <h1>{ lang.t(S::ApplyTitle) }</h1>
+            { body }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FormProps {
+    existing: Option<ApplicationView>,
+    zones: Vec<ZoneSummary>,
+    preselect: Option<i64>,
+    on_changed: Callback<()>,
+}
+
+fn zone_label(lang: Lang, z: &ZoneSummary) -> String {
+    format!(
+        "{} · {} · {} {}/{}",
+        z.name,
+        lang.either(z.district.name_zh(), z.district.name_en()),
+        lang.t(S::FigFree),
+        z.stalls_free,
+        z.stalls_total
+    )
+}
+
+#[component]
+fn ApplicationForm(p: &FormProps) -> Html {
+    let lang = use_lang();
+    let input = use_state(|| {
+        p.existing.as_ref().map(|a| a.input.clone()).unwrap_or_else(|| StallApplicationInput {
+            preferences: p.preselect.into_iter().collect(),
+            ..Default::default()
+        })
+    });
+    let id = use_state(|| p.existing.as_ref().map(|a| a.id));
+    let version = use_state(|| p.existing.as_ref().map(|a| a.version));
+    let documents = use_state(|| p.existing.as_ref().map(|a| a.documents.clone()).unwrap_or_default());
+    let error = use_state(|| None::<ApiError>);
+    let upload_errors = use_state(Vec::<FieldError>::new);
+    let tried_submit = use_state(|| false);
+    let saved = use_state(|| false);
+    let busy = use_state(|| false);
+    let readers = use_mut_ref(Vec::<gloo::file::callbacks::FileReader>::new);
+
+    let uploaded: Vec<DocKind> = documents.iter().map(|d| d.kind).collect();
+    let mut live = input.validate_draft();
+    if *tried_submit {
+        live = input.validate_submit(&uploaded);
+    }
+    let server = error.as_ref().map(|e| e.field_errors()).unwrap_or_default();
+    let all: Vec<FieldError> = live.into_iter().chain(server).chain(upload_errors.iter().cloned()).collect();
+    let errs = |prefix: &str| -> Html {
+        let list: Vec<&FieldError> =
+            all.iter().filter(|e| e.field == prefix || e.field.starts_with(&format!("{prefix}["))).collect();
+        if list.is_empty() {
+            return html! {};
+        }
+        html! { <ul class="field-errors">{ for list.iter().map(|e| html! { <li data-code={e.code.clone()}>{ lang.pick(&e.message) }</li> }) }</ul> }
+    };
+
+    // Saves the draft; creates it on first save. Returns the id.
+    let save = {
+        let (input, id, version, error, saved, documents) =
+            (input.clone(), id.clone(), version.clone(), error.clone(), saved.clone(), documents.clone());
+        move || {
+            let (input, id, version, error, saved, documents) =
+                (input.clone(), id.clone(), version.clone(), error.clone(), saved.clone(), documents.clone());
+            async move {
+                let body = SaveApplication { version: *version, input: (*input).clone() };
+                let r = match *id {
+                    None => api::post::<_, ApplicationView>("/api/v1/applications", &body).await,
+                    Some(i) => {
+                        api::request::<_, ApplicationView>(
+                            Method::PUT,
+                            &format!("/api/v1/applications/{i}"),
+                            Some(&body),
+                        )
+                        .await
+                    }
+                };
+                match r {
+                    Ok(a) => {
+                        id.set(Some(a.id));
+                        version.set(Some(a.version));
+                        documents.set(a.documents.clone());
+                        error.set(None);
+                        saved.set(true);
+                        Some(a.id)
+                    }
+                    Err(e) => {
+                        error.set(Some(e));
+                        None
+                    }
+                }
+            }
+        }
+    };
+    let on_save = {
+        let (save, busy) = (save.clone(), busy.clone());
+        Callback::from(move |_| {
+            let (save, busy) = (save.clone(), busy.clone());
+            busy.set(true);
+            yew::platform::spawn_local(async move {
+                save().await;
+                busy.set(false);
+            });
+        })
+    };
+    let on_submit = {
+        let (save, busy, tried, input, documents, error, on_changed) = (
+            save.clone(),
+            busy.clone(),
+            tried_submit.clone(),
+            input.clone(),
+            documents.clone(),
+            error.clone(),
+            p.on_changed.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            tried.set(true);
+            let kinds: Vec<DocKind> = documents.iter().map(|d| d.kind).collect();
+            if !input.validate_submit(&kinds).is_empty() {
+                return;
+            }
+            let (save, busy, error, on_changed) = (save.clone(), busy.clone(), error.clone(), on_changed.clone());
+            busy.set(true);
+            yew::platform::spawn_local(async move {
+                if let Some(id) = save().await {
+                    match api::post::<_, ApplicationView>(
+                        &format!("/api/v1/applications/{id}/submit"),
+                        &serde_json::json!({}),
+                    )
+                    .await
+                    {
+                        Ok(_) => on_changed.emit(()),
+                        Err(e) => error.set(Some(e)),
+                    }
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let on_file = |kind: DocKind| {
+        let (save, id, documents, upload_errors, readers, busy) =
+            (save.clone(), id.clone(), documents.clone(), upload_errors.clone(), readers.clone(), busy.clone());
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            input.set_value("");
+            let file = gloo::file::File::from(file);
+            let name = file.name();
+            let size = file.size();
+            let field = format!("documents.{}", kind.as_str());
+            let (save, id, documents, upload_errors, busy) =
+                (save.clone(), id.clone(), documents.clone(), upload_errors.clone(), busy.clone());
+            let reader = gloo::file::callbacks::read_as_bytes(&file, move |bytes| {
+                let Ok(bytes) = bytes else { return };
+                // The same check the server runs: refuse before sending.
+                if let Err(fe) = check_upload(&field, &bytes[..bytes.len().min(16)], size) {
+                    upload_errors.set(vec![fe]);
+                    return;
+                }
+                upload_errors.set(Vec::new());
+                busy.set(true);
+                yew::platform::spawn_local(async move {
+                    let app_id = match *id {
+                        Some(i) => Some(i),
+                        None => save().await,
+                    };
+                    if let Some(app_id) = app_id {
+                        let url = format!(
+                            "/api/v1/applications/{app_id}/documents?kind={}&filename={}",
+                            kind.as_str(),
+                            js_sys::encode_uri_component(&name)
+                        );
+                        match api::request_bytes::<DocumentView>(Method::POST, &url, bytes).await {
+                            Ok(d) => {
+                                let mut next = (*documents).clone();
+                                next.push(d);
+                                documents.set(next);
+                            }
+                            Err(e) => upload_errors.set(
+                                e.field_errors()
+                                    .into_iter()
+                                    .map(|mut fe| {
+                                        fe.field = format!("documents.{}", kind.as_str());
+                                        fe
+                                    })
+                                    .collect(),
+                            ),
+                        }
+                    }
+                    busy.set(false);
+                });
+            });
+            readers.borrow_mut().push(reader);
+        })
+    };
+    let remove_doc = |doc_id: i64| {
+        let (id, documents, error) = (id.clone(), documents.clone(), error.clone());
+        Callback::from(move |_| {
+            let Some(app_id) = *id else { return };
+            let (documents, error) = (documents.clone(), error.clone());
+            yew::platform::spawn_local(async move {
+                match api::request_empty::<()>(
+                    Method::DELETE,
+                    &format!("/api/v1/applications/{app_id}/documents/{doc_id}"),
+                    None,
+                )
+                .await
+                {
+                    Ok(()) => documents.set(documents.iter().filter(|d| d.id != doc_id).cloned().collect()),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+
+    let category = input.category;
+    let chosen: HashSet<i64> = input.preferences.iter().copied().collect();
+    let candidates: Vec<&ZoneSummary> = p
+        .zones
+        .iter()
+        .filter(|z| !chosen.contains(&z.id) && category.is_none_or(|c| z.categories.contains(&c)))
+        .collect();
+    let zone_by_id = |zid: i64| p.zones.iter().find(|z| z.id == zid);
+    let on_category = {
+        let input = input.clone();
+        Callback::from(move |e: Event| {
+            let mut next = (*input).clone();
+            next.category = TradeCategory::parse(&e.target_unchecked_into::<HtmlSelectElement>().value());
+            input.set(next);
+        })
+    };
+    let on_add = {
+        let input = input.clone();
+        Callback::from(move |e: Event| {
+            let sel: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(z) = sel.value().parse::<i64>() {
+                let mut next = (*input).clone();
+                if next.preferences.len() < common::application::MAX_PREFERENCES {
+                    next.preferences.push(z);
+                }
+                input.set(next);
+            }
+            sel.set_value("");
+        })
+    };
+    let move_pref = |i: usize, up: bool| {
+        let input = input.clone();
+        Callback::from(move |_| {
+            let mut next = (*input).clone();
+            let j = if up { i.wrapping_sub(1) } else { i + 1 };
+            if j < next.preferences.len() {
+                next.preferences.swap(i, j);
+                input.set(next);
+            }
+        })
+    };
+    let remove_pref = |i: usize| {
+        let input = input.clone();
+        Callback::from(move |_| {
+            let mut next = (*input).clone();
+            next.preferences.remove(i);
+            input.set(next);
+        })
+    };
+    let toggle_group = |g: PriorityGroup| {
+        let input = input.clone();
+        Callback::from(move |_| {
+            let mut next = (*input).clone();
+            if let Some(i) = next.priority_groups.iter().position(|x| *x == g) {
+                next.priority_groups.remove(i);
+            } else {
+                next.priority_groups.push(g);
+            }
+            input.set(next);
+        })
+    };
+
+    html! {
+        <form class="form apply-form" onsubmit={on_submit} novalidate=true>
+            if let Some(a) = &p.existing {
+                if a.status == ApplicationStatus::Returned {
+                    <div class="alert warn" role="alert" id="return-items">
+                        <p><strong>{ lang.t(S::ReturnedTitle) }</strong></p>
+                        <ul>{ for a.return_items.iter().map(|it| html! { <li>{ lang.pick(&item_label(&it.item)) }{ "：" }{ &it.message }</li> }) }</ul>
+                    </div>
+                }
+            }
+            if *saved { <Success>{ lang.t(S::DraftSaved) }</Success> }
+            <ErrorAlert error={(*error).clone().filter(|e| !matches!(e, ApiError::Validation(_)))} />
+            <div class="field">
+                <label for="category">{ lang.t(S::Category) }</label>
+                <select id="category" onchange={on_category}>
+                    <option value="" selected={category.is_none()}>{ lang.t(S::Select) }</option>
+                    { for TradeCategory::ALL.into_iter().map(|c| html! { <option value={c.as_str()} selected={category == Some(c)}>{ lang.either(c.name_zh(), c.name_en()) }</option> }) }
+                </select>
+                { errs("category") }
+            </div>
+            <fieldset class="field">
+                <legend>{ lang.t(S::Preferences) }</legend>
+                <p class="hint">{ lang.t(S::PreferencesHint) }</p>
+                <ol class="preferences" id="preferences">
+                    { for input.preferences.iter().enumerate().map(|(i, zid)| html! {
+                        <li data-zone-id={zid.to_string()}>
+                            <span>{ zone_by_id(*zid).map(|z| zone_label(lang, z)).unwrap_or_else(|| format!("#{zid}")) }</span>
+                            <span class="pref-actions">
+                                <button type="button" class="link-button" aria-label={lang.t(S::MoveUp)} disabled={i == 0} onclick={move_pref(i, true)}>{ "↑" }</button>
+                                <button type="button" class="link-button" aria-label={lang.t(S::MoveDown)} disabled={i + 1 == input.preferences.len()} onclick={move_pref(i, false)}>{ "↓" }</button>
+                                <button type="button" class="link-button" onclick={remove_pref(i)}>{ lang.t(S::Remove) }</button>
+                            </span>
+                        </li>
+                    }) }
+                </ol>
+                if input.preferences.len() < common::application::MAX_PREFERENCES {
+                    <label for="add-zone" class="visually-hidden">{ lang.t(S::AddZone) }</label>
+                    <select id="add-zone" onchange={on_add}>
+                        <option value="" selected=true>{ lang.t(S::AddZone) }</option>
+                        { for candidates.iter().map(|z| html! { <option value={z.id.to_string()}>{ zone_label(lang, z) }</option> }) }
+                    </select>
+                }
+                { errs("preferences") }
+            </fieldset>
+            <fieldset class="field">
+                <legend>{ lang.t(S::PriorityGroups) }</legend>
+                <p class="hint">{ lang.t(S::PriorityHint) }</p>
+                { for PriorityGroup::ALL.into_iter().map(|g| html! {
+                    <label class="check"><input type="checkbox" id={format!("group-{}", serde_json::to_value(g).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())}
+                        checked={input.priority_groups.contains(&g)} onchange={toggle_group(g)} />{ lang.either(g.name_zh(), g.name_en()) }</label>
+                }) }
+            </fieldset>
+            <fieldset class="field documents">
+                <legend>{ lang.t(S::Documents) }</legend>
+                <p class="hint">{ lang.t(S::UploadHint) }</p>
+                { for input.required_documents().into_iter().chain(std::iter::once(DocKind::Other)).map(|kind| {
+                    let have: Vec<&DocumentView> = documents.iter().filter(|d| d.kind == kind).collect();
+                    let field = format!("documents.{}", kind.as_str());
+                    html! {
+                        <div class={classes!("doc-row", all.iter().any(|e| e.field == field).then_some("invalid"))} data-kind={kind.as_str()}>
+                            <label for={format!("file-{}", kind.as_str())}>{ lang.either(kind.name_zh(), kind.name_en()) }
+                                if kind != DocKind::Other { <span class="muted small">{ " · " }{ lang.t(S::Required) }</span> }
+                            </label>
+                            <ul class="plain">
+                                { for have.iter().map(|d| html! {
+                                    <li class="doc">{ "✓ " }{ &d.filename }{ format!(" ({:.0} KB) ", d.size_bytes as f64 / 1024.0) }
+                                        <button type="button" class="link-button" onclick={remove_doc(d.id)}>{ lang.t(S::Remove) }</button></li>
+                                }) }
+                            </ul>
+                            <input type="file" id={format!("file-{}", kind.as_str())} accept=".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf" onchange={on_file(kind)} />
+                            { errs(&field) }
+                        </div>
+                    }
+                }) }
+            </fieldset>
+            <div class="field">
+                <label for="note">{ lang.t(S::Note) }</label>
+                <input id="note" type="text" value={input.note.clone()} oninput={{ let input = input.clone(); Callback::from(move |e: InputEvent| {
+                    let mut next = (*input).clone();
+                    next.note = e.target_unchecked_into::<HtmlInputElement>().value();
+                    input.set(next);
+                }) }} />
+                { errs("note") }
+            </div>
+            <div class="actions">
+                <button type="button" class="button" id="save-draft" disabled={*busy} onclick={on_save}>{ lang.t(S::SaveDraft) }</button>
+                <button type="submit" class="button primary" id="submit-application" disabled={*busy}>{ lang.t(S::SubmitApplication) }</button>
+            </div>
+        </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct StatusProps {
+    application: ApplicationView,
+    on_changed: Callback<()>,
+}
+
+#[component]
+fn ApplicationStatusView(p: &StatusProps) -> Html {
+    let lang = use_lang();
+    let error = use_state(|| None::<ApiError>);
+    let a = &p.application;
+    let act = |path: String| {
+        let (error, on_changed) = (error.clone(), p.on_changed.clone());
+        Callback::from(move |_| {
+            let (error, on_changed, path) = (error.clone(), on_changed.clone(), path.clone());
+            yew::platform::spawn_local(async move {
+                match api::request_empty(Method::POST, &path, Some(&serde_json::json!({}))).await {
+                    Ok(()) => on_changed.emit(()),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let withdraw = {
+        let (error, on_changed, id) = (error.clone(), p.on_changed.clone(), a.id);
+        Callback::from(move |_| {
+            let (error, on_changed) = (error.clone(), on_changed.clone());
+            yew::platform::spawn_local(async move {
+                match api::post::<_, ApplicationView>(
+                    &format!("/api/v1/applications/{id}/withdraw"),
+                    &serde_json::json!({}),
+                )
+                .await
+                {
+                    Ok(_) => on_changed.emit(()),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    html! {
+        <div id="application-status">
+            <p class="status-line">{ lang.t(S::Status) }{ "：" }<StatusBadge status={a.status} /></p>
+            <ErrorAlert error={(*error).clone()} />
+            if let Some(o) = a.offer.as_ref().filter(|o| o.status == "pending") {
+                <div class="card offer" id="offer">
+                    <h2>{ lang.t(S::OfferTitle) }</h2>
+                    <p>{ &o.zone_name }{ " · " }{ lang.t(S::StallNo) }{ " " }<strong>{ &o.stall_number }</strong></p>
+                    <p class="muted">{ lang.t(S::ReplyBy) }{ " " }{ common::time::to_xiamen(o.respond_by).format("%Y-%m-%d %H:%M").to_string() }</p>
+                    <div class="actions">
+                        <button type="button" class="button primary" id="accept-offer" onclick={act(format!("/api/v1/offers/{}/accept", o.id))}>{ lang.t(S::AcceptOffer) }</button>
+                        <button type="button" class="button danger" id="decline-offer" onclick={act(format!("/api/v1/offers/{}/decline", o.id))}>{ lang.t(S::DeclineOffer) }</button>
+                    </div>
+                </div>
+            }
+            if let Some(o) = a.offer.as_ref().filter(|o| o.status == "accepted") {
+                <div class="card" id="your-stall">
+                    <h2>{ lang.t(S::YourStall) }</h2>
+                    <p><Link<Route> to={Route::Zone { id: o.zone_id }}>{ &o.zone_name }</Link<Route>>{ " · " }{ lang.t(S::StallNo) }{ " " }<strong>{ &o.stall_number }</strong></p>
+                </div>
+            }
+            if let Some(d) = a.deadline.filter(|_| a.status == ApplicationStatus::Submitted) {
+                <p class="muted">{ lang.t(S::ReviewBy) }{ " " }{ d.to_string() }</p>
+            }
+            if let Some(r) = a.round_id {
+                <p><Link<Route> to={Route::Round { id: r }}>{ lang.t(S::SeeRound) }</Link<Route>></p>
+            }
+            if !a.decision_reason.is_empty() { <p>{ lang.t(S::Reason) }{ "：" }{ &a.decision_reason }</p> }
+            <h2>{ lang.t(S::Preferences) }</h2>
+            <ol>{ for a.preferences.iter().map(|p| html! { <li>{ &p.name }{ " (" }{ &p.code }{ ")" }</li> }) }</ol>
+            if matches!(a.status, ApplicationStatus::Submitted | ApplicationStatus::Eligible | ApplicationStatus::Waitlisted) {
+                <button type="button" class="button danger small" onclick={withdraw}>{ lang.t(S::Withdraw) }</button>
+            }
+            <h2>{ lang.t(S::History) }</h2>
+            <CaseHistory events={a.history.clone()} />
+        </div>
+    }
+}

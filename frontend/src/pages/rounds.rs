@@ -1,0 +1,390 @@
+//! Allocation rounds: the public list and round page (commitment, fingerprint, seed, results,
+//! the published record), the admin's actions with draw progress, objections, and creating a round.
+
+use common::dto::rounds::{DrawProgress, ObjectionView, RoundInput, RoundStatus, RoundView};
+use common::dto::zones::{ZoneList, ZoneSummary};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::app::Route;
+use crate::components::alert::{ErrorAlert, Success};
+use crate::hooks::use_session;
+use crate::i18n::{Lang, S, use_lang};
+
+fn status_badge(lang: Lang, s: RoundStatus) -> Html {
+    html! { <span class={classes!("badge", "round-status", s.as_str())} data-status={s.as_str()}>{ lang.either(s.name_zh(), s.name_en()) }</span> }
+}
+
+#[component]
+pub fn RoundsPage() -> Html {
+    let lang = use_lang();
+    let session = use_session();
+    let list = use_state(|| None::<Result<Vec<RoundView>, ApiError>>);
+    {
+        let list = list.clone();
+        use_effect_with((), move |_| {
+            yew::platform::spawn_local(async move { list.set(Some(api::get("/api/v1/rounds").await)) });
+        });
+    }
+    let is_admin = session.me.as_ref().is_some_and(|m| m.role == common::Role::CityAdmin);
+    let body = match &*list {
+        None => html! { <p aria-busy="true">{ lang.t(S::Loading) }</p> },
+        Some(Err(e)) => html! { <ErrorAlert error={Some(e.clone())} /> },
+        Some(Ok(l)) if l.is_empty() => html! { <p class="muted">{ lang.t(S::NoRounds) }</p> },
+        Some(Ok(l)) => html! {
+            <ul class="round-list" id="round-list">
+                { for l.iter().map(|r| html! {
+                    <li class="card">
+                        <h2><Link<Route> to={Route::Round { id: r.id }}>{ &r.name }</Link<Route>>{ " " }{ status_badge(lang, r.status) }</h2>
+                        <p class="muted">{ format!("{} – {}", r.opens_at.format("%Y-%m-%d"), r.closes_at.format("%Y-%m-%d")) }
+                            { " · " }{ r.zones.len() }{ " " }{ lang.t(S::FigZones) }</p>
+                    </li>
+                }) }
+            </ul>
+        },
+    };
+    html! {
+        <section class="page">
+            <h1>{ lang.t(S::RoundsTitle) }</h1>
+            <p class="lead">{ lang.t(S::RoundsLead) }</p>
+            if is_admin { <p><Link<Route> to={Route::RoundNew} classes="button primary">{ lang.t(S::NewRound) }</Link<Route>></p> }
+            { body }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RoundPageProps {
+    pub id: i64,
+}
+
+#[component]
+pub fn RoundPage(p: &RoundPageProps) -> Html {
+    let lang = use_lang();
+    let session = use_session();
+    let round = use_state(|| None::<Result<RoundView, ApiError>>);
+    let reload = use_state(|| 0u32);
+    let error = use_state(|| None::<ApiError>);
+    let progress = use_state(|| None::<DrawProgress>);
+    let objection = use_state(String::new);
+    let objection_sent = use_state(|| false);
+    let objections = use_state(Vec::<ObjectionView>::new);
+    let is_admin = session.me.as_ref().is_some_and(|m| m.role == common::Role::CityAdmin);
+    let is_vendor = session.me.as_ref().is_some_and(|m| m.role == common::Role::Vendor);
+    {
+        let (round, objections) = (round.clone(), objections.clone());
+        use_effect_with((p.id, *reload, is_admin), move |(id, _, admin)| {
+            let (id, admin) = (*id, *admin);
+            yew::platform::spawn_local(async move {
+                round.set(Some(api::get(&format!("/api/v1/rounds/{id}")).await));
+                if admin && let Ok(o) = api::get::<Vec<ObjectionView>>(&format!("/api/v1/rounds/{id}/objections")).await
+                {
+                    objections.set(o);
+                }
+            });
+        });
+    }
+    let r = match &*round {
+        None => return html! { <section class="page"><p aria-busy="true">{ lang.t(S::Loading) }</p></section> },
+        Some(Err(e)) => return html! { <section class="page narrow"><ErrorAlert error={Some(e.clone())} /></section> },
+        Some(Ok(r)) => r.clone(),
+    };
+    let action = |step: &'static str| {
+        let (error, reload, progress, id) = (error.clone(), reload.clone(), progress.clone(), p.id);
+        Callback::from(move |_| {
+            let (error, reload, progress) = (error.clone(), reload.clone(), progress.clone());
+            // While a draw runs, poll its progress.
+            if step == "draw" {
+                let progress = progress.clone();
+                yew::platform::spawn_local(async move {
+                    for _ in 0..600 {
+                        gloo::timers::future::TimeoutFuture::new(100).await;
+                        match api::get::<DrawProgress>(&format!("/api/v1/rounds/{id}/progress")).await {
+                            Ok(pr) => {
+                                let finished = pr.stage == "done" || pr.stage == "failed";
+                                progress.set(Some(pr));
+                                if finished {
+                                    break;
+                                }
+                            }
+                            Err(_) => continue,
+                        }
+                    }
+                });
+            }
+            yew::platform::spawn_local(async move {
+                match api::post::<_, RoundView>(&format!("/api/v1/rounds/{id}/{step}"), &serde_json::json!({})).await {
+                    Ok(_) => {
+                        error.set(None);
+                        reload.set(*reload + 1);
+                    }
+                    Err(e) => {
+                        error.set(Some(e));
+                        progress.set(None);
+                    }
+                }
+            });
+        })
+    };
+    let lodge = {
+        let (objection, sent, error, id) = (objection.clone(), objection_sent.clone(), error.clone(), p.id);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (objection, sent, error) = (objection.clone(), sent.clone(), error.clone());
+            yew::platform::spawn_local(async move {
+                match api::post::<_, ObjectionView>(
+                    &format!("/api/v1/rounds/{id}/objections"),
+                    &serde_json::json!({ "text": *objection }),
+                )
+                .await
+                {
+                    Ok(_) => sent.set(true),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let answer = |oid: i64| {
+        let (error, reload) = (error.clone(), reload.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let form: web_sys::HtmlFormElement = e.target_unchecked_into();
+            let text = form
+                .query_selector("input")
+                .ok()
+                .flatten()
+                .and_then(|i| wasm_bindgen::JsCast::dyn_into::<HtmlInputElement>(i).ok())
+                .map(|i| i.value())
+                .unwrap_or_default();
+            let (error, reload) = (error.clone(), reload.clone());
+            yew::platform::spawn_local(async move {
+                match api::post::<_, ObjectionView>(
+                    &format!("/api/v1/objections/{oid}/answer"),
+                    &serde_json::json!({ "answer": text }),
+                )
+                .await
+                {
+                    Ok(_) => reload.set(*reload + 1),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let code = |label: S, value: Option<String>, id: &str| {
+        html! {
+            <div class="kv"><dt>{ lang.t(label) }</dt><dd><code id={id.to_string()} class="hash">{ value.unwrap_or_else(|| "—".into()) }</code></dd></div>
+        }
+    };
+    html! {
+        <section class="page round-page">
+            <p><Link<Route> to={Route::Rounds}>{ "← " }{ lang.t(S::RoundsTitle) }</Link<Route>></p>
+            <h1>{ &r.name }{ " " }{ status_badge(lang, r.status) }</h1>
+            <ErrorAlert error={(*error).clone()} />
+            <dl class="card details">
+                <div class="kv"><dt>{ lang.t(S::Window) }</dt><dd>{ format!("{} – {}", r.opens_at.format("%Y-%m-%d %H:%M"), r.closes_at.format("%Y-%m-%d %H:%M")) }</dd></div>
+                <div class="kv"><dt>{ lang.t(S::FigZones) }</dt><dd>{ r.zones.iter().map(|z| z.name.clone()).collect::<Vec<_>>().join("、") }</dd></div>
+                <div class="kv"><dt>{ lang.t(S::ReservedShare) }</dt><dd>{ format!("{}%", r.reserved_percent) }</dd></div>
+                { code(S::SeedCommitment, r.seed_commitment.clone(), "seed-commitment") }
+                { code(S::Fingerprint, r.fingerprint.clone(), "fingerprint") }
+                { code(S::Seed, r.seed.clone(), "seed") }
+                <div class="kv"><dt>{ lang.t(S::Algorithm) }</dt><dd>{ r.algorithm.clone().unwrap_or_else(|| common::allocation::ALGORITHM_VERSION.into()) }</dd></div>
+                if let Some(n) = r.applicants { <div class="kv"><dt>{ lang.t(S::Applicants) }</dt><dd>{ n }{ " · " }{ lang.t(S::FigStalls) }{ " " }{ r.stalls.unwrap_or(0) }</dd></div> }
+                if let Some(d) = r.notice_until { <div class="kv"><dt>{ lang.t(S::NoticeUntil) }</dt><dd>{ d.to_string() }</dd></div> }
+            </dl>
+            <details class="card">
+                <summary>{ lang.t(S::HowDrawWorks) }</summary>
+                <p>{ lang.t(S::HowDrawWorksText) }</p>
+                if r.seed.is_some() {
+                    <p><a href={format!("/api/v1/rounds/{}/record.json", r.id)} download={format!("round-{}.json", r.id)}>{ lang.t(S::DownloadRecord) }</a>
+                        { " · " }<code>{ format!("tangui verify-round --file round-{}.json", r.id) }</code></p>
+                }
+            </details>
+            if is_admin {
+                <section class="card admin-actions" id="round-actions">
+                    <h2>{ lang.t(S::RoundActions) }</h2>
+                    { match r.status {
+                        RoundStatus::Planned => html! { <button class="button primary" id="open-round" onclick={action("open")}>{ lang.t(S::OpenRound) }</button> },
+                        RoundStatus::Open => html! { <button class="button primary" id="close-round" onclick={action("close")}>{ lang.t(S::CloseRound) }</button> },
+                        RoundStatus::Closed => html! { <button class="button primary" id="draw-round" onclick={action("draw")}>{ lang.t(S::DrawRound) }</button> },
+                        RoundStatus::Drawn => html! { <button class="button primary" id="confirm-round" onclick={action("confirm")}>{ lang.t(S::ConfirmRound) }</button> },
+                        RoundStatus::Confirmed => html! { <p>{ lang.t(S::RoundConfirmed) }</p> },
+                    } }
+                    if let Some(pr) = &*progress {
+                        <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax={pr.total.to_string()} aria-valuenow={pr.done.to_string()} id="draw-progress">
+                            <div class="bar" style={format!("width: {}%", (pr.done * 100).checked_div(pr.total).unwrap_or(100))}></div>
+                            <span>{ format!("{} {}/{}", pr.stage, pr.done, pr.total) }</span>
+                        </div>
+                    }
+                    if !objections.is_empty() {
+                        <h3>{ lang.t(S::Objections) }</h3>
+                        <ul class="plain">
+                            { for objections.iter().map(|o| html! {
+                                <li class="objection">
+                                    <p>{ format!("#{} · ", o.application_id) }{ &o.text }</p>
+                                    if o.status == "open" {
+                                        <form class="form inline" onsubmit={answer(o.id)}>
+                                            <label>{ lang.t(S::Answer) }<input type="text" /></label>
+                                            <button class="button small">{ lang.t(S::Apply) }</button>
+                                        </form>
+                                    } else { <p class="muted">{ lang.t(S::Answer) }{ "：" }{ &o.answer }</p> }
+                                </li>
+                            }) }
+                        </ul>
+                    }
+                </section>
+            }
+            if is_vendor && r.status == RoundStatus::Drawn {
+                <section class="card">
+                    <h2>{ lang.t(S::LodgeObjection) }</h2>
+                    if *objection_sent { <Success>{ lang.t(S::ObjectionSent) }</Success> } else {
+                        <form class="form" onsubmit={lodge}>
+                            <label for="objection">{ lang.t(S::ObjectionText) }</label>
+                            <input id="objection" type="text" oninput={{ let o = objection.clone(); Callback::from(move |e: InputEvent| o.set(e.target_unchecked_into::<HtmlInputElement>().value())) }} />
+                            <button class="button">{ lang.t(S::Submit) }</button>
+                        </form>
+                    }
+                </section>
+            }
+            if !r.results.is_empty() {
+                <h2>{ lang.t(S::Results) }</h2>
+                <div class="table-wrap">
+                    <table class="data" id="round-results">
+                        <thead><tr>
+                            <th scope="col">{ lang.t(S::Position) }</th><th scope="col">{ lang.t(S::Applicant) }</th><th scope="col">{ lang.t(S::IdNumber) }</th>
+                            <th scope="col">{ lang.t(S::Category) }</th><th scope="col">{ lang.t(S::Outcome) }</th>
+                        </tr></thead>
+                        <tbody>
+                            { for r.results.iter().map(|l| html! {
+                                <tr>
+                                    <td>{ l.position }</td>
+                                    <td>{ &l.applicant }{ if l.priority { " ★" } else { "" } }</td>
+                                    <td>{ &l.id_number }</td>
+                                    <td>{ lang.either(l.category.name_zh(), l.category.name_en()) }</td>
+                                    <td>{ match (&l.zone_name, &l.stall_number, l.waitlist_position) {
+                                        (Some(z), Some(s), _) => format!("{z} · {s}"),
+                                        (_, _, Some(w)) => format!("{} {w}", lang.t(S::WaitlistNo)),
+                                        _ => String::new(),
+                                    } }</td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+            }
+        </section>
+    }
+}
+
+#[component]
+pub fn NewRoundPage() -> Html {
+    html! { <crate::pages::admin_zones::AdminOnly><NewRoundForm /></crate::pages::admin_zones::AdminOnly> }
+}
+
+#[component]
+fn NewRoundForm() -> Html {
+    let lang = use_lang();
+    let navigator = use_navigator().expect("inside router");
+    let zones = use_state(Vec::<ZoneSummary>::new);
+    let chosen = use_state(Vec::<i64>::new);
+    let name = use_state(String::new);
+    let opens = use_state(|| common::time::xiamen_today().format("%Y-%m-%dT09:00").to_string());
+    let closes =
+        use_state(|| (common::time::xiamen_today() + chrono::Duration::days(14)).format("%Y-%m-%dT17:00").to_string());
+    let reserved = use_state(|| 20u8);
+    let notice = use_state(|| 5u8);
+    let offer_days = use_state(|| 5u8);
+    let error = use_state(|| None::<ApiError>);
+    let filter = use_state(String::new);
+    {
+        let zones = zones.clone();
+        use_effect_with((), move |_| {
+            yew::platform::spawn_local(async move {
+                if let Ok(l) = api::get::<ZoneList>("/api/v1/zones?per_page=200").await {
+                    zones.set(l.zones);
+                }
+            });
+        });
+    }
+    let parse = |s: &str| chrono::NaiveDateTime::parse_from_str(&format!("{s}:00"), "%Y-%m-%dT%H:%M:%S").ok();
+    let input = RoundInput {
+        name: (*name).clone(),
+        zone_ids: (*chosen).clone(),
+        opens_at: parse(&opens).unwrap_or_default(),
+        closes_at: parse(&closes).unwrap_or_default(),
+        reserved_percent: *reserved,
+        notice_days: *notice,
+        offer_days: *offer_days,
+    };
+    let local = input.validate();
+    let server = error.as_ref().map(|e| e.field_errors()).unwrap_or_default();
+    let all: Vec<common::FieldError> = local.iter().cloned().chain(server).collect();
+    let submit = {
+        let (input, error, navigator) = (input.clone(), error.clone(), navigator.clone());
+        let ok = local.is_empty();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if !ok {
+                return;
+            }
+            let (input, error, navigator) = (input.clone(), error.clone(), navigator.clone());
+            yew::platform::spawn_local(async move {
+                match api::post::<_, RoundView>("/api/v1/rounds", &input).await {
+                    Ok(r) => navigator.push(&Route::Round { id: r.id }),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        })
+    };
+    let text = |h: UseStateHandle<String>| {
+        Callback::from(move |e: InputEvent| h.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
+    let num = |h: UseStateHandle<u8>| {
+        Callback::from(move |e: InputEvent| {
+            h.set(e.target_unchecked_into::<HtmlInputElement>().value().parse().unwrap_or(255))
+        })
+    };
+    let toggle = |id: i64| {
+        let chosen = chosen.clone();
+        Callback::from(move |_| {
+            let mut next = (*chosen).clone();
+            if let Some(i) = next.iter().position(|x| *x == id) {
+                next.remove(i);
+            } else {
+                next.push(id);
+            }
+            chosen.set(next);
+        })
+    };
+    let errs = |f: &str| html! { <ul class="field-errors">{ for all.iter().filter(|e| e.field == f).map(|e| html! { <li>{ lang.pick(&e.message) }</li> }) }</ul> };
+    let q = (*filter).to_lowercase();
+    html! {
+        <section class="page">
+            <h1>{ lang.t(S::NewRound) }</h1>
+            <ErrorAlert error={(*error).clone().filter(|e| !matches!(e, ApiError::Validation(_)))} />
+            <form class="form" onsubmit={submit} novalidate=true>
+                <div class="field"><label for="round-name">{ lang.t(S::Name) }</label><input id="round-name" type="text" value={(*name).clone()} oninput={text(name.clone())} />{ errs("name") }</div>
+                <div class="inline-fields">
+                    <div class="field"><label for="opens">{ lang.t(S::OpensAt) }</label><input id="opens" type="datetime-local" value={(*opens).clone()} oninput={text(opens.clone())} /></div>
+                    <div class="field"><label for="closes">{ lang.t(S::ClosesAt) }</label><input id="closes" type="datetime-local" value={(*closes).clone()} oninput={text(closes.clone())} />{ errs("closes_at") }</div>
+                    <div class="field"><label for="reserved">{ lang.t(S::ReservedShare) }{ " (%)" }</label><input id="reserved" type="number" min="0" max="50" value={reserved.to_string()} oninput={num(reserved.clone())} />{ errs("reserved_percent") }</div>
+                    <div class="field"><label for="notice">{ lang.t(S::NoticeDays) }</label><input id="notice" type="number" min="0" max="30" value={notice.to_string()} oninput={num(notice.clone())} />{ errs("notice_days") }</div>
+                    <div class="field"><label for="offer-days">{ lang.t(S::OfferDays) }</label><input id="offer-days" type="number" min="1" max="30" value={offer_days.to_string()} oninput={num(offer_days.clone())} />{ errs("offer_days") }</div>
+                </div>
+                <fieldset class="field">
+                    <legend>{ lang.t(S::FigZones) }{ format!("（{}）", chosen.len()) }</legend>
+                    <input type="search" aria-label={lang.t(S::Search)} placeholder={lang.t(S::SearchHint)} oninput={text(filter.clone())} />
+                    <div class="zone-checklist">
+                        { for zones.iter().filter(|z| q.is_empty() || z.name.to_lowercase().contains(&q) || z.code.to_lowercase().contains(&q)).map(|z| html! {
+                            <label class="check"><input type="checkbox" data-code={z.code.clone()} checked={chosen.contains(&z.id)} onchange={toggle(z.id)} />
+                                { &z.code }{ " " }{ &z.name }{ format!(" ({}/{})", z.stalls_free, z.stalls_total) }</label>
+                        }) }
+                    </div>
+                    { errs("zone_ids") }
+                </fieldset>
+                <button type="submit" class="button primary" id="create-round">{ lang.t(S::CreateRound) }</button>
+            </form>
+        </section>
+    }
+}
