@@ -105,7 +105,7 @@ async fn main() {
                             prefs.push(z);
                         }
                     }
-                    let groups = if rng.next() % 10 == 0 { "[\"low_income\"]" } else { "[]" };
+                    let groups = if rng.next().is_multiple_of(10) { "[\"low_income\"]" } else { "[]" };
                     if k > 0 {
                         apps.push(',');
                     }
