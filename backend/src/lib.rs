@@ -10,6 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod jobs;
 pub mod models;
+pub mod pdf;
 pub mod router;
 pub mod seed;
 pub mod services;
@@ -28,6 +29,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let pool = config.db_pool_size;
     let db = tokio::task::spawn_blocking(move || Db::open(&url, pool)).await??;
     db.run(|c| Ok(models::calendar::seed_official_if_empty(c)?)).await?;
+    db.run(|c| services::policy::seed_if_empty(c).map_err(error::AppError::Internal)).await?;
     let secret = match &config.secret_key {
         Some(k) => k.as_bytes().to_vec(),
         None => {

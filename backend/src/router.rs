@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::csrf::csrf_layer;
-use crate::controllers::{applications, auth, health, meta, rounds, users, zones};
+use crate::controllers::{applications, auth, filings, health, meta, policy, rounds, users, zones};
 use crate::error::AppError;
 use crate::extract::JSON_LIMIT;
 use crate::web;
@@ -26,7 +26,7 @@ use crate::web;
         X-CSRF-Token header equal to the tangui_csrf cookie."),
     // Served by its own lean router (see `build`), documented here.
     paths(zones::zones_geojson),
-    tags((name = "meta"), (name = "accounts"), (name = "users"), (name = "zones"), (name = "zone admin"), (name = "applications"), (name = "review"), (name = "calendar"), (name = "rounds"), (name = "offers"))
+    tags((name = "meta"), (name = "accounts"), (name = "users"), (name = "zones"), (name = "zone admin"), (name = "applications"), (name = "review"), (name = "calendar"), (name = "rounds"), (name = "offers"), (name = "policy"), (name = "filings"), (name = "permits"))
 )]
 struct ApiDoc;
 
@@ -76,6 +76,23 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(rounds::answer_objection))
         .routes(routes!(rounds::accept_offer))
         .routes(routes!(rounds::decline_offer))
+        .routes(routes!(policy::current_policy))
+        .routes(routes!(policy::policy_versions))
+        .routes(routes!(policy::policy_version))
+        .routes(routes!(policy::get_draft, policy::save_draft))
+        .routes(routes!(policy::publish_draft))
+        .routes(routes!(policy::run_self_check))
+        .routes(routes!(policy::list_segments))
+        .routes(routes!(policy::edit_segment))
+        .routes(routes!(filings::evaluate))
+        .routes(routes!(filings::create_filing))
+        .routes(routes!(filings::find_filing, filings::resubmit_filing))
+        .routes(routes!(filings::my_filings))
+        .routes(routes!(filings::filing_queue))
+        .routes(routes!(filings::decide_filing))
+        .routes(routes!(filings::revoke_filing))
+        .routes(routes!(filings::certificate))
+        .routes(routes!(filings::verify_permit))
         .split_for_parts()
 }
 

@@ -10,6 +10,7 @@ pub mod district;
 pub mod dto;
 pub mod geo;
 pub mod mask;
+pub mod policy;
 pub mod problem;
 pub mod role;
 pub mod text;

@@ -28,6 +28,20 @@ pub enum Route {
     RoundNew,
     #[at("/rounds/:id")]
     Round { id: i64 },
+    #[at("/self-check")]
+    SelfCheck,
+    #[at("/file/cross-store")]
+    FileCrossStore,
+    #[at("/file/outdoor-promo")]
+    FileOutdoorPromo,
+    #[at("/filings")]
+    MyFilings,
+    #[at("/filings/:id")]
+    Filing { id: i64 },
+    #[at("/verify/:code")]
+    Verify { code: String },
+    #[at("/admin/policy")]
+    AdminPolicy,
     #[at("/login")]
     Login,
     #[at("/register")]
@@ -59,6 +73,13 @@ fn switch(route: Route) -> Html {
         Route::Rounds => html! { <pages::rounds::RoundsPage /> },
         Route::RoundNew => html! { <pages::rounds::NewRoundPage /> },
         Route::Round { id } => html! { <pages::rounds::RoundPage id={id} /> },
+        Route::SelfCheck => html! { <pages::selfcheck::SelfCheckPage /> },
+        Route::FileCrossStore => html! { <pages::filing::CrossStorePage /> },
+        Route::FileOutdoorPromo => html! { <pages::filing::OutdoorPromoPage /> },
+        Route::MyFilings => html! { <pages::filing::MyFilingsPage /> },
+        Route::Filing { id } => html! { <pages::filing::FilingPage id={id} /> },
+        Route::Verify { code } => html! { <pages::verify::VerifyPage code={code} /> },
+        Route::AdminPolicy => html! { <pages::policy::PolicyPage /> },
         Route::Login => html! { <pages::login::LoginPage /> },
         Route::Register => html! { <pages::register::RegisterPage /> },
         Route::Account => html! { <pages::account::AccountPage /> },

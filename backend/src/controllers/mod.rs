@@ -3,8 +3,10 @@
 
 pub mod applications;
 pub mod auth;
+pub mod filings;
 pub mod health;
 pub mod meta;
+pub mod policy;
 pub mod rounds;
 pub mod users;
 pub mod zones;

@@ -240,6 +240,89 @@ diesel::table! {
 diesel::joinable!(application_documents -> stall_applications (application_id));
 diesel::joinable!(offers -> stalls (stall_id));
 
+diesel::table! {
+    street_segments (id) {
+        id -> BigInt,
+        name -> Text,
+        district_code -> Text,
+        road_class -> Text,
+        zone_class -> Text,
+        sidewalk_m -> Double,
+        near_homes -> Bool,
+        geometry -> Text,
+        note -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    policy_versions (id) {
+        id -> BigInt,
+        version -> Integer,
+        status -> Text,
+        pack -> Text,
+        note -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        published_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    shop_filings (id) {
+        id -> BigInt,
+        merchant_id -> BigInt,
+        kind -> Text,
+        status -> Text,
+        district_code -> Text,
+        segment_id -> Nullable<BigInt>,
+        payload -> Text,
+        evaluation -> Text,
+        outcome -> Text,
+        policy_version -> Integer,
+        area -> Nullable<Text>,
+        venue_key -> Nullable<Text>,
+        starts_on -> Date,
+        ends_on -> Date,
+        submitted_at -> Timestamp,
+        deadline -> Nullable<Date>,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+        decision_reason -> Text,
+        return_items -> Text,
+        permit_id -> Nullable<BigInt>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    permits (id) {
+        id -> BigInt,
+        kind -> Text,
+        holder_id -> BigInt,
+        status -> Text,
+        verify_code -> Text,
+        filing_id -> Nullable<BigInt>,
+        application_id -> Nullable<BigInt>,
+        zone_id -> Nullable<BigInt>,
+        stall_id -> Nullable<BigInt>,
+        district_code -> Text,
+        title -> Text,
+        location -> Text,
+        trade -> Text,
+        hours -> Text,
+        conditions -> Text,
+        geometry -> Nullable<Text>,
+        valid_from -> Date,
+        valid_until -> Date,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
@@ -256,5 +339,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_days,
     allocation_rounds,
     offers,
-    objections
+    objections,
+    street_segments,
+    policy_versions,
+    shop_filings,
+    permits
 );

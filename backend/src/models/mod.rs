@@ -4,6 +4,8 @@
 pub mod application;
 pub mod audit;
 pub mod calendar;
+pub mod permit;
+pub mod segment;
 pub mod session;
 pub mod setting;
 pub mod stats;

@@ -2,6 +2,7 @@
 //! and the first admin account.
 
 mod accounts;
+pub mod segments;
 pub mod zones;
 
 use serde_json::json;
@@ -29,7 +30,46 @@ pub async fn seed_demo(state: &AppState) -> AppResult<Option<String>> {
         state.zone_cache.invalidate();
         report.push(format!("demo zones: {z}, stalls: {s}"));
     }
+    let has_segments = state.db.run(|c| Ok(crate::models::segment::Segment::count(c)? > 0)).await?;
+    if !has_segments {
+        let n = seed_segments(state).await?;
+        report.push(format!("demo street segments: {n}"));
+    }
     if report.is_empty() { Ok(None) } else { Ok(Some(report.join("\n"))) }
+}
+
+async fn seed_segments(state: &AppState) -> AppResult<usize> {
+    let segs = segments::generate();
+    state
+        .db
+        .write(move |c| {
+            let t = now();
+            for s in &segs {
+                crate::models::segment::Segment::insert(
+                    c,
+                    &s.name,
+                    s.district,
+                    &s.road_class,
+                    s.class,
+                    s.sidewalk_m,
+                    s.near_homes,
+                    &s.line,
+                    &s.note,
+                    t,
+                )?;
+            }
+            audit::record(
+                c,
+                t,
+                None,
+                "segments.demo_seeded",
+                "layer",
+                "street_segments",
+                json!({ "count": segs.len() }),
+            )?;
+            Ok(segs.len())
+        })
+        .await
 }
 
 async fn seed_zones(state: &AppState) -> AppResult<(usize, usize)> {

@@ -3,6 +3,8 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod filings;
 pub mod offers;
+pub mod policy;
 pub mod rounds;
 pub mod zones;

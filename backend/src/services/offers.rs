@@ -86,6 +86,7 @@ pub async fn accept(app: &App, actor: &Actor, offer_id: i64) -> AppResult<()> {
                 ))
                 .execute(c)?;
             bump_version(c)?;
+            let permit = stall_permit(c, uid, app_id, stall_id)?;
             audit::record(
                 c,
                 t,
@@ -93,7 +94,7 @@ pub async fn accept(app: &App, actor: &Actor, offer_id: i64) -> AppResult<()> {
                 "application.accepted",
                 "application",
                 &app_id.to_string(),
-                json!({ "offer": offer_id, "stall": stall_id }),
+                json!({ "offer": offer_id, "stall": stall_id, "permit": permit.verify_code }),
             )?;
             Ok(())
         })
@@ -223,6 +224,42 @@ pub fn offer_down_waitlist(c: &mut DbConn, stall_id: i64) -> AppResult<Option<i6
         .execute(c)?;
     bump_version(c)?;
     Ok(None)
+}
+
+/// Months a stall permit runs before it must be renewed.
+pub const STALL_PERMIT_MONTHS: u32 = 12;
+
+/// The permit an accepted stall yields: zone, stall, trade, hours, a year's validity.
+fn stall_permit(c: &mut DbConn, holder: i64, app_id: i64, stall_id: i64) -> AppResult<crate::models::permit::Permit> {
+    let stall = crate::models::zone::Stall::find(c, stall_id)?;
+    let zone = crate::models::zone::Zone::find(c, stall.zone_id)?;
+    let category = common::TradeCategory::parse(&stall.category).map(|k| k.name_zh()).unwrap_or_default();
+    let hours = zone.hours().iter().map(|h| h.describe_zh()).collect::<Vec<_>>().join("；");
+    let from = crate::clock::today();
+    let until = from.checked_add_months(chrono::Months::new(STALL_PERMIT_MONTHS)).unwrap_or(from) - Duration::days(1);
+    Ok(crate::models::permit::NewPermit {
+        kind: "stall".into(),
+        holder_id: holder,
+        filing_id: None,
+        application_id: Some(app_id),
+        zone_id: Some(zone.id),
+        stall_id: Some(stall_id),
+        district_code: zone.district_code.clone(),
+        title: "摊位经营许可证".into(),
+        location: format!("{}（{}）{} 号摊位", zone.name, zone.code, stall.number),
+        trade: category.into(),
+        hours,
+        conditions: vec![
+            "在指定摊位和营业时段内经营，不得超出摊位范围".into(),
+            "落实摊前三包，摊走地净，不占用盲道和消防通道".into(),
+            "不得转租、转让摊位".into(),
+            format!("摊位尺寸 {} 米 × {} 米", stall.width_m, stall.depth_m),
+        ],
+        geometry: zone.geometry().into_iter().next(),
+        valid_from: from,
+        valid_until: until,
+    }
+    .insert(c, now())?)
 }
 
 /// Scheduled: pending offers past their reply date expire and move down the waiting list.

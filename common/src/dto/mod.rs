@@ -2,6 +2,7 @@
 
 pub mod applications;
 pub mod auth;
+pub mod filings;
 pub mod rounds;
 pub mod stats;
 pub mod users;

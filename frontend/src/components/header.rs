@@ -10,12 +10,17 @@ use crate::i18n::{Lang, S, use_lang};
 pub fn nav_links(role: Option<Role>) -> Vec<(Route, S)> {
     let mut links = vec![(Route::Home, S::NavHome)];
     match role {
-        None | Some(Role::Merchant) => {}
+        None => links.push((Route::SelfCheck, S::NavSelfCheck)),
+        Some(Role::Merchant) => {
+            links.push((Route::MyFilings, S::NavMyFilings));
+            links.push((Route::SelfCheck, S::NavSelfCheck));
+        }
         Some(Role::Vendor) => links.push((Route::Apply, S::NavApply)),
         Some(Role::DistrictOfficer) => links.push((Route::Review, S::NavReview)),
         Some(Role::CityAdmin) => {
             links.push((Route::Review, S::NavReview));
             links.push((Route::AdminZones, S::NavZoneAdmin));
+            links.push((Route::AdminPolicy, S::NavPolicy));
             links.push((Route::AdminUsers, S::NavUsers));
         }
     }

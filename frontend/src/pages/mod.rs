@@ -3,12 +3,16 @@
 pub mod account;
 pub mod admin_zones;
 pub mod apply;
+pub mod filing;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod policy;
 pub mod register;
 pub mod review;
 pub mod rounds;
+pub mod selfcheck;
 pub mod users;
+pub mod verify;
 pub mod zone;
 pub mod zone_editor;

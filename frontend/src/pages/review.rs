@@ -80,6 +80,7 @@ pub fn ReviewQueuePage() -> Html {
             <h1>{ lang.t(S::ReviewTitle) }</h1>
             if let Some(d) = district { <p class="lead">{ lang.either(d.name_zh(), d.name_en()) }{ " · " }{ lang.t(S::ReviewLead) }</p> }
             { body }
+            <crate::pages::filing::FilingQueue />
         </section>
     }
 }

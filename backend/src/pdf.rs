@@ -1,0 +1,236 @@
+//! Certificates (许可证 / 备案凭证) as PDF: Chinese text in an embedded subset of WenQuanYi Micro
+//! Hei, a sketch of the zone or area, and a QR code of the public verify page.
+
+use std::sync::LazyLock;
+
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
+    Polygon, PolygonRing, Pt, Rect, Rgb, TextItem, WindingOrder,
+};
+
+static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/wqy-microhei.ttc");
+
+/// Parsed once: parsing the 5 MB font costs more than writing a certificate.
+static FONT: LazyLock<ParsedFont> =
+    LazyLock::new(|| ParsedFont::from_bytes(FONT_BYTES, 0, &mut Vec::new()).expect("the bundled font parses"));
+
+/// What goes on a certificate.
+pub struct Certificate {
+    pub title_zh: String,
+    pub title_en: String,
+    /// The verify code, printed and encoded in the QR code's URL.
+    pub code: String,
+    /// (label, value) rows; values wrap.
+    pub rows: Vec<(String, String)>,
+    pub conditions: Vec<String>,
+    /// Outline of the zone or area, [lon, lat].
+    pub sketch: Option<Vec<[f64; 2]>>,
+    pub sketch_caption: String,
+    pub verify_url: String,
+    pub issuer: String,
+}
+
+fn rgb(r: f32, g: f32, b: f32) -> Color {
+    Color::Rgb(Rgb { r, g, b, icc_profile: None })
+}
+
+fn pt(x_mm: f32, y_mm: f32) -> Point {
+    Point { x: Mm(x_mm).into(), y: Mm(y_mm).into() }
+}
+
+fn text_at(ops: &mut Vec<Op>, font: &FontId, size: f32, x_mm: f32, y_mm: f32, s: &str) {
+    ops.push(Op::StartTextSection);
+    ops.push(Op::SetTextCursor { pos: pt(x_mm, y_mm) });
+    ops.push(Op::SetFont { font: PdfFontHandle::External(font.clone()), size: Pt(size) });
+    ops.push(Op::ShowText { items: vec![TextItem::Text(s.to_string())] });
+    ops.push(Op::EndTextSection);
+}
+
+/// Splits text into lines of at most `width` columns (a CJK character counts two).
+fn wrap(s: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    let mut cols = 0;
+    for ch in s.chars() {
+        let w = if ch.is_ascii() { 1 } else { 2 };
+        if cols + w > width && !cur.is_empty() {
+            lines.push(std::mem::take(&mut cur));
+            cols = 0;
+        }
+        cur.push(ch);
+        cols += w;
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
+fn rect(x: f32, y: f32, w: f32, h: f32) -> Op {
+    Op::DrawRectangle {
+        rectangle: Rect {
+            x: Mm(x).into(),
+            y: Mm(y).into(),
+            width: Mm(w).into(),
+            height: Mm(h).into(),
+            mode: Some(printpdf::PaintMode::Fill),
+            winding_order: Some(WindingOrder::NonZero),
+        },
+    }
+}
+
+/// The QR code of `url` as filled squares, `size_mm` wide, bottom-left corner at (x, y).
+fn qr_ops(url: &str, x: f32, y: f32, size_mm: f32) -> Vec<Op> {
+    let Ok(code) = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M) else {
+        return Vec::new();
+    };
+    let n = code.width();
+    let quiet = 2.0;
+    let cell = size_mm / (n as f32 + 2.0 * quiet);
+    let colors = code.to_colors();
+    let mut ops = vec![Op::SetFillColor { col: rgb(0.0, 0.0, 0.0) }];
+    for row in 0..n {
+        for col in 0..n {
+            if colors[row * n + col] == qrcode::Color::Dark {
+                let cx = x + (col as f32 + quiet) * cell;
+                let cy = y + size_mm - (row as f32 + quiet + 1.0) * cell;
+                // A hair larger than the cell so adjacent squares leave no seams.
+                ops.push(rect(cx, cy, cell * 1.02, cell * 1.02));
+            }
+        }
+    }
+    ops
+}
+
+/// The outline drawn to fit a box, in local metres (north up), with a scale bar.
+fn sketch_ops(ring: &[[f64; 2]], x: f32, y: f32, w: f32, h: f32) -> Vec<Op> {
+    if ring.len() < 3 {
+        return Vec::new();
+    }
+    let c = common::geo::ring_centroid(ring);
+    let local: Vec<(f64, f64)> = ring
+        .iter()
+        .map(|q| {
+            let dx = common::geo::haversine_m(c, [q[0], c[1]]) * (q[0] - c[0]).signum();
+            let dy = common::geo::haversine_m(c, [c[0], q[1]]) * (q[1] - c[1]).signum();
+            (dx, dy)
+        })
+        .collect();
+    let span = local.iter().fold(1.0f64, |m, (a, b)| m.max(a.abs()).max(b.abs()));
+    let s = (w.min(h) as f64 * 0.42) / span; // mm per metre
+    let (cx, cy) = (x as f64 + w as f64 / 2.0, y as f64 + h as f64 / 2.0);
+    let points: Vec<LinePoint> = local
+        .iter()
+        .map(|(a, b)| LinePoint { p: pt((cx + a * s) as f32, (cy + b * s) as f32), bezier: false })
+        .collect();
+    let mut ops = vec![
+        Op::SetFillColor { col: rgb(0.86, 0.94, 0.92) },
+        Op::DrawPolygon {
+            polygon: Polygon {
+                rings: vec![PolygonRing { points: points.clone() }],
+                mode: printpdf::PaintMode::Fill,
+                winding_order: WindingOrder::NonZero,
+            },
+        },
+        Op::SetOutlineColor { col: rgb(0.06, 0.42, 0.36) },
+        Op::SetOutlineThickness { pt: Pt(1.2) },
+        Op::DrawLine { line: Line { points, is_closed: true } },
+    ];
+    let bar_m = [2.0, 5.0, 10.0, 20.0, 50.0, 100.0].into_iter().find(|m| m * s >= 8.0).unwrap_or(100.0);
+    ops.push(Op::SetOutlineColor { col: rgb(0.2, 0.2, 0.2) });
+    ops.push(Op::SetOutlineThickness { pt: Pt(0.8) });
+    ops.push(Op::DrawLine {
+        line: Line {
+            points: vec![
+                LinePoint { p: pt(x + 2.0, y + 3.0), bezier: false },
+                LinePoint { p: pt(x + 2.0 + (bar_m * s) as f32, y + 3.0), bezier: false },
+            ],
+            is_closed: false,
+        },
+    });
+    ops
+}
+
+/// Writes the certificate; the font is subset to the characters used (a few tens of KB).
+pub fn render(c: &Certificate) -> Vec<u8> {
+    let mut doc = PdfDocument::new(&c.title_zh);
+    let font = doc.add_font(&FONT);
+    let (w, h) = (210.0f32, 297.0f32);
+    // Frame and header band.
+    let mut ops = vec![
+        Op::SetOutlineColor { col: rgb(0.06, 0.42, 0.36) },
+        Op::SetOutlineThickness { pt: Pt(2.0) },
+        Op::DrawLine {
+            line: Line {
+                points: [(12.0, 12.0), (w - 12.0, 12.0), (w - 12.0, h - 12.0), (12.0, h - 12.0)]
+                    .iter()
+                    .map(|(x, y)| LinePoint { p: pt(*x, *y), bezier: false })
+                    .collect(),
+                is_closed: true,
+            },
+        },
+        Op::SetFillColor { col: rgb(0.06, 0.42, 0.36) },
+        rect(12.0, h - 48.0, w - 24.0, 36.0),
+        Op::SetFillColor { col: rgb(1.0, 1.0, 1.0) },
+    ];
+    text_at(&mut ops, &font, 24.0, 22.0, h - 30.0, &c.title_zh);
+    text_at(&mut ops, &font, 11.0, 22.0, h - 40.0, &c.title_en);
+    ops.push(Op::SetFillColor { col: rgb(0.1, 0.1, 0.1) });
+    text_at(&mut ops, &font, 10.0, 22.0, h - 58.0, &format!("编号 No. {}", c.code));
+
+    let mut y = h - 72.0;
+    for (label, value) in &c.rows {
+        ops.push(Op::SetFillColor { col: rgb(0.35, 0.38, 0.37) });
+        text_at(&mut ops, &font, 10.5, 22.0, y, label);
+        ops.push(Op::SetFillColor { col: rgb(0.08, 0.1, 0.1) });
+        for (i, line) in wrap(value, 56).iter().enumerate() {
+            text_at(&mut ops, &font, 11.5, 58.0, y - i as f32 * 6.0, line);
+            if i > 0 {
+                y -= 6.0;
+            }
+        }
+        y -= 9.0;
+    }
+    if !c.conditions.is_empty() {
+        y -= 2.0;
+        ops.push(Op::SetFillColor { col: rgb(0.06, 0.42, 0.36) });
+        text_at(&mut ops, &font, 12.0, 22.0, y, "经营条件 Conditions");
+        y -= 8.0;
+        ops.push(Op::SetFillColor { col: rgb(0.08, 0.1, 0.1) });
+        for (n, cond) in c.conditions.iter().enumerate() {
+            for (i, line) in wrap(&format!("{}. {cond}", n + 1), 92).iter().enumerate() {
+                text_at(&mut ops, &font, 10.0, 24.0 + if i > 0 { 4.0 } else { 0.0 }, y, line);
+                y -= 5.5;
+            }
+        }
+    }
+    // Sketch (left) and QR code (right) along the bottom.
+    if let Some(ring) = &c.sketch {
+        ops.push(Op::SetOutlineColor { col: rgb(0.8, 0.84, 0.83) });
+        ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
+        ops.extend(sketch_ops(ring, 22.0, 30.0, 80.0, 60.0));
+        ops.push(Op::SetFillColor { col: rgb(0.35, 0.38, 0.37) });
+        text_at(&mut ops, &font, 9.0, 22.0, 26.0, &c.sketch_caption);
+    }
+    ops.extend(qr_ops(&c.verify_url, 138.0, 34.0, 50.0));
+    ops.push(Op::SetFillColor { col: rgb(0.1, 0.1, 0.1) });
+    text_at(&mut ops, &font, 10.0, 140.0, 30.0, "扫码查验 Scan to verify");
+    text_at(&mut ops, &font, 7.5, 118.0, 24.0, &c.verify_url);
+    text_at(&mut ops, &font, 9.0, 22.0, 18.0, &c.issuer);
+    let page = PdfPage::new(Mm(w), Mm(h), ops);
+    doc.with_pages(vec![page]).save(&PdfSaveOptions { subset_fonts: true, ..Default::default() }, &mut Vec::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_cjk_by_width() {
+        assert_eq!(wrap("思明区中山路", 6), ["思明区", "中山路"]);
+        assert_eq!(wrap("ab思明", 4), ["ab思", "明"]);
+    }
+}

@@ -1,0 +1,78 @@
+//! The public permit check a QR code leads to: valid or not, for whom (masked), what and where,
+//! until when — readable on a phone in the street.
+
+use common::dto::filings::PermitPublic;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::app::Route;
+use crate::i18n::{S, use_lang};
+
+#[derive(Properties, PartialEq)]
+pub struct VerifyProps {
+    pub code: String,
+}
+
+fn status_text(status: &str) -> (&'static str, &'static str) {
+    match status {
+        "valid" => ("有效", "Valid"),
+        "suspended" => ("已暂停", "Suspended"),
+        "revoked" => ("已撤销", "Revoked"),
+        "expired" => ("已过期", "Expired"),
+        "surrendered" => ("已注销", "Surrendered"),
+        _ => ("未知", "Unknown"),
+    }
+}
+
+#[component]
+pub fn VerifyPage(p: &VerifyProps) -> Html {
+    let lang = use_lang();
+    let result = use_state(|| None::<Result<PermitPublic, ApiError>>);
+    {
+        let result = result.clone();
+        use_effect_with(p.code.clone(), move |code| {
+            let code = code.clone();
+            yew::platform::spawn_local(async move {
+                result.set(Some(api::get(&format!("/api/v1/public/permits/{code}")).await))
+            });
+        });
+    }
+    let body = match &*result {
+        None => html! { <p aria-busy="true">{ lang.t(S::Loading) }</p> },
+        Some(Err(ApiError::NotFound(_))) => html! {
+            <div class="verify-card invalid" id="verify-result" data-status="unknown">
+                <p class="verify-status">{ lang.t(S::VerifyNotFound) }</p>
+                <p>{ lang.t(S::VerifyNotFoundHint) }</p>
+            </div>
+        },
+        Some(Err(e)) => html! { <crate::components::alert::ErrorAlert error={Some(e.clone())} /> },
+        Some(Ok(v)) => {
+            let (zh, en) = status_text(&v.status);
+            html! {
+                <div class={classes!("verify-card", if v.status == "valid" { "valid" } else { "invalid" })} id="verify-result" data-status={v.status.clone()}>
+                    <p class="verify-status">{ if v.status == "valid" { "✔ " } else { "✖ " } }{ lang.either(zh, en) }</p>
+                    <h1>{ &v.title }</h1>
+                    <dl class="details">
+                        <div class="kv"><dt>{ lang.t(S::Holder) }</dt><dd>{ &v.holder }</dd></div>
+                        <div class="kv"><dt>{ lang.t(S::Address) }</dt><dd>{ &v.location }</dd></div>
+                        <div class="kv"><dt>{ lang.t(S::Trade) }</dt><dd>{ &v.trade }</dd></div>
+                        <div class="kv"><dt>{ lang.t(S::Hours) }</dt><dd>{ &v.hours }</dd></div>
+                        <div class="kv"><dt>{ lang.t(S::ValidPeriod) }</dt><dd>{ format!("{} – {}", v.valid_from, v.valid_until) }</dd></div>
+                        <div class="kv"><dt>{ lang.t(S::District) }</dt><dd>{ lang.either(v.district.name_zh(), v.district.name_en()) }</dd></div>
+                        <div class="kv"><dt>{ lang.t(S::Code) }</dt><dd><code>{ &v.code }</code></dd></div>
+                    </dl>
+                    if let Some(z) = v.zone_id {
+                        <p><Link<Route> to={Route::Zone { id: z }}>{ lang.t(S::ViewZone) }</Link<Route>></p>
+                    }
+                </div>
+            }
+        }
+    };
+    html! {
+        <section class="page narrow">
+            <p class="muted">{ lang.t(S::VerifyTitle) }</p>
+            { body }
+        </section>
+    }
+}
