@@ -37,25 +37,34 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            return AppError::MalformedJson(inner.to_string());
-        }
-        let msg = inner.to_string();
-        // serde reports a missing field at the parent path; name the field itself.
-        let field = match msg.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
-            Some(name) if path == "." => name.to_string(),
-            Some(name) => format!("{path}.{name}"),
-            None if path == "." => "body".to_string(),
-            None => path,
-        };
-        let msg_en = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-        AppError::field(&field, "type", format!("字段格式不正确：{msg_en}"), msg_en)
-    })?;
+    let value = serde_path_to_error::deserialize(&mut de).map_err(field_error)?;
     de.end().map_err(|e| AppError::MalformedJson(e.to_string()))?;
     Ok(value)
+}
+
+/// Like [`parse_json`] on an already parsed value. Internally tagged enums buffer their content,
+/// which loses the path of a bad field; reading the tag first and then the variant's struct
+/// through this keeps it.
+pub fn parse_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, AppError> {
+    serde_path_to_error::deserialize(value).map_err(field_error)
+}
+
+fn field_error(e: serde_path_to_error::Error<serde_json::Error>) -> AppError {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    if inner.is_syntax() || inner.is_eof() {
+        return AppError::MalformedJson(inner.to_string());
+    }
+    let msg = inner.to_string();
+    // serde reports a missing field at the parent path; name the field itself.
+    let field = match msg.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
+        Some(name) if path == "." => name.to_string(),
+        Some(name) => format!("{path}.{name}"),
+        None if path == "." => "body".to_string(),
+        None => path,
+    };
+    let msg_en = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    AppError::field(&field, "type", format!("字段格式不正确：{msg_en}"), msg_en)
 }
 
 #[cfg(test)]

@@ -14,17 +14,38 @@ use crate::auth::CurrentUser;
 use crate::clock::today;
 use crate::db::schema::users;
 use crate::error::{AppError, AppResult};
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, parse_value};
 use crate::models::permit::Permit;
 use crate::services::filings as service;
+
+/// A filing body: `kind` first, then the variant's fields, so a bad field is named by its path.
+pub struct FilingBody(pub PolicyApplication);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for FilingBody {
+    type Rejection = AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, AppError> {
+        let ApiJson(v) = ApiJson::<serde_json::Value>::from_request(req, state).await?;
+        let app = match v.get("kind").and_then(|k| k.as_str()) {
+            Some("cross_store") => PolicyApplication::CrossStore(parse_value(v)?),
+            Some("outdoor_promo") => PolicyApplication::OutdoorPromo(parse_value(v)?),
+            _ => {
+                return Err(AppError::field(
+                    "kind",
+                    "unknown_kind",
+                    "备案类型应为 cross_store（跨店经营）或 outdoor_promo（外摆促销）",
+                    "kind must be cross_store or outdoor_promo",
+                ));
+            }
+        };
+        Ok(FilingBody(app))
+    }
+}
 
 /// Check a filing against the rules in force without submitting it.
 #[utoipa::path(post, path = "/api/v1/policy/evaluate", tag = "filings", request_body = PolicyApplication,
     responses((status = 200, body = Evaluation), (status = 422, body = Problem)))]
-pub async fn evaluate(
-    State(state): State<AppState>,
-    ApiJson(app): ApiJson<PolicyApplication>,
-) -> AppResult<Json<Evaluation>> {
+pub async fn evaluate(State(state): State<AppState>, FilingBody(app): FilingBody) -> AppResult<Json<Evaluation>> {
     Ok(Json(service::preview(&state, app).await?))
 }
 
@@ -35,7 +56,7 @@ pub async fn evaluate(
 pub async fn create_filing(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
-    ApiJson(app): ApiJson<PolicyApplication>,
+    FilingBody(app): FilingBody,
 ) -> AppResult<(StatusCode, Json<FilingView>)> {
     Ok((StatusCode::CREATED, Json(service::submit(&state, &actor, app, None).await?)))
 }
@@ -47,7 +68,7 @@ pub async fn resubmit_filing(
     State(state): State<AppState>,
     CurrentUser(actor): CurrentUser,
     Path(id): Path<i64>,
-    ApiJson(app): ApiJson<PolicyApplication>,
+    FilingBody(app): FilingBody,
 ) -> AppResult<Json<FilingView>> {
     Ok(Json(service::submit(&state, &actor, app, Some(id)).await?))
 }

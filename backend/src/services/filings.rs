@@ -92,8 +92,12 @@ pub fn context(
         PolicyApplication::CrossStore(f) => {
             let Some(seg) = Segment::find(c, f.segment_id).optional()? else { return Ok((ctx, None, None)) };
             ctx.segment = Some(seg.facts());
-            let area = common::policy::effective_area(f, &seg.line());
-            if let Some(a) = &area
+            AppError::check(common::policy::check_area_on_segment(f, &seg.line()))?;
+            // Neighbours are searched around the rectangle when nothing was drawn, but only a
+            // drawn area is stored and compared: without one, where on the segment is unknown.
+            let near_area = common::policy::effective_area(f, &seg.line());
+            let area = f.area.clone();
+            if let Some(a) = &near_area
                 && let Some(b) = BBox::of_points(a)
             {
                 let near = BBox {

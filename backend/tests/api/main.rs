@@ -6,6 +6,7 @@ mod util;
 mod accounts;
 mod applications;
 mod basics;
+mod filings;
 mod rounds;
 mod users;
 mod zone_admin;

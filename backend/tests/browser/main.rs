@@ -8,5 +8,6 @@ mod harness;
 
 mod accounts;
 mod allocation;
+mod filings;
 mod map;
 mod zone_admin;

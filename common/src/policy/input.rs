@@ -101,6 +101,33 @@ impl PolicyApplication {
     }
 }
 
+/// A drawn area further than this from the chosen segment's centre line is not "in front of the
+/// door" on that segment (sidewalks here are under 10 m; the rest is drawing slack).
+pub const MAX_AREA_OFFSET_M: f64 = 25.0;
+
+/// The drawn area must lie beside the segment the shop chose; otherwise the segment's class and
+/// sidewalk say nothing about it.
+pub fn check_area_on_segment(filing: &CrossStoreFiling, segment_line: &[[f64; 2]]) -> Vec<FieldError> {
+    let Some(area) = &filing.area else { return Vec::new() };
+    let far = area.iter().any(|p| {
+        segment_line
+            .windows(2)
+            .map(|w| crate::geo::distance_point_segment_m(*p, w[0], w[1]))
+            .fold(f64::INFINITY, f64::min)
+            > MAX_AREA_OFFSET_M
+    });
+    if far {
+        vec![FieldError::new(
+            "area",
+            "off_segment",
+            format!("经营范围须画在所选路段旁（距路段中线 {MAX_AREA_OFFSET_M} 米以内）"),
+            format!("Draw the area beside the chosen segment (within {MAX_AREA_OFFSET_M} m of its centre line)"),
+        )]
+    } else {
+        Vec::new()
+    }
+}
+
 /// The area of a cross-storefront filing: the drawn polygon, or a rectangle `frontage × depth`
 /// in front of the segment's middle when none was drawn (so overlaps can still be checked).
 pub fn effective_area(filing: &CrossStoreFiling, segment_line: &[[f64; 2]]) -> Option<Vec<[f64; 2]>> {
@@ -138,6 +165,20 @@ mod tests {
             ends_on: NaiveDate::from_ymd_opt(2027, 5, 31).unwrap(),
             frontage_duties: true,
         }
+    }
+
+    #[test]
+    fn drawn_area_must_be_beside_the_segment() {
+        let line = [[118.0800, 24.4700], [118.0830, 24.4700]];
+        let mut f = filing();
+        assert!(check_area_on_segment(&f, &line).is_empty(), "no area drawn: nothing to check");
+        let near = crate::geo::rectangle_polygon([118.0815, 24.47005], 4.0, 1.0, 0.0);
+        f.area = Some(near);
+        assert!(check_area_on_segment(&f, &line).is_empty());
+        f.area = Some(crate::geo::rectangle_polygon([118.0815, 24.4710], 4.0, 1.0, 0.0));
+        let e = check_area_on_segment(&f, &line);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].code, "off_segment");
     }
 
     #[test]

@@ -12,7 +12,7 @@ mod pack;
 mod selfcheck;
 
 pub use engine::evaluate;
-pub use input::effective_area;
+pub use input::{MAX_AREA_OFFSET_M, check_area_on_segment, effective_area};
 pub use pack::{CrossStoreParams, OutdoorPromoParams, PolicyPack, Rule, RuleSource, StreetClassLimits, TimeWindow};
 pub use selfcheck::{Choice, Question, SelfCheckAnswer, SelfCheckResult, questions, self_check};
 

@@ -122,7 +122,10 @@ pub fn CrossStorePage() -> Html {
         ends_on: parse_date(&ends).unwrap_or_default(),
         frontage_duties: *duties,
     };
-    let shape = filing.validate();
+    let mut shape = filing.validate();
+    if let Some(s) = &seg {
+        shape.extend(common::policy::check_area_on_segment(&filing, &s.line));
+    }
     let ctx = EvalContext {
         today: Some(common::time::xiamen_today()),
         segment: seg.as_ref().map(SegmentView::facts),
