@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::csrf::csrf_layer;
-use crate::controllers::{applications, auth, filings, health, meta, policy, rounds, users, zones};
+use crate::controllers::{applications, auth, filings, health, meta, policy, rounds, segments, users, zones};
 use crate::error::AppError;
 use crate::extract::JSON_LIMIT;
 use crate::web;
@@ -82,8 +82,10 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(policy::get_draft, policy::save_draft))
         .routes(routes!(policy::publish_draft))
         .routes(routes!(policy::run_self_check))
-        .routes(routes!(policy::list_segments))
-        .routes(routes!(policy::edit_segment))
+        .routes(routes!(segments::list_segments))
+        .routes(routes!(segments::import_segments))
+        .routes(routes!(segments::export_segments))
+        .routes(routes!(segments::edit_segment))
         .routes(routes!(filings::evaluate))
         .routes(routes!(filings::create_filing))
         .routes(routes!(filings::find_filing, filings::resubmit_filing))

@@ -61,7 +61,7 @@ impl Ctx<'_> {
     }
 }
 
-fn file_problem(code: &str, zh: String, en: String) -> ImportProblem {
+pub(crate) fn file_problem(code: &str, zh: String, en: String) -> ImportProblem {
     ImportProblem {
         feature: None,
         zone_code: None,

@@ -42,6 +42,8 @@ pub enum Route {
     Verify { code: String },
     #[at("/admin/policy")]
     AdminPolicy,
+    #[at("/admin/segments")]
+    AdminSegments,
     #[at("/login")]
     Login,
     #[at("/register")]
@@ -80,6 +82,7 @@ fn switch(route: Route) -> Html {
         Route::Filing { id } => html! { <pages::filing::FilingPage id={id} /> },
         Route::Verify { code } => html! { <pages::verify::VerifyPage code={code} /> },
         Route::AdminPolicy => html! { <pages::policy::PolicyPage /> },
+        Route::AdminSegments => html! { <pages::segments::SegmentsPage /> },
         Route::Login => html! { <pages::login::LoginPage /> },
         Route::Register => html! { <pages::register::RegisterPage /> },
         Route::Account => html! { <pages::account::AccountPage /> },

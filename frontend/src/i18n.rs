@@ -327,6 +327,7 @@ strings! {
     NavSelfCheck => "政策自查", "Policy self-check";
     NavFilingQueue => "备案审核", "Filing reviews";
     NavPolicy => "政策规则", "Policy rules";
+    NavSegments => "路段分类", "Street segments";
     LiveCheck => "实时检查（提交前，按现行政策逐条核对）", "Live check (before you submit, clause by clause against the current policy)";
     ServerDecides => "提交后以服务器按同一规则重新核对的结果为准。", "After you submit, the server re-checks with the same rules and its result counts.";
     Clause => "条款", "Clause";

@@ -8,6 +8,7 @@ pub mod health;
 pub mod meta;
 pub mod policy;
 pub mod rounds;
+pub mod segments;
 pub mod users;
 pub mod zones;
 

@@ -274,7 +274,7 @@ pub async fn set_stall_state(
 
 pub const IMPORT_LIMIT: usize = 5 * 1024 * 1024;
 
-async fn read_text(body: Body) -> AppResult<String> {
+pub(crate) async fn read_text(body: Body) -> AppResult<String> {
     let bytes = axum::body::to_bytes(body, IMPORT_LIMIT)
         .await
         .map_err(|_| AppError::PayloadTooLarge { limit: IMPORT_LIMIT })?;

@@ -4,7 +4,6 @@ use chrono::NaiveDateTime;
 use common::District;
 use common::policy::{SegmentFacts, StreetClass};
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::db::DbConn;
 use crate::db::schema::street_segments as seg;
@@ -24,20 +23,7 @@ pub struct Segment {
     pub updated_at: NaiveDateTime,
 }
 
-/// A segment as the API shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct SegmentView {
-    pub id: i64,
-    pub name: String,
-    pub district: District,
-    pub road_class: String,
-    pub class: StreetClass,
-    pub sidewalk_m: f64,
-    pub near_homes: bool,
-    /// The centre line, [lon, lat] WGS84.
-    pub line: Vec<[f64; 2]>,
-    pub note: String,
-}
+pub use common::dto::filings::SegmentView;
 
 impl Segment {
     pub fn class(&self) -> StreetClass {
@@ -66,6 +52,20 @@ impl Segment {
     pub fn to_view(&self) -> SegmentView {
         SegmentView {
             id: self.id,
+            name: self.name.clone(),
+            district: self.district(),
+            road_class: self.road_class.clone(),
+            class: self.class(),
+            sidewalk_m: self.sidewalk_m,
+            near_homes: self.near_homes,
+            line: self.line(),
+            note: self.note.clone(),
+        }
+    }
+
+    pub fn to_input(&self) -> common::policy::segments::SegmentInput {
+        common::policy::segments::SegmentInput {
+            id: Some(self.id),
             name: self.name.clone(),
             district: self.district(),
             road_class: self.road_class.clone(),

@@ -8,6 +8,7 @@ mod applications;
 mod basics;
 mod filings;
 mod rounds;
+mod segments;
 mod users;
 mod zone_admin;
 mod zones;

@@ -127,3 +127,32 @@ pub struct PolicyDraft {
     #[serde(default)]
     pub note: String,
 }
+
+/// A street segment as the API shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SegmentView {
+    pub id: i64,
+    pub name: String,
+    pub district: District,
+    pub road_class: String,
+    pub class: crate::policy::StreetClass,
+    pub sidewalk_m: f64,
+    pub near_homes: bool,
+    /// The centre line, [lon, lat] WGS84.
+    pub line: Vec<[f64; 2]>,
+    pub note: String,
+}
+
+impl SegmentView {
+    pub fn facts(&self) -> crate::policy::SegmentFacts {
+        crate::policy::SegmentFacts {
+            id: self.id,
+            name: self.name.clone(),
+            class: self.class,
+            sidewalk_m: self.sidewalk_m,
+            district: self.district,
+            near_homes: self.near_homes,
+        }
+    }
+}

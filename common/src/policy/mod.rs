@@ -9,6 +9,7 @@
 mod engine;
 mod input;
 mod pack;
+pub mod segments;
 mod selfcheck;
 
 pub use engine::evaluate;

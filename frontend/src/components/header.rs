@@ -21,6 +21,7 @@ pub fn nav_links(role: Option<Role>) -> Vec<(Route, S)> {
             links.push((Route::Review, S::NavReview));
             links.push((Route::AdminZones, S::NavZoneAdmin));
             links.push((Route::AdminPolicy, S::NavPolicy));
+            links.push((Route::AdminSegments, S::NavSegments));
             links.push((Route::AdminUsers, S::NavUsers));
         }
     }

@@ -91,13 +91,13 @@ fn AdminZoneList() -> Html {
 }
 
 /// Reads the chosen file as text.
-fn read_file(input: &HtmlInputElement, done: Callback<String>) -> Option<gloo::file::callbacks::FileReader> {
+pub(crate) fn read_file(input: &HtmlInputElement, done: Callback<String>) -> Option<gloo::file::callbacks::FileReader> {
     let file = input.files()?.get(0)?;
     let file = gloo::file::File::from(file);
     Some(gloo::file::callbacks::read_as_text(&file, move |r| done.emit(r.unwrap_or_default())))
 }
 
-fn problem_table(lang: crate::i18n::Lang, problems: &[ImportProblem]) -> Html {
+pub(crate) fn problem_table(lang: crate::i18n::Lang, problems: &[ImportProblem]) -> Html {
     html! {
         <div class="table-wrap">
             <table class="data" id="import-problems">
@@ -253,6 +253,6 @@ fn ImportForms() -> Html {
 }
 
 /// The import answers 422 with a full report (not a problem) when the file has problems.
-async fn post_text(url: &str, body: String) -> Result<ImportReport, ApiError> {
+pub(crate) async fn post_text(url: &str, body: String) -> Result<ImportReport, ApiError> {
     api::request_text_any::<ImportReport>(Method::POST, url, body).await
 }

@@ -11,6 +11,7 @@ pub mod policy;
 pub mod register;
 pub mod review;
 pub mod rounds;
+pub mod segments;
 pub mod selfcheck;
 pub mod users;
 pub mod verify;

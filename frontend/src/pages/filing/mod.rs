@@ -32,32 +32,7 @@ use crate::components::zone_map::{DistrictShape, ZoneMap, parse_basemap};
 use crate::hooks::use_session;
 use crate::i18n::{Lang, S, use_lang};
 
-/// Segments as the API lists them.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-pub struct SegmentView {
-    pub id: i64,
-    pub name: String,
-    pub district: District,
-    pub road_class: String,
-    pub class: common::policy::StreetClass,
-    pub sidewalk_m: f64,
-    pub near_homes: bool,
-    pub line: Vec<[f64; 2]>,
-    pub note: String,
-}
-
-impl SegmentView {
-    fn facts(&self) -> common::policy::SegmentFacts {
-        common::policy::SegmentFacts {
-            id: self.id,
-            name: self.name.clone(),
-            class: self.class,
-            sidewalk_m: self.sidewalk_m,
-            district: self.district,
-            near_homes: self.near_homes,
-        }
-    }
-}
+pub use common::dto::filings::SegmentView;
 
 /// The rule-by-rule result, live. Each line carries its rule id for tests and screen readers.
 #[derive(Properties, PartialEq)]
