@@ -16,6 +16,10 @@ pub struct App {
     pub zone_cache: crate::zone_cache::ZoneCache,
     /// Progress of draws running on this instance.
     pub draws: Arc<crate::services::rounds::ProgressBoard>,
+    /// Names this server process in job claims and outbox claims.
+    pub instance: String,
+    /// Delivers queued notices (logs them unless an SMS gateway is configured).
+    pub sender: Arc<dyn crate::services::notices::Sender>,
 }
 
 /// Cheap to clone; handlers receive it with `State(state): State<AppState>`.

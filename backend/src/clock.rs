@@ -12,3 +12,8 @@ pub fn now() -> NaiveDateTime {
 pub fn today() -> chrono::NaiveDate {
     common::time::xiamen_today()
 }
+
+/// The Xiamen calendar day of a stored (UTC) time.
+pub fn xiamen_date(utc: NaiveDateTime) -> chrono::NaiveDate {
+    common::time::to_xiamen(utc).date()
+}

@@ -34,6 +34,8 @@ pub struct Config {
     pub log_json: bool,
     /// `TANGUI_JOBS`: run the scheduled jobs in this instance (default on).
     pub run_jobs: bool,
+    /// `TANGUI_JOB_INTERVAL_SECS`: how often the scheduled jobs run (default 300).
+    pub job_interval_secs: u64,
 }
 
 impl Config {
@@ -88,6 +90,7 @@ impl Config {
             trust_proxy: flag("TANGUI_TRUST_PROXY", false)?,
             log_json: get("TANGUI_LOG_FORMAT").is_some_and(|f| f == "json"),
             run_jobs: flag("TANGUI_JOBS", true)?,
+            job_interval_secs: number("TANGUI_JOB_INTERVAL_SECS", 300)?.clamp(5, 86_400) as u64,
         })
     }
 }

@@ -8,6 +8,7 @@ pub mod controllers;
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod files;
 pub mod jobs;
 pub mod models;
 pub mod pdf;
@@ -45,6 +46,8 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         secret,
         zone_cache: Default::default(),
         draws: Default::default(),
+        instance: format!("{}-{}", std::process::id(), auth::rand_bytes::random_hex(3)),
+        sender: Arc::new(services::notices::LogSender),
     })))
 }
 

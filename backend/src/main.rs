@@ -231,6 +231,9 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
     let listener =
         tokio::net::TcpListener::bind(&bind).await.map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
     let app = router::build(state.clone());
+    if state.config.run_jobs {
+        backend::jobs::spawn(state.clone(), std::time::Duration::from_secs(state.config.job_interval_secs));
+    }
     println!("\n摊规通 Tangui is running: {public}\n");
     if demo {
         println!("{}", seed::DEMO_LOGINS);

@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::csrf::csrf_layer;
-use crate::controllers::{applications, auth, filings, health, meta, policy, rounds, segments, users, zones};
+use crate::controllers::{applications, auth, complaints, dashboard, filings, notifications, open311, supervision, health, meta, permits, policy, rounds, segments, users, zones};
 use crate::error::AppError;
 use crate::extract::JSON_LIMIT;
 use crate::web;
@@ -26,7 +26,7 @@ use crate::web;
         X-CSRF-Token header equal to the tangui_csrf cookie."),
     // Served by its own lean router (see `build`), documented here.
     paths(zones::zones_geojson),
-    tags((name = "meta"), (name = "accounts"), (name = "users"), (name = "zones"), (name = "zone admin"), (name = "applications"), (name = "review"), (name = "calendar"), (name = "rounds"), (name = "offers"), (name = "policy"), (name = "filings"), (name = "permits"))
+    tags((name = "meta"), (name = "accounts"), (name = "users"), (name = "zones"), (name = "zone admin"), (name = "applications"), (name = "review"), (name = "calendar"), (name = "rounds"), (name = "offers"), (name = "policy"), (name = "filings"), (name = "permits"), (name = "supervision"), (name = "complaints"))
 )]
 struct ApiDoc;
 
@@ -93,8 +93,34 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(filings::filing_queue))
         .routes(routes!(filings::decide_filing))
         .routes(routes!(filings::revoke_filing))
-        .routes(routes!(filings::certificate))
-        .routes(routes!(filings::verify_permit))
+        .routes(routes!(permits::certificate))
+        .routes(routes!(permits::verify_permit))
+        .routes(routes!(permits::my_permits))
+        .routes(routes!(permits::find_permit))
+        .routes(routes!(permits::renew_permit))
+        .routes(routes!(permits::surrender_permit))
+        .routes(routes!(permits::request_transfer))
+        .routes(routes!(permits::decide_transfer))
+        .routes(routes!(permits::revoke_permit))
+        .routes(routes!(permits::dismiss_proposal))
+        .routes(routes!(supervision::upload_evidence))
+        .routes(routes!(supervision::evidence_file))
+        .routes(routes!(supervision::record_inspection))
+        .routes(routes!(supervision::appeal_violation))
+        .routes(routes!(supervision::decide_appeal))
+        .routes(routes!(supervision::supervision_queue))
+        .routes(routes!(notifications::inbox))
+        .routes(routes!(notifications::mark_read))
+        .routes(routes!(notifications::mark_all_read))
+        .routes(routes!(complaints::create_complaint))
+        .routes(routes!(complaints::complaint_by_token))
+        .routes(routes!(complaints::reopen_complaint))
+        .routes(routes!(complaints::complaint_queue))
+        .routes(routes!(complaints::find_complaint))
+        .routes(routes!(complaints::update_complaint))
+        .routes(routes!(dashboard::dashboard))
+        .routes(routes!(dashboard::export_xlsx))
+        .routes(routes!(dashboard::export_csv))
         .split_for_parts()
 }
 
@@ -127,6 +153,7 @@ pub fn build(state: AppState) -> Router {
         .layer(SetRequestIdLayer::x_request_id(ids.clone()));
     let app = Router::new()
         .merge(api)
+        .merge(open311::router(state.clone()).layer(DefaultBodyLimit::max(JSON_LIMIT)))
         .merge(web::spa(&state.config.dist_dir))
         .layer(middleware::from_fn(move |req, next| web::security_headers(csp.clone(), hsts, req, next)))
         .layer(middleware::from_fn(web::problem_request_id))

@@ -5,6 +5,7 @@
 
 pub mod allocation;
 pub mod application;
+pub mod basemap;
 pub mod calendar;
 pub mod district;
 pub mod dto;

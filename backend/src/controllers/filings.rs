@@ -1,21 +1,16 @@
-//! Shop filings (merchants), the filing review queue (officers), permits and their certificates,
-//! and the public permit check.
+//! Shop filings (merchants) and the filing review queue (officers).
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use common::dto::filings::{FilingDecision, FilingQueueItem, FilingView, PermitPublic, RevokeRequest};
+use axum::http::StatusCode;
+use common::dto::filings::{FilingDecision, FilingQueueItem, FilingView, RevokeRequest};
 use common::policy::{Evaluation, PolicyApplication};
-use common::{District, Problem, Role, mask};
+use common::Problem;
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
-use crate::clock::today;
-use crate::db::schema::users;
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, parse_value};
-use crate::models::permit::Permit;
 use crate::services::filings as service;
 
 /// A filing body: `kind` first, then the variant's fields, so a bad field is named by its path.
@@ -124,111 +119,4 @@ pub async fn revoke_filing(
     ApiJson(r): ApiJson<RevokeRequest>,
 ) -> AppResult<Json<FilingView>> {
     Ok(Json(service::revoke(&state, &actor, id, r.reason).await?))
-}
-
-pub fn certificate_for(p: &Permit, holder: &str, public_url: &str) -> crate::pdf::Certificate {
-    let (title_en, kind_zh) = match p.kind.as_str() {
-        "stall" => ("Street vending stall permit", "摊位"),
-        "cross_store" => ("Cross-storefront trading filing certificate", "跨店经营"),
-        _ => ("Outdoor promotion filing certificate", "外摆促销"),
-    };
-    crate::pdf::Certificate {
-        title_zh: p.title.clone(),
-        title_en: title_en.into(),
-        code: p.verify_code.clone(),
-        rows: vec![
-            ("持证人 Holder".into(), holder.to_string()),
-            ("类型 Type".into(), kind_zh.into()),
-            ("地点 Location".into(), p.location.clone()),
-            ("经营内容 Trade".into(), p.trade.clone()),
-            ("时段 Hours".into(), p.hours.clone()),
-            ("有效期 Valid".into(), format!("{} 至 {}", p.valid_from, p.valid_until)),
-            (
-                "所属区 District".into(),
-                District::from_code(&p.district_code).map(|d| d.name_zh()).unwrap_or_default().into(),
-            ),
-        ],
-        conditions: p.conditions(),
-        sketch: p.geometry(),
-        sketch_caption: "范围示意 Sketch (north up)".into(),
-        verify_url: format!("{public_url}/verify/{}", p.verify_code),
-        issuer: format!("厦门市城市管理行政执法局 · 摊规通 · 签发 {}", p.created_at.date()),
-    }
-}
-
-/// The certificate of a permit or filing as PDF (its holder, or staff of its district).
-#[utoipa::path(get, path = "/api/v1/permits/{id}/certificate.pdf", tag = "permits", params(("id" = i64, Path)),
-    responses((status = 200, description = "PDF", content_type = "application/pdf"), (status = 404, body = Problem)))]
-pub async fn certificate(
-    State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
-    let a = actor.clone();
-    let (p, holder) = state
-        .db
-        .run(move |c| {
-            use diesel::prelude::*;
-            let p = Permit::find(c, id)?;
-            let allowed = p.holder_id == a.user_id
-                || a.role == Role::CityAdmin
-                || (a.role == Role::DistrictOfficer && a.district.is_some_and(|d| d.code() == p.district_code));
-            if !allowed {
-                return Err(AppError::NotFound);
-            }
-            let holder: String = users::table.find(p.holder_id).select(users::display_name).first(c)?;
-            Ok((p, holder))
-        })
-        .await?;
-    let cert = certificate_for(&p, &mask::name(&holder), &state.config.public_url);
-    let pdf = tokio::task::spawn_blocking(move || crate::pdf::render(&cert))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static("application/pdf")),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&format!("attachment; filename=\"tangui-{}.pdf\"", p.verify_code))
-                    .unwrap_or(HeaderValue::from_static("attachment")),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
-        ],
-        pdf,
-    )
-        .into_response())
-}
-
-/// Check a permit by the code on its certificate (public; the holder's name is masked).
-#[utoipa::path(get, path = "/api/v1/public/permits/{code}", tag = "permits", params(("code" = String, Path)),
-    responses((status = 200, body = PermitPublic), (status = 404, body = Problem)))]
-pub async fn verify_permit(State(state): State<AppState>, Path(code): Path<String>) -> AppResult<Json<PermitPublic>> {
-    if code.len() != 20 || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(AppError::NotFound);
-    }
-    let code = code.to_ascii_uppercase();
-    let (p, holder) = state
-        .db
-        .run(move |c| {
-            use diesel::prelude::*;
-            let p = Permit::by_code(c, &code)?.ok_or(AppError::NotFound)?;
-            let holder: String = users::table.find(p.holder_id).select(users::display_name).first(c)?;
-            Ok((p, holder))
-        })
-        .await?;
-    Ok(Json(PermitPublic {
-        code: p.verify_code.clone(),
-        kind: p.kind.clone(),
-        status: p.effective_status(today()).to_string(),
-        holder: mask::name(&holder),
-        title: p.title.clone(),
-        location: p.location.clone(),
-        trade: p.trade.clone(),
-        hours: p.hours.clone(),
-        valid_from: p.valid_from,
-        valid_until: p.valid_until,
-        district: District::from_code(&p.district_code).unwrap_or(District::Siming),
-        zone_id: p.zone_id,
-        conditions: p.conditions(),
-    }))
 }

@@ -3,12 +3,18 @@
 
 pub mod applications;
 pub mod auth;
+pub mod complaints;
+pub mod dashboard;
 pub mod filings;
 pub mod health;
 pub mod meta;
+pub mod notifications;
+pub mod open311;
+pub mod permits;
 pub mod policy;
 pub mod rounds;
 pub mod segments;
+pub mod supervision;
 pub mod users;
 pub mod zones;
 

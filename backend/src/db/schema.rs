@@ -320,11 +320,171 @@ diesel::table! {
         valid_until -> Date,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        status_reason -> Text,
+        revocation_proposed -> Bool,
+        reminded_on -> Nullable<Date>,
+        version -> Integer,
     }
 }
 
+diesel::table! {
+    evidence (id) {
+        id -> BigInt,
+        sha256 -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        uploaded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inspections (id) {
+        id -> BigInt,
+        officer_id -> BigInt,
+        district_code -> Text,
+        permit_id -> Nullable<BigInt>,
+        zone_id -> Nullable<BigInt>,
+        checklist -> Text,
+        notes -> Text,
+        result -> Text,
+        evidence_ids -> Text,
+        lon -> Nullable<Double>,
+        lat -> Nullable<Double>,
+        policy_version -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    violations (id) {
+        id -> BigInt,
+        permit_id -> BigInt,
+        inspection_id -> BigInt,
+        code -> Text,
+        points -> Integer,
+        waived -> Bool,
+        status -> Text,
+        appeal_until -> Date,
+        lapses_on -> Date,
+        district_code -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    appeals (id) {
+        id -> BigInt,
+        violation_id -> BigInt,
+        holder_id -> BigInt,
+        reason -> Text,
+        status -> Text,
+        decided_by -> Nullable<BigInt>,
+        decision_note -> Text,
+        district_code -> Text,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    permit_transfers (id) {
+        id -> BigInt,
+        permit_id -> BigInt,
+        from_id -> BigInt,
+        to_id -> BigInt,
+        relation -> Text,
+        status -> Text,
+        decided_by -> Nullable<BigInt>,
+        note -> Text,
+        district_code -> Text,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        kind -> Text,
+        title_zh -> Text,
+        title_en -> Text,
+        body_zh -> Text,
+        body_en -> Text,
+        link -> Text,
+        dedupe_key -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        notification_id -> BigInt,
+        channel -> Text,
+        recipient -> Text,
+        status -> Text,
+        attempts -> Integer,
+        last_error -> Text,
+        claimed_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    complaints (id) {
+        id -> BigInt,
+        token -> Text,
+        service_code -> Text,
+        description -> Text,
+        lon -> Nullable<Double>,
+        lat -> Nullable<Double>,
+        address -> Text,
+        zone_id -> Nullable<BigInt>,
+        permit_id -> Nullable<BigInt>,
+        district_code -> Text,
+        status -> Text,
+        status_note -> Text,
+        contact -> Text,
+        reporter_id -> Nullable<BigInt>,
+        evidence_id -> Nullable<BigInt>,
+        reopened -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    job_runs (job, slot) {
+        job -> Text,
+        slot -> Text,
+        instance -> Text,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        changed -> Integer,
+    }
+}
+
+diesel::joinable!(violations -> permits (permit_id));
+diesel::joinable!(appeals -> violations (violation_id));
+diesel::joinable!(outbox -> notifications (notification_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    evidence,
+    inspections,
+    violations,
+    appeals,
+    permit_transfers,
+    notifications,
+    outbox,
+    complaints,
+    job_runs,
     sessions,
     login_failures,
     settings,

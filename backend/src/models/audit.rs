@@ -142,6 +142,37 @@ pub fn history(conn: &mut DbConn, entity: &str, entity_id: &str) -> QueryResult<
         .load(conn)
 }
 
+/// A case's history as its applicant or holder sees it: what happened, when, and the role of
+/// who did it (never the officer's name), with the reason and items given.
+pub fn case_events(
+    conn: &mut DbConn,
+    entity: &str,
+    id: i64,
+) -> QueryResult<Vec<common::dto::applications::CaseEvent>> {
+    use crate::db::schema::users;
+    let records = history(conn, entity, &id.to_string())?;
+    let actor_ids: Vec<i64> = records.iter().filter_map(|r| r.actor_id).collect();
+    let roles: std::collections::HashMap<i64, String> = users::table
+        .filter(users::id.eq_any(&actor_ids))
+        .select((users::id, users::role))
+        .load(conn)?
+        .into_iter()
+        .collect();
+    Ok(records
+        .into_iter()
+        .map(|r| {
+            let detail: serde_json::Value = serde_json::from_str(&r.detail).unwrap_or_default();
+            common::dto::applications::CaseEvent {
+                at: r.at,
+                action: r.action,
+                by: r.actor_id.and_then(|a| roles.get(&a).cloned()).unwrap_or_else(|| "system".into()),
+                reason: detail["reason"].as_str().filter(|s| !s.is_empty()).map(str::to_string),
+                items: serde_json::from_value(detail["items"].clone()).unwrap_or_default(),
+            }
+        })
+        .collect())
+}
+
 /// One record for [`record_many`].
 pub struct NewRecord {
     pub actor_id: Option<i64>,

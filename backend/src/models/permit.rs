@@ -40,6 +40,10 @@ pub struct Permit {
     pub valid_until: NaiveDate,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub status_reason: String,
+    pub revocation_proposed: bool,
+    pub reminded_on: Option<NaiveDate>,
+    pub version: i32,
 }
 
 /// What a new permit says.

@@ -10,7 +10,6 @@ use common::dto::applications::{
 use common::{FieldError, Role, mask};
 use diesel::prelude::*;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use crate::app::App;
 use crate::auth::Actor;
@@ -163,23 +162,7 @@ pub async fn upload(
             "This application can no longer take uploads",
         ));
     }
-    let hash = hex::encode(Sha256::digest(&bytes));
-    let dir = app.config.data_dir.join("uploads").join(&hash[..2]);
-    let path = dir.join(&hash);
-    let data = bytes.clone();
-    let name = hash.clone();
-    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-        if path.exists() {
-            return Ok(());
-        }
-        std::fs::create_dir_all(&dir)?;
-        let tmp = dir.join(format!("{name}.part-{}", crate::auth::rand_bytes::random_hex(4)));
-        std::fs::write(&tmp, &data)?;
-        std::fs::rename(&tmp, &path)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.into()))?
-    .map_err(|e| AppError::Internal(e.into()))?;
+    let hash = crate::files::store(&app.config.data_dir, bytes.to_vec()).await?;
     let a = actor.clone();
     let hash2 = hash.clone();
     let size = bytes.len() as i64;
@@ -246,8 +229,7 @@ pub async fn document_file(app: &App, actor: &Actor, id: i64, doc_id: i64) -> Ap
             Ok(docs::table.filter(docs::id.eq(doc_id).and(docs::application_id.eq(id))).first::<Document>(c)?)
         })
         .await?;
-    let path = app.config.data_dir.join("uploads").join(&doc.sha256[..2]).join(&doc.sha256);
-    let bytes = tokio::fs::read(&path).await.map_err(|_| AppError::NotFound)?;
+    let bytes = crate::files::read(&app.config.data_dir, &doc.sha256).await?;
     Ok((doc, bytes))
 }
 
@@ -532,25 +514,5 @@ fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<ApplicationVi
 
 /// The case history from the audit log, with who acted shown by role.
 pub fn history(c: &mut DbConn, id: i64) -> AppResult<Vec<CaseEvent>> {
-    let records = audit::history(c, "application", &id.to_string())?;
-    let actor_ids: Vec<i64> = records.iter().filter_map(|r| r.actor_id).collect();
-    let roles: HashMap<i64, String> = users::table
-        .filter(users::id.eq_any(&actor_ids))
-        .select((users::id, users::role))
-        .load(c)?
-        .into_iter()
-        .collect();
-    Ok(records
-        .into_iter()
-        .map(|r| {
-            let detail: serde_json::Value = serde_json::from_str(&r.detail).unwrap_or_default();
-            CaseEvent {
-                at: r.at,
-                action: r.action,
-                by: r.actor_id.and_then(|a| roles.get(&a).cloned()).unwrap_or_else(|| "system".into()),
-                reason: detail["reason"].as_str().filter(|s| !s.is_empty()).map(str::to_string),
-                items: serde_json::from_value(detail["items"].clone()).unwrap_or_default(),
-            }
-        })
-        .collect())
+    Ok(audit::case_events(c, "application", id)?)
 }

@@ -480,23 +480,7 @@ fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<FilingView> {
 }
 
 fn history(c: &mut DbConn, id: i64) -> AppResult<Vec<common::dto::applications::CaseEvent>> {
-    let records = audit::history(c, "filing", &id.to_string())?;
-    let ids: Vec<i64> = records.iter().filter_map(|r| r.actor_id).collect();
-    let roles: HashMap<i64, String> =
-        users::table.filter(users::id.eq_any(&ids)).select((users::id, users::role)).load(c)?.into_iter().collect();
-    Ok(records
-        .into_iter()
-        .map(|r| {
-            let d: serde_json::Value = serde_json::from_str(&r.detail).unwrap_or_default();
-            common::dto::applications::CaseEvent {
-                at: r.at,
-                action: r.action,
-                by: r.actor_id.and_then(|x| roles.get(&x).cloned()).unwrap_or_else(|| "system".into()),
-                reason: d["reason"].as_str().filter(|s| !s.is_empty()).map(str::to_string),
-                items: serde_json::from_value(d["items"].clone()).unwrap_or_default(),
-            }
-        })
-        .collect())
+    Ok(audit::case_events(c, "filing", id)?)
 }
 
 pub async fn mine(app: &App, actor: &Actor) -> AppResult<Vec<FilingView>> {

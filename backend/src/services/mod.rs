@@ -3,8 +3,13 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod complaints;
+pub mod dashboard;
 pub mod filings;
+pub mod inspections;
+pub mod notices;
 pub mod offers;
+pub mod permits;
 pub mod policy;
 pub mod rounds;
 pub mod zones;

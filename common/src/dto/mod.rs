@@ -3,6 +3,7 @@
 pub mod applications;
 pub mod auth;
 pub mod filings;
+pub mod lifecycle;
 pub mod rounds;
 pub mod stats;
 pub mod users;

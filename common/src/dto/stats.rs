@@ -33,3 +33,95 @@ pub struct Health {
     pub database: String,
     pub version: String,
 }
+
+/// One cell of a dashboard table: numbers stay numbers in the spreadsheet export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum Cell {
+    Number(f64),
+    Text(String),
+}
+
+impl Cell {
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Cell::Number(n) => Some(*n),
+            Cell::Text(_) => None,
+        }
+    }
+
+    pub fn to_text(&self) -> String {
+        match self {
+            Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
+            Cell::Number(n) => format!("{n:.1}"),
+            Cell::Text(s) => s.clone(),
+        }
+    }
+}
+
+/// A table on the dashboard, as shown and as exported (CSV, XLSX).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DataTable {
+    /// Stable id, also the export's file or sheet name.
+    pub id: String,
+    pub title: crate::Text,
+    pub columns: Vec<crate::Text>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl DataTable {
+    /// RFC 4180 CSV with a UTF-8 byte-order mark (so spreadsheet programs read the Chinese).
+    pub fn to_csv(&self, en: bool) -> String {
+        fn field(s: &str) -> String {
+            if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+        }
+        let mut out = String::from("\u{feff}");
+        let head: Vec<String> = self.columns.iter().map(|c| field(if en { &c.en } else { &c.zh })).collect();
+        out.push_str(&head.join(","));
+        out.push_str("\r\n");
+        for r in &self.rows {
+            let line: Vec<String> = r.iter().map(|c| field(&c.to_text())).collect();
+            out.push_str(&line.join(","));
+            out.push_str("\r\n");
+        }
+        out
+    }
+}
+
+/// Officers' and admins' dashboard: every figure as a table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Dashboard {
+    /// `None`: the whole city.
+    pub district: Option<District>,
+    pub generated_at: chrono::NaiveDateTime,
+    pub tables: Vec<DataTable>,
+}
+
+impl Dashboard {
+    pub fn table(&self, id: &str) -> Option<&DataTable> {
+        self.tables.iter().find(|t| t.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+
+    #[test]
+    fn csv_quotes_what_needs_quoting() {
+        let t = DataTable {
+            id: "t".into(),
+            title: crate::Text::new("表", "Table"),
+            columns: vec![crate::Text::new("名称", "Name"), crate::Text::new("数量", "Count")],
+            rows: vec![vec![Cell::Text("中山路, \"老街\"".into()), Cell::Number(12.0)], vec![Cell::Text("a".into()), Cell::Number(0.5)]],
+        };
+        assert_eq!(t.to_csv(false), "\u{feff}名称,数量\r\n\"中山路, \"\"老街\"\"\",12\r\n a,0.5\r\n".replace(" a", "a"));
+        assert!(t.to_csv(true).starts_with("\u{feff}Name,Count\r\n"));
+    }
+}

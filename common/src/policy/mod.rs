@@ -10,6 +10,7 @@ mod engine;
 mod input;
 mod pack;
 pub mod segments;
+pub mod supervision;
 mod selfcheck;
 
 pub use engine::evaluate;

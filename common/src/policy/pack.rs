@@ -24,6 +24,10 @@ pub struct PolicyPack {
     pub review_working_days: u32,
     /// 承诺时限 for stall applications, in working days.
     pub stall_review_working_days: u32,
+    /// Inspections, penalty points, appeals, renewals and transfers. Packs published before these
+    /// existed read as the defaults.
+    #[serde(default)]
+    pub supervision: super::supervision::SupervisionParams,
 }
 
 /// One rule: what it checks, the clause it implements, and where that comes from.
@@ -169,6 +173,9 @@ impl PolicyPack {
         }
         if p.weekday_hours.start >= p.weekday_hours.end || p.other_day_hours.start >= p.other_day_hours.end {
             e.add("outdoor_promo.hours", "range", "开始时间须早于结束时间", "Start must be before end");
+        }
+        for f in self.supervision.validate() {
+            e.push(f);
         }
         if self.review_working_days == 0
             || self.review_working_days > 60

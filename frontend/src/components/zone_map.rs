@@ -18,35 +18,7 @@ use crate::i18n::use_lang;
 const W: f64 = 10_000.0;
 const H: f64 = 8_000.0;
 
-/// One district outline of the basemap.
-#[derive(Clone, PartialEq)]
-pub struct DistrictShape {
-    pub code: String,
-    pub name_zh: String,
-    pub name_en: String,
-    pub polygons: Vec<Vec<Vec<[f64; 2]>>>,
-}
-
-/// Reads the basemap FeatureCollection served at `/api/v1/public/districts.geojson`.
-pub fn parse_basemap(v: &serde_json::Value) -> Vec<DistrictShape> {
-    let mut out = Vec::new();
-    for f in v["features"].as_array().into_iter().flatten() {
-        let g = &f["geometry"];
-        let polygons: Vec<Vec<Vec<[f64; 2]>>> = match g["type"].as_str() {
-            Some("Polygon") => vec![serde_json::from_value(g["coordinates"].clone()).unwrap_or_default()],
-            Some("MultiPolygon") => serde_json::from_value(g["coordinates"].clone()).unwrap_or_default(),
-            _ => continue,
-        };
-        let p = &f["properties"];
-        out.push(DistrictShape {
-            code: p["code"].as_str().unwrap_or_default().into(),
-            name_zh: p["name_zh"].as_str().unwrap_or_default().into(),
-            name_en: p["name_en"].as_str().unwrap_or_default().into(),
-            polygons,
-        });
-    }
-    out
-}
+pub use common::basemap::{DistrictShape, parse_basemap};
 
 #[derive(Properties, PartialEq)]
 pub struct ZoneMapProps {

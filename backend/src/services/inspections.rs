@@ -1,0 +1,372 @@
+//! Officers on site: photos as evidence, an inspection of a permit or a zone with the pack's
+//! checklist, violations charged from the catalogue (首违免罚 for a first minor breach), appeals
+//! that pause a violation until decided, and points lapsing after a clean period.
+
+use common::dto::lifecycle::{
+    AppealDecision, AppealInput, AppealQueueItem, EvidenceReceipt, InspectionInput, InspectionResult,
+    SupervisionQueue, TransferQueueItem,
+};
+use common::policy::supervision::{LedgerEntry, ViolationStatus};
+use common::{Role, Text, mask};
+use diesel::prelude::*;
+use serde_json::json;
+
+use crate::app::App;
+use crate::auth::Actor;
+use crate::clock::{now, today};
+use crate::db::DbConn;
+use crate::db::schema::{appeals, evidence, inspections, permit_transfers as tr, permits, users, violations, zones};
+use crate::error::{AppError, AppResult};
+use crate::models::audit;
+use crate::models::permit::Permit;
+use crate::services::notices::{Notice, notify};
+use crate::services::permits::{Violation, apply_standing, build_view, find_visible, ledger};
+use crate::services::policy;
+
+/// Stores a photo (JPEG or PNG, checked by its bytes) and returns its evidence id.
+pub async fn upload_evidence(app: &App, actor: Option<&Actor>, bytes: Vec<u8>) -> AppResult<EvidenceReceipt> {
+    let format = common::application::check_upload("file", &bytes[..bytes.len().min(16)], bytes.len() as u64)
+        .map_err(|e| AppError::Validation(vec![e]))?;
+    if format == common::application::DocFormat::Pdf {
+        return Err(AppError::field("file", "not_photo", "请上传照片（JPEG 或 PNG）", "Upload a photo (JPEG or PNG)"));
+    }
+    let size = bytes.len() as i64;
+    let sha = crate::files::store(&app.config.data_dir, bytes).await?;
+    let by = actor.map(|a| a.user_id);
+    let s = sha.clone();
+    let id = app
+        .db
+        .write(move |c| {
+            Ok(diesel::insert_into(evidence::table)
+                .values((
+                    evidence::sha256.eq(&s),
+                    evidence::content_type.eq(format.content_type()),
+                    evidence::size_bytes.eq(size),
+                    evidence::uploaded_by.eq(by),
+                    evidence::created_at.eq(now()),
+                ))
+                .returning(evidence::id)
+                .get_result::<i64>(c)?)
+        })
+        .await?;
+    Ok(EvidenceReceipt { id, sha256: sha, content_type: format.content_type().into() })
+}
+
+/// A photo, for staff, or for the holder of a permit whose inspection it documents.
+pub async fn evidence_file(app: &App, actor: &Actor, id: i64) -> AppResult<(String, Vec<u8>)> {
+    let a = actor.clone();
+    let (sha, ct) = app
+        .db
+        .run(move |c| {
+            let (sha, ct, by): (String, String, Option<i64>) =
+                evidence::table.find(id).select((evidence::sha256, evidence::content_type, evidence::uploaded_by)).first(c)?;
+            let allowed = a.is_staff() || by == Some(a.user_id) || {
+                let lists: Vec<String> = inspections::table
+                    .inner_join(permits::table.on(permits::id.nullable().eq(inspections::permit_id)))
+                    .filter(permits::holder_id.eq(a.user_id))
+                    .select(inspections::evidence_ids)
+                    .load(c)?;
+                lists.iter().any(|l| serde_json::from_str::<Vec<i64>>(l).unwrap_or_default().contains(&id))
+            };
+            if !allowed {
+                return Err(AppError::NotFound);
+            }
+            Ok((sha, ct))
+        })
+        .await?;
+    Ok((ct, crate::files::read(&app.config.data_dir, &sha).await?))
+}
+
+/// Records an inspection; each violation is charged against the permit's ledger in turn.
+pub async fn record(app: &App, actor: &Actor, input: InspectionInput) -> AppResult<InspectionResult> {
+    actor.require(&[Role::DistrictOfficer, Role::CityAdmin])?;
+    let a = actor.clone();
+    app.db
+        .write(move |c| {
+            let pack = policy::current(c)?;
+            let sp = pack.supervision.clone();
+            let mut problems = input.validate(|code| sp.violation(code).is_some());
+            for (i, item) in input.checklist.iter().enumerate() {
+                if !sp.checklist.iter().any(|x| x.id == item.id) {
+                    problems.push(common::FieldError::new(format!("checklist[{i}]"), "unknown", "未知的检查项", "Unknown checklist item"));
+                }
+            }
+            let owned: i64 = evidence::table.filter(evidence::id.eq_any(&input.evidence_ids)).count().get_result(c)?;
+            if owned != input.evidence_ids.len() as i64 {
+                problems.push(common::FieldError::new("evidence_ids", "unknown", "照片不存在，请重新上传", "A photo was not found; upload it again"));
+            }
+            AppError::check(problems)?;
+            // The target, seen through the officer's district.
+            let permit = match (&input.permit_code, input.permit_id) {
+                (Some(code), _) => {
+                    let id: Option<i64> = permits::table.filter(permits::verify_code.eq(code.trim().to_ascii_uppercase())).select(permits::id).first(c).optional()?;
+                    Some(find_visible(c, &a, id.ok_or(AppError::NotFound)?)?)
+                }
+                (None, Some(id)) => Some(find_visible(c, &a, id)?),
+                _ => None,
+            };
+            let district = match (&permit, input.zone_id) {
+                (Some(p), _) => p.district_code.clone(),
+                (None, Some(z)) => {
+                    let d: String = zones::table.find(z).select(zones::district_code).first(c)?;
+                    if a.role == Role::DistrictOfficer && a.district.map(|x| x.code()) != Some(d.as_str()) {
+                        return Err(AppError::NotFound);
+                    }
+                    d
+                }
+                _ => unreachable!("validated: one target"),
+            };
+            if let Some(p) = &permit
+                && !input.violations.is_empty()
+                && !matches!(p.effective_status(today()), "valid" | "suspended")
+            {
+                return Err(AppError::conflict("not-in-force", "该许可已不在有效期内，不能记录违规", "This permit is no longer in force; no violation can be recorded"));
+            }
+            let t = now();
+            let result = if input.violations.is_empty() { "compliant" } else { "violation" };
+            let inspection_id: i64 = diesel::insert_into(inspections::table)
+                .values((
+                    inspections::officer_id.eq(a.user_id),
+                    inspections::district_code.eq(&district),
+                    inspections::permit_id.eq(permit.as_ref().map(|p| p.id)),
+                    inspections::zone_id.eq(input.zone_id.or(permit.as_ref().and_then(|p| p.zone_id))),
+                    inspections::checklist.eq(serde_json::to_string(&input.checklist).unwrap_or_default()),
+                    inspections::notes.eq(input.notes.trim()),
+                    inspections::result.eq(result),
+                    inspections::evidence_ids.eq(serde_json::to_string(&input.evidence_ids).unwrap_or_default()),
+                    inspections::lon.eq(input.location.map(|p| p[0])),
+                    inspections::lat.eq(input.location.map(|p| p[1])),
+                    inspections::policy_version.eq(pack.version as i32),
+                    inspections::created_at.eq(t),
+                ))
+                .returning(inspections::id)
+                .get_result(c)?;
+            let Some(p) = permit else {
+                audit::record(c, t, Some(a.user_id), "zone.inspected", "zone", &input.zone_id.unwrap_or_default().to_string(), json!({ "inspection": inspection_id }))?;
+                return Ok(InspectionResult { inspection_id, permit: None });
+            };
+            audit::record(c, t, Some(a.user_id), "permit.inspected", "permit", &p.id.to_string(), json!({ "inspection": inspection_id, "result": result }))?;
+            let d = today();
+            for code in &input.violations {
+                let entries: Vec<LedgerEntry> = ledger(c, p.id)?.iter().map(Violation::entry).collect();
+                let charge = sp.charge(code, &entries).expect("validated code");
+                let lapses = sp.lapses_on(d);
+                // A new breach restarts the clean period for everything still counting.
+                diesel::update(violations::table.filter(violations::permit_id.eq(p.id)).filter(violations::status.eq_any(["active", "appealed"])))
+                    .set(violations::lapses_on.eq(lapses))
+                    .execute(c)?;
+                let vid: i64 = diesel::insert_into(violations::table)
+                    .values((
+                        violations::permit_id.eq(p.id),
+                        violations::inspection_id.eq(inspection_id),
+                        violations::code.eq(code),
+                        violations::points.eq(charge.points as i32),
+                        violations::waived.eq(charge.waived),
+                        violations::status.eq(ViolationStatus::Active.as_str()),
+                        violations::appeal_until.eq(sp.appeal_until(d)),
+                        violations::lapses_on.eq(lapses),
+                        violations::district_code.eq(&p.district_code),
+                        violations::created_at.eq(t),
+                        violations::updated_at.eq(t),
+                    ))
+                    .returning(violations::id)
+                    .get_result(c)?;
+                let title = sp.violation(code).map(|v| v.title.clone()).unwrap_or_else(|| Text::new(code.clone(), code.clone()));
+                audit::record(c, t, Some(a.user_id), "permit.violation_recorded", "permit", &p.id.to_string(),
+                    json!({ "violation": vid, "code": code, "points": charge.points, "waived": charge.waived, "reason": title.zh }))?;
+                let (zh, en) = if charge.waived {
+                    (format!("{}：首次轻微违规，不扣分，请及时改正。", title.zh), format!("{}: a first minor breach, no points; please put it right.", title.en))
+                } else {
+                    (format!("{}：扣 {} 分。可在 {} 前提出申诉。", title.zh, charge.points, sp.appeal_until(d)),
+                        format!("{}: {} points. You may appeal until {}.", title.en, charge.points, sp.appeal_until(d)))
+                };
+                notify(c, Notice {
+                    user_id: p.holder_id,
+                    kind: "permit.violation",
+                    title: Text::new("检查发现违规", "Violation recorded"),
+                    body: Text::new(zh, en),
+                    link: format!("/permits/{}", p.id),
+                    dedupe_key: format!("permit.violation:{vid}"),
+                })?;
+                apply_standing(c, p.id, &sp)?;
+            }
+            Ok(InspectionResult { inspection_id, permit: Some(build_view(c, &a, p.id)?) })
+        })
+        .await
+}
+
+/// The holder appeals a violation within the period; it stops counting until decided.
+pub async fn appeal(app: &App, actor: &Actor, violation_id: i64, input: AppealInput) -> AppResult<common::dto::lifecycle::PermitView> {
+    let mut e = common::validate::Errors::new();
+    e.text("reason", "申诉理由", "Reason", &input.reason, 1000);
+    AppError::check(e.0)?;
+    let a = actor.clone();
+    app.db
+        .write(move |c| {
+            let v: Violation = violations::table.find(violation_id).first(c)?;
+            let p = find_visible(c, &a, v.permit_id)?;
+            if p.holder_id != a.user_id {
+                return Err(AppError::NotFound);
+            }
+            if v.waived || today() > v.appeal_until {
+                return Err(AppError::conflict("not-appealable", "该记录不能申诉（未扣分或已过申诉期）", "This record cannot be appealed (no points, or the period has passed)"));
+            }
+            let n = diesel::update(violations::table.find(violation_id).filter(violations::status.eq("active")))
+                .set((violations::status.eq("appealed"), violations::updated_at.eq(now())))
+                .execute(c)?;
+            if n == 0 {
+                return Err(AppError::conflict("not-appealable", "该记录已在申诉中或已不计分", "This record is already under appeal or no longer counts"));
+            }
+            let t = now();
+            diesel::insert_into(appeals::table)
+                .values((
+                    appeals::violation_id.eq(violation_id),
+                    appeals::holder_id.eq(a.user_id),
+                    appeals::reason.eq(input.reason.trim()),
+                    appeals::status.eq("pending"),
+                    appeals::decision_note.eq(""),
+                    appeals::district_code.eq(&p.district_code),
+                    appeals::created_at.eq(t),
+                ))
+                .execute(c)?;
+            audit::record(c, t, Some(a.user_id), "permit.appealed", "permit", &p.id.to_string(), json!({ "violation": violation_id, "reason": input.reason.trim() }))?;
+            let sp = policy::current(c)?.supervision;
+            apply_standing(c, p.id, &sp)?;
+            build_view(c, &a, p.id)
+        })
+        .await
+}
+
+/// An officer of the district decides an appeal: the violation stands or is set aside.
+pub async fn decide_appeal(app: &App, actor: &Actor, appeal_id: i64, d: AppealDecision) -> AppResult<common::dto::lifecycle::PermitView> {
+    actor.require(&[Role::DistrictOfficer, Role::CityAdmin])?;
+    let mut e = common::validate::Errors::new();
+    e.text("note", "处理意见", "Decision note", &d.note, 1000);
+    AppError::check(e.0)?;
+    let a = actor.clone();
+    app.db
+        .write(move |c| {
+            let violation_id: i64 = appeals::table.find(appeal_id).select(appeals::violation_id).first(c)?;
+            let v: Violation = violations::table.find(violation_id).first(c)?;
+            let p = find_visible(c, &a, v.permit_id)?;
+            let t = now();
+            let (status, vstatus) = if d.overturn { ("overturned", "overturned") } else { ("upheld", "active") };
+            let n = diesel::update(appeals::table.find(appeal_id).filter(appeals::status.eq("pending")))
+                .set((appeals::status.eq(status), appeals::decided_by.eq(a.user_id), appeals::decided_at.eq(t), appeals::decision_note.eq(d.note.trim())))
+                .execute(c)?;
+            if n == 0 {
+                return Err(AppError::conflict("not-pending", "该申诉已处理", "This appeal was already decided"));
+            }
+            diesel::update(violations::table.find(violation_id).filter(violations::status.eq("appealed")))
+                .set((violations::status.eq(vstatus), violations::updated_at.eq(t)))
+                .execute(c)?;
+            audit::record(c, t, Some(a.user_id), &format!("permit.appeal_{status}"), "permit", &p.id.to_string(), json!({ "violation": violation_id, "reason": d.note.trim() }))?;
+            notify(c, Notice {
+                user_id: p.holder_id,
+                kind: "permit.appeal",
+                title: if d.overturn { Text::new("申诉成立", "Appeal upheld") } else { Text::new("申诉未获支持", "Appeal not upheld") },
+                body: Text::new(d.note.trim().to_string(), d.note.trim().to_string()),
+                link: format!("/permits/{}", p.id),
+                dedupe_key: format!("permit.appeal:{appeal_id}"),
+            })?;
+            let sp = policy::current(c)?.supervision;
+            apply_standing(c, p.id, &sp)?;
+            build_view(c, &a, p.id)
+        })
+        .await
+}
+
+/// Scheduled: points lapse after the clean period; permits suspended for points come back.
+pub async fn lapse_due(app: &App) -> AppResult<usize> {
+    app.db
+        .write(|c| {
+            let due: Vec<(i64, i64)> = violations::table
+                .filter(violations::status.eq("active"))
+                .filter(violations::lapses_on.lt(today()))
+                .select((violations::id, violations::permit_id))
+                .load(c)?;
+            let sp = policy::current(c)?.supervision;
+            let mut n = 0;
+            let mut touched = std::collections::BTreeSet::new();
+            for (vid, pid) in due {
+                n += diesel::update(violations::table.find(vid).filter(violations::status.eq("active")))
+                    .set((violations::status.eq("lapsed"), violations::updated_at.eq(now())))
+                    .execute(c)?;
+                touched.insert(pid);
+            }
+            for pid in touched {
+                audit::record(c, now(), None, "permit.points_lapsed", "permit", &pid.to_string(), json!({}))?;
+                apply_standing(c, pid, &sp)?;
+            }
+            Ok(n)
+        })
+        .await
+}
+
+/// Staff work list for the district: appeals, transfers, and (admins) revocation proposals.
+pub async fn queue(app: &App, actor: &Actor) -> AppResult<SupervisionQueue> {
+    actor.require(&[Role::DistrictOfficer, Role::CityAdmin])?;
+    let a = actor.clone();
+    app.db
+        .run(move |c| {
+            let sp = policy::current(c)?.supervision;
+            let district = if a.role == Role::DistrictOfficer { a.district.map(|d| d.code()) } else { None };
+            let mut q = appeals::table
+                .inner_join(violations::table)
+                .filter(appeals::status.eq("pending"))
+                .select((appeals::id, violations::permit_id, appeals::holder_id, violations::code, violations::points, appeals::reason, appeals::created_at))
+                .order(appeals::id.asc())
+                .into_boxed();
+            if let Some(d) = district {
+                q = q.filter(appeals::district_code.eq(d));
+            }
+            let rows: Vec<(i64, i64, i64, String, i32, String, chrono::NaiveDateTime)> = q.load(c)?;
+            let mut appeals_out = Vec::new();
+            for (id, permit_id, holder, code, points, reason, created_at) in rows {
+                let name: String = users::table.find(holder).select(users::display_name).first(c)?;
+                appeals_out.push(AppealQueueItem {
+                    id,
+                    permit_id,
+                    holder: mask::name(&name),
+                    violation: sp.violation(&code).map(|v| v.title.clone()).unwrap_or_else(|| Text::new(code.clone(), code.clone())),
+                    points: points.max(0) as u32,
+                    reason,
+                    created_at,
+                });
+            }
+            let mut q = tr::table
+                .filter(tr::status.eq("pending"))
+                .select((tr::id, tr::permit_id, tr::from_id, tr::to_id, tr::relation, tr::created_at))
+                .order(tr::id.asc())
+                .into_boxed();
+            if let Some(d) = district {
+                q = q.filter(tr::district_code.eq(d));
+            }
+            let rows: Vec<(i64, i64, i64, i64, String, chrono::NaiveDateTime)> = q.load(c)?;
+            let mut transfers = Vec::new();
+            for (id, permit_id, from, to, relation, created_at) in rows {
+                let names: Vec<(i64, String)> = users::table.filter(users::id.eq_any([from, to])).select((users::id, users::display_name)).load(c)?;
+                let name = |u: i64| names.iter().find(|n| n.0 == u).map(|n| mask::name(&n.1)).unwrap_or_default();
+                transfers.push(TransferQueueItem { id, permit_id, from: name(from), to: name(to), relation, created_at });
+            }
+            let proposals: Vec<Permit> = if a.role == Role::CityAdmin {
+                permits::table.filter(permits::revocation_proposed.eq(true)).order(permits::id.asc()).load(c)?
+            } else {
+                Vec::new()
+            };
+            let revocation_proposals = crate::services::permits::summary_rows(c, proposals, &sp)?;
+            Ok(SupervisionQueue { appeals: appeals_out, transfers, revocation_proposals })
+        })
+        .await
+}
+
+/// The district of a permit found by code, for a scan on site (officers only see their own).
+pub fn permit_by_code(c: &mut DbConn, actor: &Actor, code: &str) -> AppResult<Permit> {
+    let id: i64 = permits::table
+        .filter(permits::verify_code.eq(code.trim().to_ascii_uppercase()))
+        .select(permits::id)
+        .first(c)
+        .optional()?
+        .ok_or(AppError::NotFound)?;
+    find_visible(c, actor, id)
+}

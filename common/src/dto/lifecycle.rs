@@ -1,0 +1,377 @@
+//! After a permit is issued: its page for the holder and officers, inspections and the points
+//! ledger, appeals, renewal, surrender and transfer, the inbox, and public complaints.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::{Deserialize, Serialize};
+
+use crate::dto::applications::CaseEvent;
+use crate::policy::supervision::{Standing, ViolationStatus};
+use crate::validate::Errors;
+use crate::{District, FieldError, Text};
+
+/// A permit as its holder and the officers of its district see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PermitView {
+    pub id: i64,
+    pub kind: String,
+    /// `valid`, `suspended`, `revoked`, `expired` or `surrendered`.
+    pub status: String,
+    pub status_reason: String,
+    pub verify_code: String,
+    pub holder: String,
+    pub title: String,
+    pub location: String,
+    pub trade: String,
+    pub hours: String,
+    pub district: District,
+    pub zone_id: Option<i64>,
+    pub stall_id: Option<i64>,
+    pub filing_id: Option<i64>,
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+    pub conditions: Vec<String>,
+    pub standing: Standing,
+    pub suspend_at_points: u32,
+    pub revocation_proposed: bool,
+    pub ledger: Vec<ViolationView>,
+    pub inspections: Vec<InspectionView>,
+    pub transfer: Option<TransferView>,
+    /// What the holder may do now.
+    pub can_renew: bool,
+    pub can_surrender: bool,
+    pub can_transfer: bool,
+    pub history: Vec<CaseEvent>,
+    pub version: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ViolationView {
+    pub id: i64,
+    pub code: String,
+    pub title: Text,
+    pub points: u32,
+    pub waived: bool,
+    pub status: ViolationStatus,
+    pub recorded_on: NaiveDate,
+    pub appeal_until: NaiveDate,
+    pub lapses_on: NaiveDate,
+    pub inspection_id: i64,
+    pub evidence_ids: Vec<i64>,
+    pub notes: String,
+    pub appeal: Option<AppealView>,
+    pub can_appeal: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AppealView {
+    pub id: i64,
+    pub reason: String,
+    /// `pending`, `upheld` (the violation stands) or `overturned`.
+    pub status: String,
+    pub decision_note: String,
+    pub created_at: NaiveDateTime,
+    pub decided_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InspectionView {
+    pub id: i64,
+    pub at: NaiveDateTime,
+    pub result: String,
+    pub checklist: Vec<ChecklistAnswer>,
+    pub notes: String,
+    pub evidence_ids: Vec<i64>,
+    pub violations: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChecklistAnswer {
+    pub id: String,
+    pub ok: bool,
+}
+
+/// What an officer records on site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InspectionInput {
+    /// A permit's verify code (scanned) or id.
+    #[serde(default)]
+    pub permit_code: Option<String>,
+    #[serde(default)]
+    pub permit_id: Option<i64>,
+    /// Or a whole zone.
+    #[serde(default)]
+    pub zone_id: Option<i64>,
+    pub checklist: Vec<ChecklistAnswer>,
+    #[serde(default)]
+    pub notes: String,
+    /// Violation codes from the pack's catalogue.
+    #[serde(default)]
+    pub violations: Vec<String>,
+    #[serde(default)]
+    pub evidence_ids: Vec<i64>,
+    #[serde(default)]
+    pub location: Option<[f64; 2]>,
+}
+
+impl InspectionInput {
+    pub fn validate(&self, known_violation: impl Fn(&str) -> bool) -> Vec<FieldError> {
+        let mut e = Errors::new();
+        let targets = [self.permit_code.is_some(), self.permit_id.is_some(), self.zone_id.is_some()];
+        if targets.iter().filter(|t| **t).count() != 1 {
+            e.add("permit_id", "target", "请选择一个许可或一个摊规点", "Choose one permit or one zone");
+        }
+        if self.zone_id.is_some() && !self.violations.is_empty() {
+            e.add("violations", "zone", "违规须记在具体许可上", "Violations are recorded against a permit");
+        }
+        if self.notes.chars().count() > 2000 {
+            e.add("notes", "too_long", "备注最多 2000 字", "Notes: at most 2000 characters");
+        }
+        for (i, v) in self.violations.iter().enumerate() {
+            if !known_violation(v) {
+                e.add(&format!("violations[{i}]"), "unknown", format!("未知的违规代码 {v}"), format!("Unknown violation code {v}"));
+            }
+        }
+        if self.violations.len() > 10 || self.evidence_ids.len() > 10 {
+            e.add("violations", "too_many", "一次最多 10 项违规、10 张照片", "At most 10 violations and 10 photos at once");
+        }
+        if let Some(p) = self.location
+            && !crate::geo::XIAMEN_BBOX.contains(p)
+        {
+            e.add("location", "outside_xiamen", "位置不在厦门范围内", "The location is outside Xiamen");
+        }
+        e.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InspectionResult {
+    pub inspection_id: i64,
+    pub permit: Option<PermitView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AppealInput {
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AppealDecision {
+    /// true: the violation is set aside; false: it stands.
+    pub overturn: bool,
+    pub note: String,
+}
+
+/// An appeal in an officer's queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AppealQueueItem {
+    pub id: i64,
+    pub permit_id: i64,
+    pub holder: String,
+    pub violation: Text,
+    pub points: u32,
+    pub reason: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransferRequest {
+    /// The family member's registered mobile number.
+    pub to_phone: String,
+    /// One of the pack's `transfer_relations`.
+    pub relation: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransferView {
+    pub id: i64,
+    pub to: String,
+    pub relation: String,
+    pub status: String,
+    pub note: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransferDecision {
+    pub approve: bool,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Staff work list: pending transfers, appeals and revocation proposals of the district.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SupervisionQueue {
+    pub appeals: Vec<AppealQueueItem>,
+    pub transfers: Vec<TransferQueueItem>,
+    pub revocation_proposals: Vec<PermitSummaryRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TransferQueueItem {
+    pub id: i64,
+    pub permit_id: i64,
+    pub from: String,
+    pub to: String,
+    pub relation: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PermitSummaryRow {
+    pub id: i64,
+    pub kind: String,
+    pub status: String,
+    pub holder: String,
+    pub title: String,
+    pub location: String,
+    pub valid_until: NaiveDate,
+    pub points: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotificationView {
+    pub id: i64,
+    pub kind: String,
+    pub title: Text,
+    pub body: Text,
+    pub link: String,
+    pub created_at: NaiveDateTime,
+    pub read: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Inbox {
+    pub unread: i64,
+    pub items: Vec<NotificationView>,
+}
+
+/// The kinds of problem the public can report (Open311 services).
+pub const COMPLAINT_SERVICES: [(&str, &str, &str); 6] = [
+    ("blocking", "占道、堵塞通行", "Blocking the way"),
+    ("hygiene", "卫生脏乱", "Dirty or littered"),
+    ("noise", "噪声扰民", "Noise"),
+    ("hours", "超时经营", "Trading outside hours"),
+    ("unlicensed", "无证或冒用许可", "Unlicensed or a borrowed permit"),
+    ("other", "其他问题", "Other"),
+];
+
+/// A public complaint as filed (from the verify page, the zone page or Open311).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ComplaintInput {
+    pub service_code: String,
+    pub description: String,
+    #[serde(default)]
+    pub zone_id: Option<i64>,
+    #[serde(default)]
+    pub permit_code: Option<String>,
+    #[serde(default)]
+    pub location: Option<[f64; 2]>,
+    #[serde(default)]
+    pub address: String,
+    /// Phone or e-mail for a call back (only staff see it).
+    #[serde(default)]
+    pub contact: String,
+    #[serde(default)]
+    pub evidence_id: Option<i64>,
+}
+
+impl ComplaintInput {
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut e = Errors::new();
+        if !COMPLAINT_SERVICES.iter().any(|(c, ..)| *c == self.service_code) {
+            e.add("service_code", "unknown", "请选择问题类型", "Choose what kind of problem it is");
+        }
+        e.text("description", "问题描述", "Description", &self.description, 1000);
+        if self.address.chars().count() > 200 {
+            e.add("address", "too_long", "地址最多 200 字", "Address: at most 200 characters");
+        }
+        if self.contact.chars().count() > 100 {
+            e.add("contact", "too_long", "联系方式最多 100 字", "Contact: at most 100 characters");
+        }
+        if self.zone_id.is_none() && self.permit_code.is_none() && self.location.is_none() {
+            e.add("location", "required", "请说明地点：选择摊规点、许可或在地图上标出", "Say where: a zone, a permit, or a point on the map");
+        }
+        if let Some(p) = self.location
+            && !crate::geo::XIAMEN_BBOX.contains(p)
+        {
+            e.add("location", "outside_xiamen", "位置不在厦门范围内", "The location is outside Xiamen");
+        }
+        e.0
+    }
+}
+
+/// A complaint as the reporter (by its token) and officers see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ComplaintView {
+    pub id: i64,
+    pub service_code: String,
+    pub description: String,
+    pub district: District,
+    pub address: String,
+    pub zone_id: Option<i64>,
+    pub permit_code: Option<String>,
+    pub location: Option<[f64; 2]>,
+    /// `open`, `in_progress`, `resolved`, `closed_no_action`.
+    pub status: String,
+    pub status_note: String,
+    pub reopened: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    /// Only for staff.
+    pub contact: Option<String>,
+    pub evidence_id: Option<i64>,
+    pub history: Vec<CaseEvent>,
+}
+
+/// The answer to a new complaint: the reporter keeps the token to follow it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ComplaintReceipt {
+    pub id: i64,
+    pub token: String,
+    pub district: District,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ComplaintUpdate {
+    /// `in_progress`, `resolved` or `closed_no_action`.
+    pub status: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReopenRequest {
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EvidenceReceipt {
+    pub id: i64,
+    pub sha256: String,
+    pub content_type: String,
+}

@@ -1,0 +1,15 @@
+DROP TABLE job_runs;
+DROP TABLE complaints;
+DROP TABLE outbox;
+DROP TABLE notifications;
+DROP TABLE permit_transfers;
+DROP TABLE appeals;
+DROP TABLE violations;
+DROP TABLE inspections;
+DROP TABLE evidence;
+DROP INDEX permits_district;
+DROP INDEX permits_status_until;
+ALTER TABLE permits DROP COLUMN version;
+ALTER TABLE permits DROP COLUMN reminded_on;
+ALTER TABLE permits DROP COLUMN revocation_proposed;
+ALTER TABLE permits DROP COLUMN status_reason;
