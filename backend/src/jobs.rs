@@ -117,7 +117,10 @@ struct Job {
 
 const JOBS: &[Job] = &[
     Job { name: "offers.expire", run: |s| Box::pin(async move { crate::services::offers::expire_due(&s).await }) },
-    Job { name: "zones.close_temporary", run: |s| Box::pin(async move { crate::services::zones::close_expired(&s).await }) },
+    Job {
+        name: "zones.close_temporary",
+        run: |s| Box::pin(async move { crate::services::zones::close_expired(&s).await }),
+    },
     Job { name: "permits.expire", run: |s| Box::pin(async move { crate::services::permits::expire_due(&s).await }) },
     Job { name: "permits.remind", run: |s| Box::pin(async move { crate::services::permits::remind_due(&s).await }) },
     Job { name: "points.lapse", run: |s| Box::pin(async move { crate::services::inspections::lapse_due(&s).await }) },

@@ -14,7 +14,10 @@ use utoipa_axum::routes;
 
 use crate::app::AppState;
 use crate::auth::csrf::csrf_layer;
-use crate::controllers::{applications, auth, complaints, dashboard, filings, notifications, open311, supervision, health, meta, permits, policy, rounds, segments, users, zones};
+use crate::controllers::{
+    applications, auth, complaints, dashboard, filings, health, meta, notifications, open311, permits, policy, rounds,
+    segments, supervision, users, zones,
+};
 use crate::error::AppError;
 use crate::extract::JSON_LIMIT;
 use crate::web;

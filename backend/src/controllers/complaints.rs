@@ -28,7 +28,10 @@ pub async fn create_complaint(
 /// The reporter's view of a complaint, by its private token.
 #[utoipa::path(get, path = "/api/v1/public/complaints/{token}", tag = "complaints", params(("token" = String, Path)),
     responses((status = 200, body = ComplaintView), (status = 404, body = Problem)))]
-pub async fn complaint_by_token(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<Json<ComplaintView>> {
+pub async fn complaint_by_token(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> AppResult<Json<ComplaintView>> {
     Ok(Json(service::by_token(&state, token).await?))
 }
 
@@ -63,7 +66,11 @@ pub async fn complaint_queue(
 /// One complaint with the reporter's contact (staff of its district).
 #[utoipa::path(get, path = "/api/v1/complaints/{id}", tag = "review", params(("id" = i64, Path)),
     responses((status = 200, body = ComplaintView), (status = 404, body = Problem)))]
-pub async fn find_complaint(State(state): State<AppState>, CurrentUser(actor): CurrentUser, Path(id): Path<i64>) -> AppResult<Json<ComplaintView>> {
+pub async fn find_complaint(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<ComplaintView>> {
     Ok(Json(service::staff_view(&state, &actor, id).await?))
 }
 

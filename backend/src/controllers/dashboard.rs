@@ -39,7 +39,8 @@ fn attachment(name: &str, content_type: &'static str, body: Vec<u8>) -> Response
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (
                 header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")).unwrap_or(HeaderValue::from_static("attachment")),
+                HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+                    .unwrap_or(HeaderValue::from_static("attachment")),
             ),
             (header::CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
         ],
@@ -58,16 +59,14 @@ pub async fn export_xlsx(
 ) -> AppResult<Response> {
     let d = service::build(&state, &actor, q.district).await?;
     let en = q.lang.as_deref() == Some("en");
-    let bytes = tokio::task::spawn_blocking(move || service::to_xlsx(&d, en)).await.map_err(|e| AppError::Internal(e.into()))??;
-    Ok(attachment(
-        "tangui-dashboard.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        bytes,
-    ))
+    let bytes = tokio::task::spawn_blocking(move || service::to_xlsx(&d, en))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))??;
+    Ok(attachment("tangui-dashboard.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", bytes))
 }
 
 /// One dashboard table as CSV (UTF-8 with BOM).
-#[utoipa::path(get, path = "/api/v1/dashboard/{table}.csv", tag = "review", params(("table" = String, Path), DashboardQuery),
+#[utoipa::path(get, path = "/api/v1/dashboard/csv/{table}", tag = "review", params(("table" = String, Path), DashboardQuery),
     responses((status = 200, description = "CSV", content_type = "text/csv"), (status = 404, body = Problem)))]
 pub async fn export_csv(
     State(state): State<AppState>,
@@ -78,5 +77,9 @@ pub async fn export_csv(
     let id = table.strip_suffix(".csv").unwrap_or(&table).to_string();
     let d = service::build(&state, &actor, q.district).await?;
     let t = d.table(&id).ok_or(AppError::NotFound)?;
-    Ok(attachment(&format!("{id}.csv"), "text/csv; charset=utf-8", t.to_csv(q.lang.as_deref() == Some("en")).into_bytes()))
+    Ok(attachment(
+        &format!("{id}.csv"),
+        "text/csv; charset=utf-8",
+        t.to_csv(q.lang.as_deref() == Some("en")).into_bytes(),
+    ))
 }

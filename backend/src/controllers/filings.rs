@@ -3,9 +3,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use common::Problem;
 use common::dto::filings::{FilingDecision, FilingQueueItem, FilingView, RevokeRequest};
 use common::policy::{Evaluation, PolicyApplication};
-use common::Problem;
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;

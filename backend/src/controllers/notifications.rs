@@ -20,7 +20,11 @@ pub async fn inbox(State(state): State<AppState>, CurrentUser(actor): CurrentUse
 /// Mark one notice read.
 #[utoipa::path(post, path = "/api/v1/me/notifications/{id}/read", tag = "accounts", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = Problem)))]
-pub async fn mark_read(State(state): State<AppState>, CurrentUser(actor): CurrentUser, Path(id): Path<i64>) -> AppResult<StatusCode> {
+pub async fn mark_read(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
     service::mark_read(&state, &actor, Some(id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -139,5 +139,6 @@ async fn create_request(State(state): State<AppState>, req: axum::extract::Reque
         "account_id": Value::Null,
         "token": receipt.token,
     }]);
-    Ok((StatusCode::CREATED, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body.to_string()).into_response())
+    Ok((StatusCode::CREATED, [(header::CONTENT_TYPE, "application/json; charset=utf-8")], body.to_string())
+        .into_response())
 }

@@ -21,21 +21,32 @@ use crate::services::permits as service;
 
 /// The signed-in holder's permits with their ledgers.
 #[utoipa::path(get, path = "/api/v1/me/permits", tag = "permits", responses((status = 200, body = [PermitView])))]
-pub async fn my_permits(State(state): State<AppState>, CurrentUser(actor): CurrentUser) -> AppResult<Json<Vec<PermitView>>> {
+pub async fn my_permits(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+) -> AppResult<Json<Vec<PermitView>>> {
     Ok(Json(service::mine(&state, &actor).await?))
 }
 
 /// One permit (its holder, officers of its district, admins).
 #[utoipa::path(get, path = "/api/v1/permits/{id}", tag = "permits", params(("id" = i64, Path)),
     responses((status = 200, body = PermitView), (status = 404, body = Problem)))]
-pub async fn find_permit(State(state): State<AppState>, CurrentUser(actor): CurrentUser, Path(id): Path<i64>) -> AppResult<Json<PermitView>> {
+pub async fn find_permit(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<PermitView>> {
     Ok(Json(service::view(&state, &actor, id).await?))
 }
 
 /// Renew a stall permit within its renewal window.
 #[utoipa::path(post, path = "/api/v1/permits/{id}/renew", tag = "permits", params(("id" = i64, Path)),
     responses((status = 200, body = PermitView), (status = 409, body = Problem)))]
-pub async fn renew_permit(State(state): State<AppState>, CurrentUser(actor): CurrentUser, Path(id): Path<i64>) -> AppResult<Json<PermitView>> {
+pub async fn renew_permit(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<PermitView>> {
     Ok(Json(service::renew(&state, &actor, id).await?))
 }
 

@@ -20,7 +20,12 @@ use crate::services::inspections as service;
 pub(crate) async fn read_upload(body: Body) -> AppResult<Vec<u8>> {
     let limit = MAX_UPLOAD_BYTES as usize;
     let bytes = axum::body::to_bytes(body, limit + 1).await.map_err(|_| {
-        AppError::Validation(vec![FieldError::new("file", "file_too_large", "文件不能超过 5 MB", "Files must be at most 5 MB")])
+        AppError::Validation(vec![FieldError::new(
+            "file",
+            "file_too_large",
+            "文件不能超过 5 MB",
+            "Files must be at most 5 MB",
+        )])
     })?;
     Ok(bytes.to_vec())
 }
@@ -41,11 +46,18 @@ pub async fn upload_evidence(
 /// A photo (staff, its uploader, or the holder whose inspection it documents).
 #[utoipa::path(get, path = "/api/v1/evidence/{id}", tag = "supervision", params(("id" = i64, Path)),
     responses((status = 200, description = "the photo", content_type = "image/jpeg"), (status = 404, body = Problem)))]
-pub async fn evidence_file(State(state): State<AppState>, CurrentUser(actor): CurrentUser, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn evidence_file(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
     let (ct, bytes) = service::evidence_file(&state, &actor, id).await?;
     Ok((
         [
-            (header::CONTENT_TYPE, HeaderValue::from_str(&ct).unwrap_or(HeaderValue::from_static("application/octet-stream"))),
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(&ct).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            ),
             (header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=3600")),
         ],
         bytes,
@@ -90,6 +102,9 @@ pub async fn decide_appeal(
 
 /// Pending appeals and transfers of the district; revocation proposals for admins.
 #[utoipa::path(get, path = "/api/v1/review/supervision", tag = "review", responses((status = 200, body = SupervisionQueue)))]
-pub async fn supervision_queue(State(state): State<AppState>, CurrentUser(actor): CurrentUser) -> AppResult<Json<SupervisionQueue>> {
+pub async fn supervision_queue(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+) -> AppResult<Json<SupervisionQueue>> {
     Ok(Json(service::queue(&state, &actor).await?))
 }

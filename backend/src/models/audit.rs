@@ -144,11 +144,7 @@ pub fn history(conn: &mut DbConn, entity: &str, entity_id: &str) -> QueryResult<
 
 /// A case's history as its applicant or holder sees it: what happened, when, and the role of
 /// who did it (never the officer's name), with the reason and items given.
-pub fn case_events(
-    conn: &mut DbConn,
-    entity: &str,
-    id: i64,
-) -> QueryResult<Vec<common::dto::applications::CaseEvent>> {
+pub fn case_events(conn: &mut DbConn, entity: &str, id: i64) -> QueryResult<Vec<common::dto::applications::CaseEvent>> {
     use crate::db::schema::users;
     let records = history(conn, entity, &id.to_string())?;
     let actor_ids: Vec<i64> = records.iter().filter_map(|r| r.actor_id).collect();

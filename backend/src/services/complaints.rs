@@ -20,7 +20,9 @@ use crate::models::audit;
 use crate::services::notices::{Notice, notify};
 
 static DISTRICTS: LazyLock<Vec<DistrictShape>> = LazyLock::new(|| {
-    parse_basemap(&serde_json::from_str(include_str!("../../../assets/geo/xiamen-districts.geojson")).unwrap_or_default())
+    parse_basemap(
+        &serde_json::from_str(include_str!("../../../assets/geo/xiamen-districts.geojson")).unwrap_or_default(),
+    )
 });
 
 #[derive(Debug, Clone, Queryable)]
@@ -97,7 +99,12 @@ pub async fn create(app: &App, actor: Option<&Actor>, input: ComplaintInput) -> 
                         .first(c)
                         .optional()?;
                     if found.is_none() {
-                        problems.push(common::FieldError::new("permit_code", "unknown", "没有这个许可编号", "No permit has this code"));
+                        problems.push(common::FieldError::new(
+                            "permit_code",
+                            "unknown",
+                            "没有这个许可编号",
+                            "No permit has this code",
+                        ));
                     }
                     found
                 }
@@ -106,7 +113,11 @@ pub async fn create(app: &App, actor: Option<&Actor>, input: ComplaintInput) -> 
             let zone_id = input.zone_id.or(permit.as_ref().and_then(|p| p.2));
             let zone: Option<(String, f64, f64)> = match zone_id {
                 Some(z) => {
-                    let found = zones::table.find(z).select((zones::district_code, zones::lon, zones::lat)).first(c).optional()?;
+                    let found = zones::table
+                        .find(z)
+                        .select((zones::district_code, zones::lon, zones::lat))
+                        .first(c)
+                        .optional()?;
                     if found.is_none() {
                         problems.push(common::FieldError::new("zone_id", "unknown", "没有这个摊规点", "No such zone"));
                     }
@@ -117,7 +128,12 @@ pub async fn create(app: &App, actor: Option<&Actor>, input: ComplaintInput) -> 
             if let Some(e) = input.evidence_id {
                 let n: i64 = evidence::table.find(e).count().get_result(c)?;
                 if n == 0 {
-                    problems.push(common::FieldError::new("evidence_id", "unknown", "照片不存在，请重新上传", "The photo was not found; upload it again"));
+                    problems.push(common::FieldError::new(
+                        "evidence_id",
+                        "unknown",
+                        "照片不存在，请重新上传",
+                        "The photo was not found; upload it again",
+                    ));
                 }
             }
             let district = permit
@@ -126,7 +142,12 @@ pub async fn create(app: &App, actor: Option<&Actor>, input: ComplaintInput) -> 
                 .or_else(|| zone.as_ref().and_then(|z| District::from_code(&z.0)))
                 .or_else(|| input.location.and_then(|p| district_at(p, &DISTRICTS)));
             if district.is_none() && problems.is_empty() {
-                problems.push(common::FieldError::new("location", "no_district", "该位置不在厦门各区范围内", "That point is in none of Xiamen's districts"));
+                problems.push(common::FieldError::new(
+                    "location",
+                    "no_district",
+                    "该位置不在厦门各区范围内",
+                    "That point is in none of Xiamen's districts",
+                ));
             }
             AppError::check(problems)?;
             let district = district.expect("checked");
@@ -155,7 +176,15 @@ pub async fn create(app: &App, actor: Option<&Actor>, input: ComplaintInput) -> 
                 ))
                 .returning(cp::id)
                 .get_result(c)?;
-            audit::record(c, t, reporter, "complaint.filed", "complaint", &id.to_string(), json!({ "service": input.service_code, "district": district.code() }))?;
+            audit::record(
+                c,
+                t,
+                reporter,
+                "complaint.filed",
+                "complaint",
+                &id.to_string(),
+                json!({ "service": input.service_code, "district": district.code() }),
+            )?;
             Ok(ComplaintReceipt { id, token, district })
         })
         .await
@@ -185,7 +214,12 @@ pub async fn public_one(app: &App, id: i64) -> AppResult<ComplaintView> {
 }
 
 /// Public list for Open311 (newest first), optionally by status and service.
-pub async fn public_list(app: &App, status: Option<String>, service: Option<String>, limit: i64) -> AppResult<Vec<ComplaintView>> {
+pub async fn public_list(
+    app: &App,
+    status: Option<String>,
+    service: Option<String>,
+    limit: i64,
+) -> AppResult<Vec<ComplaintView>> {
     app.db
         .run(move |c| {
             let mut q = cp::table.order(cp::id.desc()).limit(limit.clamp(1, 1000)).into_boxed();
@@ -235,7 +269,12 @@ pub async fn staff_view(app: &App, actor: &Actor, id: i64) -> AppResult<Complain
 pub async fn update(app: &App, actor: &Actor, id: i64, u: ComplaintUpdate) -> AppResult<ComplaintView> {
     let mut e = common::validate::Errors::new();
     if !["in_progress", "resolved", "closed_no_action"].contains(&u.status.as_str()) {
-        e.add("status", "unknown", "状态应为处理中、已解决或不予处理", "status must be in_progress, resolved or closed_no_action");
+        e.add(
+            "status",
+            "unknown",
+            "状态应为处理中、已解决或不予处理",
+            "status must be in_progress, resolved or closed_no_action",
+        );
     }
     e.text("note", "处理说明", "Note", &u.note, 1000);
     AppError::check(e.0)?;
@@ -255,18 +294,33 @@ pub async fn update(app: &App, actor: &Actor, id: i64, u: ComplaintUpdate) -> Ap
                 ))
                 .execute(c)?;
             if n == 0 {
-                return Err(AppError::conflict("closed", "该投诉已办结；举报人可以重新打开", "This complaint is closed; the reporter can reopen it"));
+                return Err(AppError::conflict(
+                    "closed",
+                    "该投诉已办结；举报人可以重新打开",
+                    "This complaint is closed; the reporter can reopen it",
+                ));
             }
-            audit::record(c, t, Some(a.user_id), &format!("complaint.{}", u.status), "complaint", &id.to_string(), json!({ "reason": u.note.trim() }))?;
+            audit::record(
+                c,
+                t,
+                Some(a.user_id),
+                &format!("complaint.{}", u.status),
+                "complaint",
+                &id.to_string(),
+                json!({ "reason": u.note.trim() }),
+            )?;
             if let Some(r) = x.reporter_id {
-                notify(c, Notice {
-                    user_id: r,
-                    kind: "complaint",
-                    title: Text::new("您反映的问题有进展", "Your report was updated"),
-                    body: Text::new(u.note.trim().to_string(), u.note.trim().to_string()),
-                    link: format!("/complaints/{}", x.token),
-                    dedupe_key: format!("complaint:{id}:{}:{}", u.status, x.reopened),
-                })?;
+                notify(
+                    c,
+                    Notice {
+                        user_id: r,
+                        kind: "complaint",
+                        title: Text::new("您反映的问题有进展", "Your report was updated"),
+                        body: Text::new(u.note.trim().to_string(), u.note.trim().to_string()),
+                        link: format!("/complaints/{}", x.token),
+                        dedupe_key: format!("complaint:{id}:{}:{}", u.status, x.reopened),
+                    },
+                )?;
             }
             let x: Complaint = cp::table.find(id).first(c)?;
             to_view(c, &x, true)
@@ -293,9 +347,21 @@ pub async fn reopen(app: &App, token: String, note: String) -> AppResult<Complai
                 ))
                 .execute(c)?;
             if n == 0 {
-                return Err(AppError::conflict("not-closed", "该投诉还在处理中", "This complaint is still being handled"));
+                return Err(AppError::conflict(
+                    "not-closed",
+                    "该投诉还在处理中",
+                    "This complaint is still being handled",
+                ));
             }
-            audit::record(c, t, x.reporter_id, "complaint.reopened", "complaint", &x.id.to_string(), json!({ "reason": note.trim() }))?;
+            audit::record(
+                c,
+                t,
+                x.reporter_id,
+                "complaint.reopened",
+                "complaint",
+                &x.id.to_string(),
+                json!({ "reason": note.trim() }),
+            )?;
             let x: Complaint = cp::table.find(x.id).first(c)?;
             to_view(c, &x, false)
         })

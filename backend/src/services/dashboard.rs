@@ -88,24 +88,56 @@ fn occupancy(c: &mut DbConn, d: Option<District>) -> AppResult<(DataTable, DataT
     let districts = DataTable {
         id: "occupancy_by_district".into(),
         title: t("各区摊位使用情况", "Stall occupancy by district"),
-        columns: vec![t("区", "District"), t("摊位", "Stalls"), t("在用", "In use"), t("已预留", "Reserved"), t("空闲", "Free"), t("停用", "Out of use"), t("使用率 %", "Occupancy %")],
+        columns: vec![
+            t("区", "District"),
+            t("摊位", "Stalls"),
+            t("在用", "In use"),
+            t("已预留", "Reserved"),
+            t("空闲", "Free"),
+            t("停用", "Out of use"),
+            t("使用率 %", "Occupancy %"),
+        ],
         rows: by_district
             .iter()
             .map(|(dc, a)| {
                 let name = District::from_code(dc).map(|x| x.name_zh()).unwrap_or(dc);
-                vec![s(name), n(a.iter().sum::<i64>() as f64), n(a[0] as f64), n(a[1] as f64), n(a[2] as f64), n(a[3] as f64), n(rate(a))]
+                vec![
+                    s(name),
+                    n(a.iter().sum::<i64>() as f64),
+                    n(a[0] as f64),
+                    n(a[1] as f64),
+                    n(a[2] as f64),
+                    n(a[3] as f64),
+                    n(rate(a)),
+                ]
             })
             .collect(),
     };
     let zones_t = DataTable {
         id: "occupancy_by_zone".into(),
         title: t("各摊规点摊位使用情况", "Stall occupancy by zone"),
-        columns: vec![t("编号", "Code"), t("名称", "Name"), t("区", "District"), t("摊位", "Stalls"), t("在用", "In use"), t("空闲", "Free"), t("使用率 %", "Occupancy %")],
+        columns: vec![
+            t("编号", "Code"),
+            t("名称", "Name"),
+            t("区", "District"),
+            t("摊位", "Stalls"),
+            t("在用", "In use"),
+            t("空闲", "Free"),
+            t("使用率 %", "Occupancy %"),
+        ],
         rows: by_zone
             .iter()
             .map(|((dc, _), (code, name, a))| {
                 let dn = District::from_code(dc).map(|x| x.name_zh()).unwrap_or(dc);
-                vec![s(code.clone()), s(name.clone()), s(dn), n(a.iter().sum::<i64>() as f64), n(a[0] as f64), n(a[2] as f64), n(rate(a))]
+                vec![
+                    s(code.clone()),
+                    s(name.clone()),
+                    s(dn),
+                    n(a.iter().sum::<i64>() as f64),
+                    n(a[0] as f64),
+                    n(a[2] as f64),
+                    n(rate(a)),
+                ]
             })
             .collect(),
     };
@@ -133,8 +165,9 @@ fn application_status_name(s: &str) -> &'static str {
 type CaseRow = (String, Option<String>, Option<NaiveDateTime>, Option<NaiveDate>, Option<NaiveDateTime>);
 
 fn cases(c: &mut DbConn, d: Option<District>) -> AppResult<Vec<DataTable>> {
-    let app_rows: Vec<CaseRow> =
-        apps::table.select((apps::status, apps::district_code, apps::submitted_at, apps::deadline, apps::decided_at)).load(c)?;
+    let app_rows: Vec<CaseRow> = apps::table
+        .select((apps::status, apps::district_code, apps::submitted_at, apps::deadline, apps::decided_at))
+        .load(c)?;
     let app_rows: Vec<CaseRow> =
         app_rows.into_iter().filter(|r| d.is_none() || r.1.as_deref().is_some_and(|x| in_scope(x, d))).collect();
     let mut by_status: BTreeMap<String, i64> = BTreeMap::new();
@@ -147,13 +180,19 @@ fn cases(c: &mut DbConn, d: Option<District>) -> AppResult<Vec<DataTable>> {
         columns: vec![t("状态", "Status"), t("代码", "Code"), t("数量", "Count")],
         rows: by_status.iter().map(|(k, v)| vec![s(application_status_name(k)), s(k.clone()), n(*v as f64)]).collect(),
     };
-    let filing_rows: Vec<(String, String, NaiveDateTime, Option<NaiveDate>, Option<NaiveDateTime>)> = shop_filings::table
-        .select((shop_filings::status, shop_filings::district_code, shop_filings::submitted_at, shop_filings::deadline, shop_filings::decided_at))
-        .load(c)?;
+    let filing_rows: Vec<(String, String, NaiveDateTime, Option<NaiveDate>, Option<NaiveDateTime>)> =
+        shop_filings::table
+            .select((
+                shop_filings::status,
+                shop_filings::district_code,
+                shop_filings::submitted_at,
+                shop_filings::deadline,
+                shop_filings::decided_at,
+            ))
+            .load(c)?;
     let filing_rows: Vec<_> = filing_rows.into_iter().filter(|r| in_scope(&r.1, d)).collect();
     let days = |from: NaiveDateTime, to: NaiveDateTime| (to - from).num_minutes() as f64 / 1440.0;
-    let mut app_days: Vec<f64> =
-        app_rows.iter().filter_map(|r| Some(days(r.2?, r.4?))).filter(|x| *x >= 0.0).collect();
+    let mut app_days: Vec<f64> = app_rows.iter().filter_map(|r| Some(days(r.2?, r.4?))).filter(|x| *x >= 0.0).collect();
     let mut filing_days: Vec<f64> =
         filing_rows.iter().filter_map(|r| Some(days(r.2, r.4?))).filter(|x| *x >= 0.0).collect();
     app_days.sort_by(f64::total_cmp);
@@ -162,17 +201,34 @@ fn cases(c: &mut DbConn, d: Option<District>) -> AppResult<Vec<DataTable>> {
     let decision_table = DataTable {
         id: "time_to_decision".into(),
         title: t("办理时长（提交到决定，天）", "Time to decision (submission to decision, days)"),
-        columns: vec![t("事项", "Kind"), t("已决定", "Decided"), t("中位数", "Median"), t("90% 在此之内", "90th percentile")],
+        columns: vec![
+            t("事项", "Kind"),
+            t("已决定", "Decided"),
+            t("中位数", "Median"),
+            t("90% 在此之内", "90th percentile"),
+        ],
         rows: vec![
-            vec![s("摊位申请"), n(app_days.len() as f64), n(round1(percentile(&app_days, 0.5))), n(round1(percentile(&app_days, 0.9)))],
-            vec![s("商户备案（需审核）"), n(filing_days.len() as f64), n(round1(percentile(&filing_days, 0.5))), n(round1(percentile(&filing_days, 0.9)))],
+            vec![
+                s("摊位申请"),
+                n(app_days.len() as f64),
+                n(round1(percentile(&app_days, 0.5))),
+                n(round1(percentile(&app_days, 0.9))),
+            ],
+            vec![
+                s("商户备案（需审核）"),
+                n(filing_days.len() as f64),
+                n(round1(percentile(&filing_days, 0.5))),
+                n(round1(percentile(&filing_days, 0.9))),
+            ],
         ],
     };
     let today = today();
     let pending_apps = app_rows.iter().filter(|r| r.0 == "submitted");
-    let (apps_pending, apps_overdue) = pending_apps.fold((0, 0), |(p, o), r| (p + 1, o + i64::from(r.3.is_some_and(|dl| dl < today))));
+    let (apps_pending, apps_overdue) =
+        pending_apps.fold((0, 0), |(p, o), r| (p + 1, o + i64::from(r.3.is_some_and(|dl| dl < today))));
     let pending_filings = filing_rows.iter().filter(|r| r.0 == "pending_review");
-    let (f_pending, f_overdue) = pending_filings.fold((0, 0), |(p, o), r| (p + 1, o + i64::from(r.3.is_some_and(|dl| dl < today))));
+    let (f_pending, f_overdue) =
+        pending_filings.fold((0, 0), |(p, o), r| (p + 1, o + i64::from(r.3.is_some_and(|dl| dl < today))));
     let complaint_rows: Vec<(String, String, NaiveDateTime)> =
         complaints::table.select((complaints::status, complaints::district_code, complaints::created_at)).load(c)?;
     let week_ago = now() - Duration::days(7);
@@ -234,8 +290,16 @@ fn cases(c: &mut DbConn, d: Option<District>) -> AppResult<Vec<DataTable>> {
     let complaints_table = DataTable {
         id: "complaints_by_week".into(),
         title: t("每周投诉", "Complaints per week"),
-        columns: vec![t("周（周一）", "Week (Monday)"), t("新增", "New"), t("已解决", "Resolved"), t("不予处理", "Closed without action")],
-        rows: c_count.iter().map(|(w, a)| vec![s(w.to_string()), n(a[0] as f64), n(a[1] as f64), n(a[2] as f64)]).collect(),
+        columns: vec![
+            t("周（周一）", "Week (Monday)"),
+            t("新增", "New"),
+            t("已解决", "Resolved"),
+            t("不予处理", "Closed without action"),
+        ],
+        rows: c_count
+            .iter()
+            .map(|(w, a)| vec![s(w.to_string()), n(a[0] as f64), n(a[1] as f64), n(a[2] as f64)])
+            .collect(),
     };
     Ok(vec![status_table, decision_table, overdue_table, violations_table, complaints_table])
 }

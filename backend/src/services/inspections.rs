@@ -3,8 +3,8 @@
 //! that pause a violation until decided, and points lapsing after a clean period.
 
 use common::dto::lifecycle::{
-    AppealDecision, AppealInput, AppealQueueItem, EvidenceReceipt, InspectionInput, InspectionResult,
-    SupervisionQueue, TransferQueueItem,
+    AppealDecision, AppealInput, AppealQueueItem, EvidenceReceipt, InspectionInput, InspectionResult, SupervisionQueue,
+    TransferQueueItem,
 };
 use common::policy::supervision::{LedgerEntry, ViolationStatus};
 use common::{Role, Text, mask};
@@ -58,8 +58,10 @@ pub async fn evidence_file(app: &App, actor: &Actor, id: i64) -> AppResult<(Stri
     let (sha, ct) = app
         .db
         .run(move |c| {
-            let (sha, ct, by): (String, String, Option<i64>) =
-                evidence::table.find(id).select((evidence::sha256, evidence::content_type, evidence::uploaded_by)).first(c)?;
+            let (sha, ct, by): (String, String, Option<i64>) = evidence::table
+                .find(id)
+                .select((evidence::sha256, evidence::content_type, evidence::uploaded_by))
+                .first(c)?;
             let allowed = a.is_staff() || by == Some(a.user_id) || {
                 let lists: Vec<String> = inspections::table
                     .inner_join(permits::table.on(permits::id.nullable().eq(inspections::permit_id)))
@@ -196,7 +198,12 @@ pub async fn record(app: &App, actor: &Actor, input: InspectionInput) -> AppResu
 }
 
 /// The holder appeals a violation within the period; it stops counting until decided.
-pub async fn appeal(app: &App, actor: &Actor, violation_id: i64, input: AppealInput) -> AppResult<common::dto::lifecycle::PermitView> {
+pub async fn appeal(
+    app: &App,
+    actor: &Actor,
+    violation_id: i64,
+    input: AppealInput,
+) -> AppResult<common::dto::lifecycle::PermitView> {
     let mut e = common::validate::Errors::new();
     e.text("reason", "申诉理由", "Reason", &input.reason, 1000);
     AppError::check(e.0)?;
@@ -209,13 +216,21 @@ pub async fn appeal(app: &App, actor: &Actor, violation_id: i64, input: AppealIn
                 return Err(AppError::NotFound);
             }
             if v.waived || today() > v.appeal_until {
-                return Err(AppError::conflict("not-appealable", "该记录不能申诉（未扣分或已过申诉期）", "This record cannot be appealed (no points, or the period has passed)"));
+                return Err(AppError::conflict(
+                    "not-appealable",
+                    "该记录不能申诉（未扣分或已过申诉期）",
+                    "This record cannot be appealed (no points, or the period has passed)",
+                ));
             }
             let n = diesel::update(violations::table.find(violation_id).filter(violations::status.eq("active")))
                 .set((violations::status.eq("appealed"), violations::updated_at.eq(now())))
                 .execute(c)?;
             if n == 0 {
-                return Err(AppError::conflict("not-appealable", "该记录已在申诉中或已不计分", "This record is already under appeal or no longer counts"));
+                return Err(AppError::conflict(
+                    "not-appealable",
+                    "该记录已在申诉中或已不计分",
+                    "This record is already under appeal or no longer counts",
+                ));
             }
             let t = now();
             diesel::insert_into(appeals::table)
@@ -229,7 +244,15 @@ pub async fn appeal(app: &App, actor: &Actor, violation_id: i64, input: AppealIn
                     appeals::created_at.eq(t),
                 ))
                 .execute(c)?;
-            audit::record(c, t, Some(a.user_id), "permit.appealed", "permit", &p.id.to_string(), json!({ "violation": violation_id, "reason": input.reason.trim() }))?;
+            audit::record(
+                c,
+                t,
+                Some(a.user_id),
+                "permit.appealed",
+                "permit",
+                &p.id.to_string(),
+                json!({ "violation": violation_id, "reason": input.reason.trim() }),
+            )?;
             let sp = policy::current(c)?.supervision;
             apply_standing(c, p.id, &sp)?;
             build_view(c, &a, p.id)
@@ -238,7 +261,12 @@ pub async fn appeal(app: &App, actor: &Actor, violation_id: i64, input: AppealIn
 }
 
 /// An officer of the district decides an appeal: the violation stands or is set aside.
-pub async fn decide_appeal(app: &App, actor: &Actor, appeal_id: i64, d: AppealDecision) -> AppResult<common::dto::lifecycle::PermitView> {
+pub async fn decide_appeal(
+    app: &App,
+    actor: &Actor,
+    appeal_id: i64,
+    d: AppealDecision,
+) -> AppResult<common::dto::lifecycle::PermitView> {
     actor.require(&[Role::DistrictOfficer, Role::CityAdmin])?;
     let mut e = common::validate::Errors::new();
     e.text("note", "处理意见", "Decision note", &d.note, 1000);
@@ -252,7 +280,12 @@ pub async fn decide_appeal(app: &App, actor: &Actor, appeal_id: i64, d: AppealDe
             let t = now();
             let (status, vstatus) = if d.overturn { ("overturned", "overturned") } else { ("upheld", "active") };
             let n = diesel::update(appeals::table.find(appeal_id).filter(appeals::status.eq("pending")))
-                .set((appeals::status.eq(status), appeals::decided_by.eq(a.user_id), appeals::decided_at.eq(t), appeals::decision_note.eq(d.note.trim())))
+                .set((
+                    appeals::status.eq(status),
+                    appeals::decided_by.eq(a.user_id),
+                    appeals::decided_at.eq(t),
+                    appeals::decision_note.eq(d.note.trim()),
+                ))
                 .execute(c)?;
             if n == 0 {
                 return Err(AppError::conflict("not-pending", "该申诉已处理", "This appeal was already decided"));
@@ -260,15 +293,30 @@ pub async fn decide_appeal(app: &App, actor: &Actor, appeal_id: i64, d: AppealDe
             diesel::update(violations::table.find(violation_id).filter(violations::status.eq("appealed")))
                 .set((violations::status.eq(vstatus), violations::updated_at.eq(t)))
                 .execute(c)?;
-            audit::record(c, t, Some(a.user_id), &format!("permit.appeal_{status}"), "permit", &p.id.to_string(), json!({ "violation": violation_id, "reason": d.note.trim() }))?;
-            notify(c, Notice {
-                user_id: p.holder_id,
-                kind: "permit.appeal",
-                title: if d.overturn { Text::new("申诉成立", "Appeal upheld") } else { Text::new("申诉未获支持", "Appeal not upheld") },
-                body: Text::new(d.note.trim().to_string(), d.note.trim().to_string()),
-                link: format!("/permits/{}", p.id),
-                dedupe_key: format!("permit.appeal:{appeal_id}"),
-            })?;
+            audit::record(
+                c,
+                t,
+                Some(a.user_id),
+                &format!("permit.appeal_{status}"),
+                "permit",
+                &p.id.to_string(),
+                json!({ "violation": violation_id, "reason": d.note.trim() }),
+            )?;
+            notify(
+                c,
+                Notice {
+                    user_id: p.holder_id,
+                    kind: "permit.appeal",
+                    title: if d.overturn {
+                        Text::new("申诉成立", "Appeal upheld")
+                    } else {
+                        Text::new("申诉未获支持", "Appeal not upheld")
+                    },
+                    body: Text::new(d.note.trim().to_string(), d.note.trim().to_string()),
+                    link: format!("/permits/{}", p.id),
+                    dedupe_key: format!("permit.appeal:{appeal_id}"),
+                },
+            )?;
             let sp = policy::current(c)?.supervision;
             apply_standing(c, p.id, &sp)?;
             build_view(c, &a, p.id)
@@ -314,7 +362,15 @@ pub async fn queue(app: &App, actor: &Actor) -> AppResult<SupervisionQueue> {
             let mut q = appeals::table
                 .inner_join(violations::table)
                 .filter(appeals::status.eq("pending"))
-                .select((appeals::id, violations::permit_id, appeals::holder_id, violations::code, violations::points, appeals::reason, appeals::created_at))
+                .select((
+                    appeals::id,
+                    violations::permit_id,
+                    appeals::holder_id,
+                    violations::code,
+                    violations::points,
+                    appeals::reason,
+                    appeals::created_at,
+                ))
                 .order(appeals::id.asc())
                 .into_boxed();
             if let Some(d) = district {
@@ -328,7 +384,10 @@ pub async fn queue(app: &App, actor: &Actor) -> AppResult<SupervisionQueue> {
                     id,
                     permit_id,
                     holder: mask::name(&name),
-                    violation: sp.violation(&code).map(|v| v.title.clone()).unwrap_or_else(|| Text::new(code.clone(), code.clone())),
+                    violation: sp
+                        .violation(&code)
+                        .map(|v| v.title.clone())
+                        .unwrap_or_else(|| Text::new(code.clone(), code.clone())),
                     points: points.max(0) as u32,
                     reason,
                     created_at,
@@ -345,9 +404,19 @@ pub async fn queue(app: &App, actor: &Actor) -> AppResult<SupervisionQueue> {
             let rows: Vec<(i64, i64, i64, i64, String, chrono::NaiveDateTime)> = q.load(c)?;
             let mut transfers = Vec::new();
             for (id, permit_id, from, to, relation, created_at) in rows {
-                let names: Vec<(i64, String)> = users::table.filter(users::id.eq_any([from, to])).select((users::id, users::display_name)).load(c)?;
+                let names: Vec<(i64, String)> = users::table
+                    .filter(users::id.eq_any([from, to]))
+                    .select((users::id, users::display_name))
+                    .load(c)?;
                 let name = |u: i64| names.iter().find(|n| n.0 == u).map(|n| mask::name(&n.1)).unwrap_or_default();
-                transfers.push(TransferQueueItem { id, permit_id, from: name(from), to: name(to), relation, created_at });
+                transfers.push(TransferQueueItem {
+                    id,
+                    permit_id,
+                    from: name(from),
+                    to: name(to),
+                    relation,
+                    created_at,
+                });
             }
             let proposals: Vec<Permit> = if a.role == Role::CityAdmin {
                 permits::table.filter(permits::revocation_proposed.eq(true)).order(permits::id.asc()).load(c)?

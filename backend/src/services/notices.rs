@@ -124,11 +124,7 @@ pub async fn deliver(app: &App, sender: std::sync::Arc<dyn Sender>) -> AppResult
                     Err(e) => ("pending", e),
                 };
                 diesel::update(o::table.find(id))
-                    .set((
-                        o::status.eq(status),
-                        o::last_error.eq(err),
-                        o::sent_at.eq((status == "sent").then(now)),
-                    ))
+                    .set((o::status.eq(status), o::last_error.eq(err), o::sent_at.eq((status == "sent").then(now))))
                     .execute(c)?;
                 sent += usize::from(status == "sent");
             }
@@ -141,11 +137,31 @@ pub async fn inbox(app: &App, actor: &Actor) -> AppResult<Inbox> {
     let uid = actor.user_id;
     app.db
         .run(move |c| {
-            let rows: Vec<(i64, String, String, String, String, String, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> = n::table
+            let rows: Vec<(
+                i64,
+                String,
+                String,
+                String,
+                String,
+                String,
+                String,
+                chrono::NaiveDateTime,
+                Option<chrono::NaiveDateTime>,
+            )> = n::table
                 .filter(n::user_id.eq(uid))
                 .order(n::id.desc())
                 .limit(100)
-                .select((n::id, n::kind, n::title_zh, n::title_en, n::body_zh, n::body_en, n::link, n::created_at, n::read_at))
+                .select((
+                    n::id,
+                    n::kind,
+                    n::title_zh,
+                    n::title_en,
+                    n::body_zh,
+                    n::body_en,
+                    n::link,
+                    n::created_at,
+                    n::read_at,
+                ))
                 .load(c)?;
             let unread: i64 = n::table.filter(n::user_id.eq(uid).and(n::read_at.is_null())).count().get_result(c)?;
             Ok(Inbox {

@@ -86,7 +86,7 @@ pub async fn accept(app: &App, actor: &Actor, offer_id: i64) -> AppResult<()> {
                 ))
                 .execute(c)?;
             bump_version(c)?;
-            let permit = stall_permit(c, uid, app_id, stall_id)?;
+            let permit = stall_permit(c, uid, Some(app_id), stall_id)?;
             audit::record(
                 c,
                 t,
@@ -230,7 +230,12 @@ pub fn offer_down_waitlist(c: &mut DbConn, stall_id: i64) -> AppResult<Option<i6
 pub const STALL_PERMIT_MONTHS: u32 = 12;
 
 /// The permit an accepted stall yields: zone, stall, trade, hours, a year's validity.
-fn stall_permit(c: &mut DbConn, holder: i64, app_id: i64, stall_id: i64) -> AppResult<crate::models::permit::Permit> {
+pub fn stall_permit(
+    c: &mut DbConn,
+    holder: i64,
+    app_id: Option<i64>,
+    stall_id: i64,
+) -> AppResult<crate::models::permit::Permit> {
     let stall = crate::models::zone::Stall::find(c, stall_id)?;
     let zone = crate::models::zone::Zone::find(c, stall.zone_id)?;
     let category = common::TradeCategory::parse(&stall.category).map(|k| k.name_zh()).unwrap_or_default();
@@ -241,7 +246,7 @@ fn stall_permit(c: &mut DbConn, holder: i64, app_id: i64, stall_id: i64) -> AppR
         kind: "stall".into(),
         holder_id: holder,
         filing_id: None,
-        application_id: Some(app_id),
+        application_id: app_id,
         zone_id: Some(zone.id),
         stall_id: Some(stall_id),
         district_code: zone.district_code.clone(),

@@ -17,7 +17,9 @@ use crate::app::App;
 use crate::auth::Actor;
 use crate::clock::{now, today};
 use crate::db::DbConn;
-use crate::db::schema::{appeals, inspections, permit_transfers as tr, permits, shop_filings, stalls, users, violations};
+use crate::db::schema::{
+    appeals, inspections, permit_transfers as tr, permits, shop_filings, stalls, users, violations,
+};
 use crate::error::{AppError, AppResult};
 use crate::models::audit;
 use crate::models::permit::Permit;
@@ -60,7 +62,12 @@ impl Violation {
     }
 
     pub fn entry(&self) -> LedgerEntry {
-        LedgerEntry { code: self.code.clone(), points: self.points.max(0) as u32, waived: self.waived, status: self.status() }
+        LedgerEntry {
+            code: self.code.clone(),
+            points: self.points.max(0) as u32,
+            waived: self.waived,
+            status: self.status(),
+        }
     }
 }
 
@@ -102,12 +109,34 @@ pub fn apply_standing(c: &mut DbConn, permit_id: i64, params: &SupervisionParams
             ))
             .execute(c)?;
         if n == 1 {
-            audit::record(c, t, None, "permit.suspended", "permit", &p.id.to_string(), json!({ "points": s.points, "reason": format!("累计 {} 分，达到暂停线 {} 分", s.points, params.suspend_at_points) }))?;
-            notify(c, holder_notice(&p, "permit.suspended",
-                Text::new("许可已暂停", "Permit suspended"),
-                Text::new(format!("{}累计扣分 {} 分，达到 {} 分，许可暂停。可对违规记录提出申诉。", p.title, s.points, params.suspend_at_points),
-                    format!("{} has {} points, at the {}-point line; the permit is suspended. You may appeal a violation.", p.title, s.points, params.suspend_at_points)),
-                format!("permit.suspended:{}:v{}", p.id, p.version)))?;
+            audit::record(
+                c,
+                t,
+                None,
+                "permit.suspended",
+                "permit",
+                &p.id.to_string(),
+                json!({ "points": s.points, "reason": format!("累计 {} 分，达到暂停线 {} 分", s.points, params.suspend_at_points) }),
+            )?;
+            notify(
+                c,
+                holder_notice(
+                    &p,
+                    "permit.suspended",
+                    Text::new("许可已暂停", "Permit suspended"),
+                    Text::new(
+                        format!(
+                            "{}累计扣分 {} 分，达到 {} 分，许可暂停。可对违规记录提出申诉。",
+                            p.title, s.points, params.suspend_at_points
+                        ),
+                        format!(
+                            "{} has {} points, at the {}-point line; the permit is suspended. You may appeal a violation.",
+                            p.title, s.points, params.suspend_at_points
+                        ),
+                    ),
+                    format!("permit.suspended:{}:v{}", p.id, p.version),
+                ),
+            )?;
         }
     } else if !s.suspend && p.status == "suspended" && p.status_reason == "points" {
         let n = diesel::update(permits::table.find(p.id).filter(permits::status.eq("suspended")))
@@ -120,19 +149,29 @@ pub fn apply_standing(c: &mut DbConn, permit_id: i64, params: &SupervisionParams
             .execute(c)?;
         if n == 1 {
             audit::record(c, t, None, "permit.reinstated", "permit", &p.id.to_string(), json!({ "points": s.points }))?;
-            notify(c, holder_notice(&p, "permit.reinstated",
-                Text::new("许可已恢复", "Permit reinstated"),
-                Text::new(format!("{}当前计分 {} 分，低于暂停线，许可恢复有效。", p.title, s.points),
-                    format!("{} now has {} points, below the line; the permit is valid again.", p.title, s.points)),
-                format!("permit.reinstated:{}:v{}", p.id, p.version)))?;
+            notify(
+                c,
+                holder_notice(
+                    &p,
+                    "permit.reinstated",
+                    Text::new("许可已恢复", "Permit reinstated"),
+                    Text::new(
+                        format!("{}当前计分 {} 分，低于暂停线，许可恢复有效。", p.title, s.points),
+                        format!("{} now has {} points, below the line; the permit is valid again.", p.title, s.points),
+                    ),
+                    format!("permit.reinstated:{}:v{}", p.id, p.version),
+                ),
+            )?;
         }
     }
     if s.propose_revocation != p.revocation_proposed {
-        let n = diesel::update(permits::table.find(p.id).filter(permits::revocation_proposed.eq(p.revocation_proposed)))
-            .set(permits::revocation_proposed.eq(s.propose_revocation))
-            .execute(c)?;
+        let n =
+            diesel::update(permits::table.find(p.id).filter(permits::revocation_proposed.eq(p.revocation_proposed)))
+                .set(permits::revocation_proposed.eq(s.propose_revocation))
+                .execute(c)?;
         if n == 1 {
-            let action = if s.propose_revocation { "permit.revocation_proposed" } else { "permit.revocation_proposal_lapsed" };
+            let action =
+                if s.propose_revocation { "permit.revocation_proposed" } else { "permit.revocation_proposal_lapsed" };
             audit::record(c, t, None, action, "permit", &p.id.to_string(), json!({ "points": s.points }))?;
         }
     }
@@ -199,12 +238,28 @@ pub fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<PermitVie
     let inspection_rows: Vec<(i64, chrono::NaiveDateTime, String, String, String, String)> = inspections::table
         .filter(inspections::permit_id.eq(p.id))
         .order(inspections::id.desc())
-        .select((inspections::id, inspections::created_at, inspections::result, inspections::checklist, inspections::notes, inspections::evidence_ids))
+        .select((
+            inspections::id,
+            inspections::created_at,
+            inspections::result,
+            inspections::checklist,
+            inspections::notes,
+            inspections::evidence_ids,
+        ))
         .load(c)?;
-    let appeal_rows: Vec<(i64, i64, String, String, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> = appeals::table
-        .filter(appeals::violation_id.eq_any(rows.iter().map(|v| v.id).collect::<Vec<_>>()))
-        .select((appeals::id, appeals::violation_id, appeals::reason, appeals::status, appeals::decision_note, appeals::created_at, appeals::decided_at))
-        .load(c)?;
+    let appeal_rows: Vec<(i64, i64, String, String, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> =
+        appeals::table
+            .filter(appeals::violation_id.eq_any(rows.iter().map(|v| v.id).collect::<Vec<_>>()))
+            .select((
+                appeals::id,
+                appeals::violation_id,
+                appeals::reason,
+                appeals::status,
+                appeals::decision_note,
+                appeals::created_at,
+                appeals::decided_at,
+            ))
+            .load(c)?;
     let t = today();
     let is_holder = p.holder_id == actor.user_id;
     let ledger_views = rows
@@ -223,7 +278,10 @@ pub fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<PermitVie
             ViolationView {
                 id: v.id,
                 code: v.code.clone(),
-                title: sp.violation(&v.code).map(|x| x.title.clone()).unwrap_or_else(|| Text::new(v.code.clone(), v.code.clone())),
+                title: sp
+                    .violation(&v.code)
+                    .map(|x| x.title.clone())
+                    .unwrap_or_else(|| Text::new(v.code.clone(), v.code.clone())),
                 points: v.points.max(0) as u32,
                 waived: v.waived,
                 status: v.status(),
@@ -273,12 +331,15 @@ pub fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<PermitVie
     Ok(PermitView {
         id: p.id,
         kind: p.kind.clone(),
-        can_renew: is_holder && p.kind == "stall" && status == "valid" && days_left <= i64::from(sp.renewal_reminder_days),
+        can_renew: is_holder
+            && p.kind == "stall"
+            && status == "valid"
+            && days_left <= i64::from(sp.renewal_reminder_days),
         can_surrender: is_holder && in_force,
         can_transfer: is_holder
             && p.kind == "stall"
             && status == "valid"
-            && !transfer.as_ref().is_some_and(|x| x.status == "pending"),
+            && transfer.as_ref().is_none_or(|x| x.status != "pending"),
         status,
         status_reason: p.status_reason.clone(),
         verify_code: p.verify_code.clone(),
@@ -358,13 +419,35 @@ pub async fn renew(app: &App, actor: &Actor, id: i64) -> AppResult<PermitView> {
                 ))
                 .execute(c)?;
             if n == 0 {
-                return Err(AppError::conflict("changed", "许可刚被修改，请刷新后重试", "The permit just changed; reload and try again"));
+                return Err(AppError::conflict(
+                    "changed",
+                    "许可刚被修改，请刷新后重试",
+                    "The permit just changed; reload and try again",
+                ));
             }
-            audit::record(c, t, Some(a.user_id), "permit.renewed", "permit", &id.to_string(), json!({ "from": v.valid_until, "until": until }))?;
+            audit::record(
+                c,
+                t,
+                Some(a.user_id),
+                "permit.renewed",
+                "permit",
+                &id.to_string(),
+                json!({ "from": v.valid_until, "until": until }),
+            )?;
             let p = Permit::find(c, id)?;
-            notify(c, holder_notice(&p, "permit.renewed", Text::new("许可已续期", "Permit renewed"),
-                Text::new(format!("{}有效期延至 {until}。", p.title), format!("{} now runs until {until}.", p.title)),
-                format!("permit.renewed:{id}:{until}")))?;
+            notify(
+                c,
+                holder_notice(
+                    &p,
+                    "permit.renewed",
+                    Text::new("许可已续期", "Permit renewed"),
+                    Text::new(
+                        format!("{}有效期延至 {until}。", p.title),
+                        format!("{} now runs until {until}.", p.title),
+                    ),
+                    format!("permit.renewed:{id}:{until}"),
+                ),
+            )?;
             build_view(c, &a, id)
         })
         .await
@@ -385,7 +468,11 @@ pub async fn surrender(app: &App, actor: &Actor, id: i64, reason: String) -> App
                 return Err(not_holder());
             }
             if !end_permit(c, &p, "surrendered", reason.trim(), Some(a.user_id))? {
-                return Err(AppError::conflict("not-in-force", "该许可已不在有效期内", "This permit is no longer in force"));
+                return Err(AppError::conflict(
+                    "not-in-force",
+                    "该许可已不在有效期内",
+                    "This permit is no longer in force",
+                ));
             }
             build_view(c, &a, id)
         })
@@ -404,11 +491,25 @@ pub async fn revoke(app: &App, actor: &Actor, id: i64, reason: String) -> AppRes
         .write(move |c| {
             let p = find_visible(c, &a, id)?;
             if !end_permit(c, &p, "revoked", reason.trim(), Some(a.user_id))? {
-                return Err(AppError::conflict("not-in-force", "该许可已不在有效期内", "This permit is no longer in force"));
+                return Err(AppError::conflict(
+                    "not-in-force",
+                    "该许可已不在有效期内",
+                    "This permit is no longer in force",
+                ));
             }
-            notify(c, holder_notice(&p, "permit.revoked", Text::new("许可已撤销", "Permit revoked"),
-                Text::new(format!("{}已被撤销：{}", p.title, reason.trim()), format!("{} was revoked: {}", p.title, reason.trim())),
-                format!("permit.revoked:{id}")))?;
+            notify(
+                c,
+                holder_notice(
+                    &p,
+                    "permit.revoked",
+                    Text::new("许可已撤销", "Permit revoked"),
+                    Text::new(
+                        format!("{}已被撤销：{}", p.title, reason.trim()),
+                        format!("{} was revoked: {}", p.title, reason.trim()),
+                    ),
+                    format!("permit.revoked:{id}"),
+                ),
+            )?;
             build_view(c, &a, id)
         })
         .await
@@ -425,9 +526,21 @@ pub async fn dismiss_proposal(app: &App, actor: &Actor, id: i64, note: String) -
                 .set(permits::revocation_proposed.eq(false))
                 .execute(c)?;
             if n == 0 {
-                return Err(AppError::conflict("no-proposal", "该许可没有待处理的撤销建议", "There is no revocation proposal on this permit"));
+                return Err(AppError::conflict(
+                    "no-proposal",
+                    "该许可没有待处理的撤销建议",
+                    "There is no revocation proposal on this permit",
+                ));
             }
-            audit::record(c, now(), Some(a.user_id), "permit.revocation_dismissed", "permit", &id.to_string(), json!({ "reason": note.trim() }))?;
+            audit::record(
+                c,
+                now(),
+                Some(a.user_id),
+                "permit.revocation_dismissed",
+                "permit",
+                &id.to_string(),
+                json!({ "reason": note.trim() }),
+            )?;
             build_view(c, &a, id)
         })
         .await
@@ -457,8 +570,15 @@ pub async fn request_transfer(app: &App, actor: &Actor, id: i64, r: TransferRequ
                 .first(c)
                 .optional()?;
             match &to {
-                None => e.add("to_phone", "unknown", "该手机号没有注册摊贩账号，请家人先注册", "No vendor account has this number; ask them to register first"),
-                Some((to_id, _)) if *to_id == a.user_id => e.add("to_phone", "self", "不能转给自己", "You cannot transfer to yourself"),
+                None => e.add(
+                    "to_phone",
+                    "unknown",
+                    "该手机号没有注册摊贩账号，请家人先注册",
+                    "No vendor account has this number; ask them to register first",
+                ),
+                Some((to_id, _)) if *to_id == a.user_id => {
+                    e.add("to_phone", "self", "不能转给自己", "You cannot transfer to yourself")
+                }
                 Some((to_id, _)) => {
                     let holds: i64 = stalls::table.filter(stalls::holder_id.eq(*to_id)).count().get_result(c)?;
                     if holds > 0 {
@@ -468,7 +588,11 @@ pub async fn request_transfer(app: &App, actor: &Actor, id: i64, r: TransferRequ
             }
             AppError::check(e.0)?;
             if !v.can_transfer {
-                return Err(AppError::conflict("not-transferable", "该许可现在不能转让（须为有效的摊位许可，且没有待审批的转让）", "This permit cannot be transferred now"));
+                return Err(AppError::conflict(
+                    "not-transferable",
+                    "该许可现在不能转让（须为有效的摊位许可，且没有待审批的转让）",
+                    "This permit cannot be transferred now",
+                ));
             }
             let (to_id, _) = to.expect("checked above");
             let t = now();
@@ -484,7 +608,15 @@ pub async fn request_transfer(app: &App, actor: &Actor, id: i64, r: TransferRequ
                     tr::created_at.eq(t),
                 ))
                 .execute(c)?;
-            audit::record(c, t, Some(a.user_id), "permit.transfer_requested", "permit", &id.to_string(), json!({ "relation": r.relation }))?;
+            audit::record(
+                c,
+                t,
+                Some(a.user_id),
+                "permit.transfer_requested",
+                "permit",
+                &id.to_string(),
+                json!({ "relation": r.relation }),
+            )?;
             build_view(c, &a, id)
         })
         .await
@@ -496,25 +628,37 @@ pub async fn decide_transfer(app: &App, actor: &Actor, transfer_id: i64, d: Tran
     let a = actor.clone();
     app.db
         .write(move |c| {
-            let (permit_id, from, to, relation): (i64, i64, i64, String) = tr::table
-                .find(transfer_id)
-                .select((tr::permit_id, tr::from_id, tr::to_id, tr::relation))
-                .first(c)?;
+            let (permit_id, from, to, relation): (i64, i64, i64, String) =
+                tr::table.find(transfer_id).select((tr::permit_id, tr::from_id, tr::to_id, tr::relation)).first(c)?;
             let p = find_visible(c, &a, permit_id)?;
             let t = now();
             let status = if d.approve { "approved" } else { "rejected" };
             let n = diesel::update(tr::table.find(transfer_id).filter(tr::status.eq("pending")))
-                .set((tr::status.eq(status), tr::decided_by.eq(a.user_id), tr::decided_at.eq(t), tr::note.eq(d.note.trim())))
+                .set((
+                    tr::status.eq(status),
+                    tr::decided_by.eq(a.user_id),
+                    tr::decided_at.eq(t),
+                    tr::note.eq(d.note.trim()),
+                ))
                 .execute(c)?;
             if n == 0 {
                 return Err(AppError::conflict("not-pending", "该转让申请已处理", "This transfer was already decided"));
             }
             if d.approve {
-                let moved = diesel::update(permits::table.find(permit_id).filter(permits::holder_id.eq(from)).filter(permits::status.eq("valid")))
-                    .set((permits::holder_id.eq(to), permits::updated_at.eq(t), permits::version.eq(permits::version + 1)))
-                    .execute(c)?;
+                let moved = diesel::update(
+                    permits::table
+                        .find(permit_id)
+                        .filter(permits::holder_id.eq(from))
+                        .filter(permits::status.eq("valid")),
+                )
+                .set((permits::holder_id.eq(to), permits::updated_at.eq(t), permits::version.eq(permits::version + 1)))
+                .execute(c)?;
                 if moved == 0 {
-                    return Err(AppError::conflict("not-in-force", "该许可已不在有效状态，不能转让", "The permit is no longer valid and cannot be transferred"));
+                    return Err(AppError::conflict(
+                        "not-in-force",
+                        "该许可已不在有效状态，不能转让",
+                        "The permit is no longer valid and cannot be transferred",
+                    ));
                 }
                 if let Some(stall) = p.stall_id {
                     diesel::update(stalls::table.find(stall).filter(stalls::holder_id.eq(from)))
@@ -522,18 +666,35 @@ pub async fn decide_transfer(app: &App, actor: &Actor, transfer_id: i64, d: Tran
                         .execute(c)?;
                 }
             }
-            audit::record(c, t, Some(a.user_id), &format!("permit.transfer_{status}"), "permit", &permit_id.to_string(),
-                json!({ "relation": relation, "reason": d.note.trim() }))?;
-            let title = if d.approve { Text::new("摊位转让已批准", "Transfer approved") } else { Text::new("摊位转让未获批准", "Transfer refused") };
+            audit::record(
+                c,
+                t,
+                Some(a.user_id),
+                &format!("permit.transfer_{status}"),
+                "permit",
+                &permit_id.to_string(),
+                json!({ "relation": relation, "reason": d.note.trim() }),
+            )?;
+            let title = if d.approve {
+                Text::new("摊位转让已批准", "Transfer approved")
+            } else {
+                Text::new("摊位转让未获批准", "Transfer refused")
+            };
             for uid in [from, to] {
-                notify(c, Notice {
-                    user_id: uid,
-                    kind: "permit.transfer",
-                    title: title.clone(),
-                    body: Text::new(format!("{}：{}", p.title, d.note.trim()), format!("{}: {}", p.title, d.note.trim())),
-                    link: format!("/permits/{permit_id}"),
-                    dedupe_key: format!("permit.transfer:{transfer_id}:{uid}"),
-                })?;
+                notify(
+                    c,
+                    Notice {
+                        user_id: uid,
+                        kind: "permit.transfer",
+                        title: title.clone(),
+                        body: Text::new(
+                            format!("{}：{}", p.title, d.note.trim()),
+                            format!("{}: {}", p.title, d.note.trim()),
+                        ),
+                        link: format!("/permits/{permit_id}"),
+                        dedupe_key: format!("permit.transfer:{transfer_id}:{uid}"),
+                    },
+                )?;
             }
             build_view(c, &a, permit_id)
         })
@@ -572,9 +733,19 @@ pub async fn expire_due(app: &App) -> AppResult<usize> {
             for p in due {
                 if end_permit(c, &p, "expired", "", None)? {
                     n += 1;
-                    notify(c, holder_notice(&p, "permit.expired", Text::new("许可已到期", "Permit expired"),
-                        Text::new(format!("{}已于 {} 到期。", p.title, p.valid_until), format!("{} ended on {}.", p.title, p.valid_until)),
-                        format!("permit.expired:{}:{}", p.id, p.valid_until)))?;
+                    notify(
+                        c,
+                        holder_notice(
+                            &p,
+                            "permit.expired",
+                            Text::new("许可已到期", "Permit expired"),
+                            Text::new(
+                                format!("{}已于 {} 到期。", p.title, p.valid_until),
+                                format!("{} ended on {}.", p.title, p.valid_until),
+                            ),
+                            format!("permit.expired:{}:{}", p.id, p.valid_until),
+                        ),
+                    )?;
                 }
             }
             Ok(n)
@@ -607,10 +778,19 @@ pub async fn remind_due(app: &App) -> AppResult<usize> {
                 } else {
                     ("如需继续，请重新办理备案。", "To continue, file again.")
                 };
-                if notify(c, holder_notice(&p, "permit.reminder", Text::new("许可即将到期", "Permit ending soon"),
-                    Text::new(format!("{}将于 {} 到期。{zh}", p.title, p.valid_until), format!("{} ends on {}. {en}", p.title, p.valid_until)),
-                    format!("permit.reminder:{}:{}", p.id, p.valid_until)))?
-                {
+                if notify(
+                    c,
+                    holder_notice(
+                        &p,
+                        "permit.reminder",
+                        Text::new("许可即将到期", "Permit ending soon"),
+                        Text::new(
+                            format!("{}将于 {} 到期。{zh}", p.title, p.valid_until),
+                            format!("{} ends on {}. {en}", p.title, p.valid_until),
+                        ),
+                        format!("permit.reminder:{}:{}", p.id, p.valid_until),
+                    ),
+                )? {
                     n += 1;
                 }
             }

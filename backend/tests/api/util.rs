@@ -127,6 +127,35 @@ impl TestApp {
         Some(TestApp { state, router, backend, _cleanup: cleanup })
     }
 
+    /// Another server instance on the same database (as behind a load balancer).
+    pub async fn second_instance(&self) -> backend::app::AppState {
+        backend::build_state(self.state.config.clone()).await.expect("second instance")
+    }
+
+    /// Gives `holder` the first free stall of a zone in `district` with its stall permit, as an
+    /// accepted offer would. Returns (permit id, stall id).
+    pub async fn grant_stall(&self, holder: i64, district: District) -> (i64, i64) {
+        use backend::db::schema::{stalls, zones};
+        use diesel::prelude::*;
+        self.state
+            .db
+            .write(move |c| {
+                let stall: i64 = stalls::table
+                    .inner_join(zones::table)
+                    .filter(zones::district_code.eq(district.code()).and(zones::status.eq("active")))
+                    .filter(stalls::state.eq("free"))
+                    .select(stalls::id)
+                    .first(c)?;
+                diesel::update(stalls::table.find(stall))
+                    .set((stalls::state.eq("occupied"), stalls::holder_id.eq(holder)))
+                    .execute(c)?;
+                let p = backend::services::offers::stall_permit(c, holder, None, stall)?;
+                Ok((p.id, stall))
+            })
+            .await
+            .unwrap()
+    }
+
     /// Loads the demo data (150 zones, 6,145 stalls, demo accounts).
     pub async fn with_demo(self) -> TestApp {
         backend::seed::seed_demo(&self.state).await.expect("demo seed");

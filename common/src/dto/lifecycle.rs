@@ -134,11 +134,21 @@ impl InspectionInput {
         }
         for (i, v) in self.violations.iter().enumerate() {
             if !known_violation(v) {
-                e.add(&format!("violations[{i}]"), "unknown", format!("未知的违规代码 {v}"), format!("Unknown violation code {v}"));
+                e.add(
+                    &format!("violations[{i}]"),
+                    "unknown",
+                    format!("未知的违规代码 {v}"),
+                    format!("Unknown violation code {v}"),
+                );
             }
         }
         if self.violations.len() > 10 || self.evidence_ids.len() > 10 {
-            e.add("violations", "too_many", "一次最多 10 项违规、10 张照片", "At most 10 violations and 10 photos at once");
+            e.add(
+                "violations",
+                "too_many",
+                "一次最多 10 项违规、10 张照片",
+                "At most 10 violations and 10 photos at once",
+            );
         }
         if let Some(p) = self.location
             && !crate::geo::XIAMEN_BBOX.contains(p)
@@ -310,7 +320,12 @@ impl ComplaintInput {
             e.add("contact", "too_long", "联系方式最多 100 字", "Contact: at most 100 characters");
         }
         if self.zone_id.is_none() && self.permit_code.is_none() && self.location.is_none() {
-            e.add("location", "required", "请说明地点：选择摊规点、许可或在地图上标出", "Say where: a zone, a permit, or a point on the map");
+            e.add(
+                "location",
+                "required",
+                "请说明地点：选择摊规点、许可或在地图上标出",
+                "Say where: a zone, a permit, or a point on the map",
+            );
         }
         if let Some(p) = self.location
             && !crate::geo::XIAMEN_BBOX.contains(p)

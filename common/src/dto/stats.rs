@@ -119,9 +119,15 @@ mod tests {
             id: "t".into(),
             title: crate::Text::new("表", "Table"),
             columns: vec![crate::Text::new("名称", "Name"), crate::Text::new("数量", "Count")],
-            rows: vec![vec![Cell::Text("中山路, \"老街\"".into()), Cell::Number(12.0)], vec![Cell::Text("a".into()), Cell::Number(0.5)]],
+            rows: vec![
+                vec![Cell::Text("中山路, \"老街\"".into()), Cell::Number(12.0)],
+                vec![Cell::Text("a".into()), Cell::Number(0.5)],
+            ],
         };
-        assert_eq!(t.to_csv(false), "\u{feff}名称,数量\r\n\"中山路, \"\"老街\"\"\",12\r\n a,0.5\r\n".replace(" a", "a"));
+        assert_eq!(
+            t.to_csv(false),
+            "\u{feff}名称,数量\r\n\"中山路, \"\"老街\"\"\",12\r\n a,0.5\r\n".replace(" a", "a")
+        );
         assert!(t.to_csv(true).starts_with("\u{feff}Name,Count\r\n"));
     }
 }

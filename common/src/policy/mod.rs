@@ -10,8 +10,8 @@ mod engine;
 mod input;
 mod pack;
 pub mod segments;
-pub mod supervision;
 mod selfcheck;
+pub mod supervision;
 
 pub use engine::evaluate;
 pub use input::{MAX_AREA_OFFSET_M, check_area_on_segment, effective_area};

@@ -105,10 +105,20 @@ impl SupervisionParams {
         let mut seen = std::collections::HashSet::new();
         for (i, v) in self.violations.iter().enumerate() {
             if v.code.trim().is_empty() || !seen.insert(v.code.clone()) {
-                e.add(&format!("supervision.violations[{i}].code"), "duplicate", "违规代码为空或重复", "Violation code empty or repeated");
+                e.add(
+                    &format!("supervision.violations[{i}].code"),
+                    "duplicate",
+                    "违规代码为空或重复",
+                    "Violation code empty or repeated",
+                );
             }
             if v.points > 100 {
-                e.add(&format!("supervision.violations[{i}].points"), "range", "单项扣分最多 100 分", "At most 100 points per violation");
+                e.add(
+                    &format!("supervision.violations[{i}].points"),
+                    "range",
+                    "单项扣分最多 100 分",
+                    "At most 100 points per violation",
+                );
             }
         }
         if self.suspend_at_points == 0 || self.propose_revocation_at_points < self.suspend_at_points {
@@ -120,7 +130,12 @@ impl SupervisionParams {
             );
         }
         if self.clean_days == 0 || self.appeal_days == 0 || self.renewal_months == 0 {
-            e.add("supervision", "range", "清零天数、申诉期和续期月数须大于 0", "Clean period, appeal period and renewal months must be above 0");
+            e.add(
+                "supervision",
+                "range",
+                "清零天数、申诉期和续期月数须大于 0",
+                "Clean period, appeal period and renewal months must be above 0",
+            );
         }
         e.0
     }
@@ -299,7 +314,8 @@ mod tests {
 
     #[test]
     fn the_asset_has_the_default_numbers() {
-        let pack: crate::policy::PolicyPack = toml::from_str(include_str!("../../../assets/policy/xiamen.toml")).unwrap();
+        let pack: crate::policy::PolicyPack =
+            toml::from_str(include_str!("../../../assets/policy/xiamen.toml")).unwrap();
         assert_eq!(pack.supervision, SupervisionParams::default());
     }
 

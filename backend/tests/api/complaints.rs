@@ -1,0 +1,154 @@
+//! Public complaints: routed to the right district, followed by token, resolved and closed kept
+//! apart, reopened by the reporter; the same through Open311 GeoReport v2.
+
+use crate::api_test;
+#[allow(unused_imports)]
+use crate::util::*;
+use axum::http::Method;
+use common::District;
+use serde_json::json;
+
+api_test!(a_complaint_reaches_its_district_and_the_reporter_follows_it, |app| {
+    let app = app.with_demo().await;
+    let public = app.anon();
+    // A point on 湖里's 五缘湾 goes to 湖里.
+    let r = public
+        .post(
+            "/api/v1/complaints",
+            &json!({ "service_code": "blocking", "description": "摊位占用盲道，轮椅无法通过",
+            "location": [118.1790, 24.5190], "address": "五缘湾道", "contact": "13912345678" }),
+        )
+        .await;
+    r.assert_status(201);
+    let receipt = r.value();
+    assert_eq!(receipt["district"], "350206");
+    let token = receipt["token"].as_str().unwrap().to_string();
+    let id = receipt["id"].as_i64().unwrap();
+
+    let huli = app.officer(District::Huli).await;
+    let siming = app.officer(District::Siming).await;
+    let q = huli.get("/api/v1/review/complaints").await.value();
+    let mine = q.as_array().unwrap().iter().find(|c| c["id"] == id).unwrap();
+    assert_eq!(mine["contact"], "13912345678", "staff see how to call back");
+    assert!(!siming.get("/api/v1/review/complaints").await.value().as_array().unwrap().iter().any(|c| c["id"] == id));
+    siming.get(&format!("/api/v1/complaints/{id}")).await.assert_status(404);
+
+    // The reporter sees the status by token, never the contact.
+    let v = public.get(&format!("/api/v1/public/complaints/{token}")).await.value();
+    assert_eq!(v["status"], "open");
+    assert!(v["contact"].is_null());
+    public.get("/api/v1/public/complaints/0123456789abcdef0123456789abcdef").await.assert_status(404);
+
+    // Closed without action is not "resolved"; the reporter reopens; then it is resolved.
+    let r = huli
+        .post(
+            &format!("/api/v1/complaints/{id}/status"),
+            &json!({ "status": "closed_no_action", "note": "到场未发现占道" }),
+        )
+        .await;
+    r.assert_status(200);
+    assert_eq!(public.get(&format!("/api/v1/public/complaints/{token}")).await.value()["status"], "closed_no_action");
+    huli.post(&format!("/api/v1/complaints/{id}/status"), &json!({ "status": "resolved", "note": "x" }))
+        .await
+        .assert_status(409);
+    let r = public
+        .post(&format!("/api/v1/complaints/by-token/{token}/reopen"), &json!({ "note": "晚上八点后仍然占道" }))
+        .await;
+    r.assert_status(200);
+    assert_eq!(r.value()["status"], "open");
+    assert_eq!(r.value()["reopened"], 1);
+    huli.post(
+        &format!("/api/v1/complaints/{id}/status"),
+        &json!({ "status": "resolved", "note": "已责令摊主收回桌椅，复查无占道" }),
+    )
+    .await
+    .assert_status(200);
+    let v = public.get(&format!("/api/v1/public/complaints/{token}")).await.value();
+    assert_eq!(v["status"], "resolved");
+    let actions: Vec<&str> = v["history"].as_array().unwrap().iter().map(|h| h["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["complaint.filed", "complaint.closed_no_action", "complaint.reopened", "complaint.resolved"]);
+
+    // Bad input: every problem at once, nothing stored.
+    let before = app.count("complaints").await;
+    let r = public
+        .post(
+            "/api/v1/complaints",
+            &json!({ "service_code": "aliens", "description": "", "location": [121.47, 31.23] }),
+        )
+        .await;
+    r.assert_status(422);
+    let f = r.error_fields();
+    for want in ["service_code", "description", "location"] {
+        assert!(f.contains(&want.to_string()), "{want} in {f:?}");
+    }
+    assert_eq!(app.count("complaints").await, before);
+});
+
+api_test!(a_complaint_about_a_permit_goes_to_the_permits_district, |app| {
+    let app = app.with_demo().await;
+    let (_, vid) = app.vendor().await;
+    let (permit, _) = app.grant_stall(vid, District::Xiangan).await;
+    let officer = app.officer(District::Xiangan).await;
+    let code =
+        officer.get(&format!("/api/v1/permits/{permit}")).await.value()["verify_code"].as_str().unwrap().to_string();
+    let r = app
+        .anon()
+        .post(
+            "/api/v1/complaints",
+            &json!({ "service_code": "hours", "description": "深夜仍在经营", "permit_code": code }),
+        )
+        .await;
+    r.assert_status(201);
+    assert_eq!(r.value()["district"], "350213");
+    let q = officer.get("/api/v1/review/complaints").await.value();
+    assert_eq!(q[0]["permit_code"], code);
+});
+
+api_test!(open311_services_and_requests, |app| {
+    let app = app.with_demo().await;
+    let c = app.anon();
+    let services = c.get("/open311/v2/services.json").await;
+    services.assert_status(200);
+    let list = services.value();
+    assert!(list.as_array().unwrap().iter().any(|s| s["service_code"] == "noise" && s["type"] == "realtime"));
+
+    // GeoReport v2 posts form fields, with no session and no CSRF token.
+    let form = "service_code=noise&description=%E9%AB%98%E9%9F%B3%E5%96%87%E5%8F%AD&lat=24.4566&long=118.0826&address_string=%E4%B8%AD%E5%B1%B1%E8%B7%AF&phone=13900001111";
+    let r = c
+        .raw(
+            Method::POST,
+            "/open311/v2/requests.json",
+            Some("application/x-www-form-urlencoded"),
+            form.as_bytes().to_vec(),
+            false,
+        )
+        .await;
+    r.assert_status(201);
+    let created = r.value();
+    let id = created[0]["service_request_id"].as_str().unwrap().to_string();
+    let one = c.get(&format!("/open311/v2/requests/{id}.json")).await;
+    one.assert_status(200);
+    let one = one.value();
+    assert_eq!(one[0]["status"], "open");
+    assert_eq!(one[0]["service_code"], "noise");
+    assert_eq!(one[0]["description"], "高音喇叭");
+    assert!(one[0]["requested_datetime"].as_str().unwrap().ends_with("+08:00"));
+    assert!(one[0].get("phone").is_none() && !one.to_string().contains("13900001111"), "contact is never public");
+    let open = c.get("/open311/v2/requests.json?status=open&service_code=noise").await.value();
+    assert!(open.as_array().unwrap().iter().any(|r| r["service_request_id"] == id.as_str()));
+    let closed = c.get("/open311/v2/requests.json?status=closed").await.value();
+    assert!(!closed.as_array().unwrap().iter().any(|r| r["service_request_id"] == id.as_str()));
+    // A bad request is refused with the field named.
+    let r = c
+        .raw(
+            Method::POST,
+            "/open311/v2/requests.json",
+            Some("application/x-www-form-urlencoded"),
+            b"service_code=nope&description=x&lat=24.45&long=118.08".to_vec(),
+            false,
+        )
+        .await;
+    r.assert_status(422);
+    assert_eq!(r.error_fields(), vec!["service_code".to_string()]);
+    c.get("/open311/v2/requests/999999.json").await.assert_status(404);
+});
