@@ -44,6 +44,22 @@ pub enum Route {
     AdminPolicy,
     #[at("/admin/segments")]
     AdminSegments,
+    #[at("/permits")]
+    MyPermits,
+    #[at("/permits/:id")]
+    Permit { id: i64 },
+    #[at("/inspect")]
+    Inspect,
+    #[at("/report")]
+    Report,
+    #[at("/complaints/:token")]
+    ComplaintStatus { token: String },
+    #[at("/review/complaints/:id")]
+    StaffComplaint { id: i64 },
+    #[at("/inbox")]
+    Inbox,
+    #[at("/dashboard")]
+    Dashboard,
     #[at("/login")]
     Login,
     #[at("/register")]
@@ -83,6 +99,14 @@ fn switch(route: Route) -> Html {
         Route::Verify { code } => html! { <pages::verify::VerifyPage code={code} /> },
         Route::AdminPolicy => html! { <pages::policy::PolicyPage /> },
         Route::AdminSegments => html! { <pages::segments::SegmentsPage /> },
+        Route::MyPermits => html! { <pages::permits::MyPermitsPage /> },
+        Route::Permit { id } => html! { <pages::permits::PermitPage id={id} /> },
+        Route::Inspect => html! { <pages::inspect::InspectPage /> },
+        Route::Report => html! { <pages::complaints::ReportPage /> },
+        Route::ComplaintStatus { token } => html! { <pages::complaints::ComplaintStatusPage token={token} /> },
+        Route::StaffComplaint { id } => html! { <pages::complaints::StaffComplaintPage id={id} /> },
+        Route::Inbox => html! { <pages::inbox::InboxPage /> },
+        Route::Dashboard => html! { <pages::dashboard::DashboardPage /> },
         Route::Login => html! { <pages::login::LoginPage /> },
         Route::Register => html! { <pages::register::RegisterPage /> },
         Route::Account => html! { <pages::account::AccountPage /> },

@@ -328,6 +328,11 @@ strings! {
     NavFilingQueue => "备案审核", "Filing reviews";
     NavPolicy => "政策规则", "Policy rules";
     NavSegments => "路段分类", "Street segments";
+    NavPermits => "我的许可", "My permits";
+    NavInspect => "现场检查", "Inspect";
+    NavDashboard => "数据看板", "Dashboard";
+    NavInbox => "消息", "Messages";
+    ReportProblem => "反映问题", "Report a problem";
     LiveCheck => "实时检查（提交前，按现行政策逐条核对）", "Live check (before you submit, clause by clause against the current policy)";
     ServerDecides => "提交后以服务器按同一规则重新核对的结果为准。", "After you submit, the server re-checks with the same rules and its result counts.";
     Clause => "条款", "Clause";

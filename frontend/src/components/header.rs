@@ -13,12 +13,21 @@ pub fn nav_links(role: Option<Role>) -> Vec<(Route, S)> {
         None => links.push((Route::SelfCheck, S::NavSelfCheck)),
         Some(Role::Merchant) => {
             links.push((Route::MyFilings, S::NavMyFilings));
+            links.push((Route::MyPermits, S::NavPermits));
             links.push((Route::SelfCheck, S::NavSelfCheck));
         }
-        Some(Role::Vendor) => links.push((Route::Apply, S::NavApply)),
-        Some(Role::DistrictOfficer) => links.push((Route::Review, S::NavReview)),
+        Some(Role::Vendor) => {
+            links.push((Route::Apply, S::NavApply));
+            links.push((Route::MyPermits, S::NavPermits));
+        }
+        Some(Role::DistrictOfficer) => {
+            links.push((Route::Review, S::NavReview));
+            links.push((Route::Inspect, S::NavInspect));
+            links.push((Route::Dashboard, S::NavDashboard));
+        }
         Some(Role::CityAdmin) => {
             links.push((Route::Review, S::NavReview));
+            links.push((Route::Dashboard, S::NavDashboard));
             links.push((Route::AdminZones, S::NavZoneAdmin));
             links.push((Route::AdminPolicy, S::NavPolicy));
             links.push((Route::AdminSegments, S::NavSegments));
@@ -27,6 +36,7 @@ pub fn nav_links(role: Option<Role>) -> Vec<(Route, S)> {
     }
     links.push((Route::Rounds, S::NavRounds));
     if role.is_some() {
+        links.push((Route::Inbox, S::NavInbox));
         links.push((Route::Account, S::NavAccount));
     }
     links

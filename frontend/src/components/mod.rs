@@ -6,4 +6,5 @@ pub mod charts;
 pub mod field;
 pub mod footer;
 pub mod header;
+pub mod photo;
 pub mod zone_map;

@@ -81,6 +81,8 @@ pub fn ReviewQueuePage() -> Html {
             if let Some(d) = district { <p class="lead">{ lang.either(d.name_zh(), d.name_en()) }{ " · " }{ lang.t(S::ReviewLead) }</p> }
             { body }
             <crate::pages::filing::FilingQueue />
+            <crate::pages::supervision::SupervisionQueuePanel />
+            <crate::pages::complaints::ComplaintQueue />
         </section>
     }
 }

@@ -7,6 +7,8 @@ use yew_router::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::Route;
+use crate::pages::complaints::ReportQuery;
+use crate::pages::permits::InspectQuery;
 use crate::i18n::{S, use_lang};
 
 #[derive(Properties, PartialEq)]
@@ -28,6 +30,8 @@ fn status_text(status: &str) -> (&'static str, &'static str) {
 #[component]
 pub fn VerifyPage(p: &VerifyProps) -> Html {
     let lang = use_lang();
+    let session = crate::hooks::use_session();
+    let staff = session.me.as_ref().is_some_and(|m| m.role.is_staff());
     let result = use_state(|| None::<Result<PermitPublic, ApiError>>);
     {
         let result = result.clone();
@@ -62,9 +66,15 @@ pub fn VerifyPage(p: &VerifyProps) -> Html {
                         <div class="kv"><dt>{ lang.t(S::District) }</dt><dd>{ lang.either(v.district.name_zh(), v.district.name_en()) }</dd></div>
                         <div class="kv"><dt>{ lang.t(S::Code) }</dt><dd><code>{ &v.code }</code></dd></div>
                     </dl>
-                    if let Some(z) = v.zone_id {
-                        <p><Link<Route> to={Route::Zone { id: z }}>{ lang.t(S::ViewZone) }</Link<Route>></p>
-                    }
+                    <div class="actions">
+                        if let Some(z) = v.zone_id {
+                            <Link<Route> to={Route::Zone { id: z }} classes="button secondary">{ lang.t(S::ViewZone) }</Link<Route>>
+                        }
+                        <Link<Route, ReportQuery> to={Route::Report} query={Some(ReportQuery { permit: Some(v.code.clone()), zone: None })} classes="button" >{ lang.t(S::ReportProblem) }</Link<Route, ReportQuery>>
+                        if staff {
+                            <Link<Route, InspectQuery> to={Route::Inspect} query={Some(InspectQuery { permit: None, code: Some(v.code.clone()) })} classes="button primary">{ lang.either("记录检查", "Record an inspection") }</Link<Route, InspectQuery>>
+                        }
+                    </div>
                 </div>
             }
         }

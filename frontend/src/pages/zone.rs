@@ -125,7 +125,8 @@ pub fn ZonePage(p: &ZonePageProps) -> Html {
             <p class="muted">{ &z.code }{ " · " }{ lang.either(z.district.name_zh(), z.district.name_en()) }
                 { " · " }{ lang.either(z.kind.name_zh(), z.kind.name_en()) }</p>
             if z.status == ZoneStatus::Active && session.me.as_ref().is_none_or(|m| m.role == common::Role::Vendor) {
-                <p><button type="button" class="button primary" id="apply-here" onclick={apply_here}>{ lang.t(S::ApplyHere) }</button></p>
+                <p class="actions"><button type="button" class="button primary" id="apply-here" onclick={apply_here}>{ lang.t(S::ApplyHere) }</button>
+                    <Link<Route, crate::pages::complaints::ReportQuery> to={Route::Report} query={Some(crate::pages::complaints::ReportQuery { permit: None, zone: Some(p.id) })} classes="button">{ lang.t(S::ReportProblem) }</Link<Route, crate::pages::complaints::ReportQuery>></p>
             }
             <div class="two-col">
                 <div>
