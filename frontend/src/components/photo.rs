@@ -37,7 +37,9 @@ pub fn PhotoUpload(p: &PhotoUploadProps) -> Html {
                 let Ok(bytes) = bytes else { return };
                 match check_upload("file", &bytes[..bytes.len().min(16)], size) {
                     Err(fe) => return error.set(Some(fe.message.zh.clone() + " / " + &fe.message.en)),
-                    Ok(DocFormat::Pdf) => return error.set(Some("请上传照片（JPEG 或 PNG） / Upload a photo (JPEG or PNG)".into())),
+                    Ok(DocFormat::Pdf) => {
+                        return error.set(Some("请上传照片（JPEG 或 PNG） / Upload a photo (JPEG or PNG)".into()));
+                    }
                     Ok(_) => error.set(None),
                 }
                 busy.set(true);

@@ -87,7 +87,8 @@ pub fn ReportPage() -> Html {
         html! { <ul class="field-errors">{ for list.iter().map(|e| html! { <li>{ lang.pick(&e.message) }</li> }) }</ul> }
     };
     let submit = {
-        let (input, error, tried, navigator, ok) = (input.clone(), error.clone(), tried.clone(), navigator.clone(), problems.is_empty());
+        let (input, error, tried, navigator, ok) =
+            (input.clone(), error.clone(), tried.clone(), navigator.clone(), problems.is_empty());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             tried.set(true);
@@ -121,7 +122,9 @@ pub fn ReportPage() -> Html {
             None => html! {},
         })
     };
-    let text = |h: UseStateHandle<String>| Callback::from(move |e: InputEvent| h.set(e.target_unchecked_into::<HtmlInputElement>().value()));
+    let text = |h: UseStateHandle<String>| {
+        Callback::from(move |e: InputEvent| h.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
     html! {
         <section class="page narrow">
             <h1>{ lang.either("反映问题", "Report a problem") }</h1>
@@ -178,7 +181,9 @@ pub fn ComplaintStatusPage(p: &TokenProps) -> Html {
         let c = c.clone();
         use_effect_with(p.token.clone(), move |t| {
             let t = t.clone();
-            yew::platform::spawn_local(async move { c.set(Some(api::get(&format!("/api/v1/public/complaints/{t}")).await)) });
+            yew::platform::spawn_local(async move {
+                c.set(Some(api::get(&format!("/api/v1/public/complaints/{t}")).await))
+            });
         });
     }
     let v = match &*c {
@@ -193,7 +198,8 @@ pub fn ComplaintStatusPage(p: &TokenProps) -> Html {
             let body = serde_json::json!({ "note": *note });
             let (error, c, token) = (error.clone(), c.clone(), token.clone());
             yew::platform::spawn_local(async move {
-                match api::post::<_, ComplaintView>(&format!("/api/v1/complaints/by-token/{token}/reopen"), &body).await {
+                match api::post::<_, ComplaintView>(&format!("/api/v1/complaints/by-token/{token}/reopen"), &body).await
+                {
                     Ok(v) => c.set(Some(Ok(v))),
                     Err(e) => error.set(Some(e)),
                 }

@@ -88,7 +88,9 @@ pub fn DashboardPage() -> Html {
         use_effect_with((*district, role), move |(d, role)| {
             if role.is_some_and(|r| r.is_staff()) {
                 let q = d.map(|d| format!("?district={}", d.code())).unwrap_or_default();
-                yew::platform::spawn_local(async move { data.set(Some(api::get(&format!("/api/v1/dashboard{q}")).await)) });
+                yew::platform::spawn_local(
+                    async move { data.set(Some(api::get(&format!("/api/v1/dashboard{q}")).await)) },
+                );
             }
         });
     }
@@ -119,7 +121,9 @@ pub fn DashboardPage() -> Html {
     };
     let on_district = {
         let district = district.clone();
-        Callback::from(move |e: Event| district.set(District::from_code(&e.target_unchecked_into::<HtmlSelectElement>().value())))
+        Callback::from(move |e: Event| {
+            district.set(District::from_code(&e.target_unchecked_into::<HtmlSelectElement>().value()))
+        })
     };
     html! {
         <section class="page">

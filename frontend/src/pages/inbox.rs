@@ -41,7 +41,9 @@ pub fn InboxPage() -> Html {
         Callback::from(move |_| {
             if !read {
                 yew::platform::spawn_local(async move {
-                    let _ = api::request_empty::<()>(Method::POST, &format!("/api/v1/me/notifications/{id}/read"), None).await;
+                    let _ =
+                        api::request_empty::<()>(Method::POST, &format!("/api/v1/me/notifications/{id}/read"), None)
+                            .await;
                 });
             }
         })

@@ -38,7 +38,13 @@ pub fn InspectPage() -> Html {
             yew::platform::spawn_local(async move {
                 let r = api::get::<PolicyPack>("/api/v1/policy").await;
                 if let Ok(p) = &r {
-                    checklist.set(p.supervision.checklist.iter().map(|c| ChecklistAnswer { id: c.id.clone(), ok: true }).collect());
+                    checklist.set(
+                        p.supervision
+                            .checklist
+                            .iter()
+                            .map(|c| ChecklistAnswer { id: c.id.clone(), ok: true })
+                            .collect(),
+                    );
                 }
                 pack.set(Some(r));
             });
@@ -48,7 +54,9 @@ pub fn InspectPage() -> Html {
         let permit = permit.clone();
         use_effect_with(query.permit, move |id| {
             if let Some(id) = *id {
-                yew::platform::spawn_local(async move { permit.set(Some(api::get(&format!("/api/v1/permits/{id}")).await)) });
+                yew::platform::spawn_local(async move {
+                    permit.set(Some(api::get(&format!("/api/v1/permits/{id}")).await))
+                });
             }
         });
     }
@@ -68,20 +76,38 @@ pub fn InspectPage() -> Html {
     // What each chosen violation would cost, charged one after another as the server does.
     let mut ledger: Vec<LedgerEntry> = current
         .as_ref()
-        .map(|p| p.ledger.iter().map(|l| LedgerEntry { code: l.code.clone(), points: l.points, waived: l.waived, status: l.status }).collect())
+        .map(|p| {
+            p.ledger
+                .iter()
+                .map(|l| LedgerEntry { code: l.code.clone(), points: l.points, waived: l.waived, status: l.status })
+                .collect()
+        })
         .unwrap_or_default();
     let mut preview = Vec::new();
     for c in chosen.iter() {
         if let Some(ch) = sp.charge(c, &ledger) {
-            ledger.push(LedgerEntry { code: c.clone(), points: ch.points, waived: ch.waived, status: common::policy::supervision::ViolationStatus::Active });
+            ledger.push(LedgerEntry {
+                code: c.clone(),
+                points: ch.points,
+                waived: ch.waived,
+                status: common::policy::supervision::ViolationStatus::Active,
+            });
             preview.push((c.clone(), ch));
         }
     }
     let after = sp.standing(&ledger);
 
     let submit = {
-        let (code, checklist, chosen, notes, photos, error, done, permit_id) =
-            (code.clone(), checklist.clone(), chosen.clone(), notes.clone(), photos.clone(), error.clone(), done.clone(), query.permit);
+        let (code, checklist, chosen, notes, photos, error, done, permit_id) = (
+            code.clone(),
+            checklist.clone(),
+            chosen.clone(),
+            notes.clone(),
+            photos.clone(),
+            error.clone(),
+            done.clone(),
+            query.permit,
+        );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let input = InspectionInput {

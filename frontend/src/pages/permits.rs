@@ -186,7 +186,9 @@ pub fn PermitPage(p: &PermitPageProps) -> Html {
         let permit = permit.clone();
         use_effect_with(p.id, move |id| {
             let id = *id;
-            yew::platform::spawn_local(async move { permit.set(Some(api::get(&format!("/api/v1/permits/{id}")).await)) });
+            yew::platform::spawn_local(
+                async move { permit.set(Some(api::get(&format!("/api/v1/permits/{id}")).await)) },
+            );
         });
     }
     let pv = match &*permit {
@@ -216,10 +218,12 @@ pub fn PermitPage(p: &PermitPageProps) -> Html {
         })
     };
     let transfer = {
-        let (to_phone, relation, error, on_change, id) = (to_phone.clone(), relation.clone(), error.clone(), on_change.clone(), pv.id);
+        let (to_phone, relation, error, on_change, id) =
+            (to_phone.clone(), relation.clone(), error.clone(), on_change.clone(), pv.id);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let body = TransferRequest { to_phone: (*to_phone).clone(), relation: (*relation).clone(), note: String::new() };
+            let body =
+                TransferRequest { to_phone: (*to_phone).clone(), relation: (*relation).clone(), note: String::new() };
             let (error, on_change) = (error.clone(), on_change.clone());
             yew::platform::spawn_local(async move {
                 match api::post::<_, PermitView>(&format!("/api/v1/permits/{id}/transfer"), &body).await {

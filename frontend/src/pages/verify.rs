@@ -7,9 +7,9 @@ use yew_router::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::Route;
+use crate::i18n::{S, use_lang};
 use crate::pages::complaints::ReportQuery;
 use crate::pages::permits::InspectQuery;
-use crate::i18n::{S, use_lang};
 
 #[derive(Properties, PartialEq)]
 pub struct VerifyProps {
