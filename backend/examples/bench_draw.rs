@@ -3,6 +3,8 @@
 //! inputs) and the whole round with its database writes, in one run, and reports peak memory.
 //! Writes `xtask/bench/results/draw.md`.
 
+mod support;
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
@@ -18,18 +20,6 @@ use diesel::RunQueryDsl;
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const APPLICANTS: usize = 21_300;
-
-fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse::<f64>().unwrap_or(0.0))
-        })
-        .unwrap_or(0.0)
-        / 1024.0
-}
 
 /// SplitMix64 for reproducible synthetic applicants.
 struct Rng(u64);
@@ -185,25 +175,9 @@ async fn main() {
     pure.sort_by(f64::total_cmp);
     let verified = state.db.run(move |c| rounds::verify(c, rid)).await.unwrap();
     let placed = drawn.results.iter().filter(|l| l.stall_number.is_some()).count();
-    let peak = peak_rss_mib();
-    let machine = {
-        let cpu = std::fs::read_to_string("/proc/cpuinfo")
-            .ok()
-            .and_then(|c| {
-                c.lines()
-                    .find(|l| l.starts_with("model name"))
-                    .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-            })
-            .unwrap_or_default();
-        format!(
-            "{} cores ({cpu}); {}",
-            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
-            String::from_utf8_lossy(
-                &std::process::Command::new("rustc").arg("-V").output().map(|o| o.stdout).unwrap_or_default()
-            )
-            .trim()
-        )
-    };
+    let peak = support::peak_rss_mib();
+    let machine = support::machine();
+
     let report = format!(
         "# Draw benchmark\n\n\
          Command: `cargo xtask bench-draw` (runs `cargo run --release -p backend --example bench_draw`).\n\n\

@@ -3,6 +3,8 @@
 //! first render in headless Chromium measured with the Performance API. Writes a report to
 //! `xtask/bench/results/map.md`.
 
+mod support;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -143,41 +145,12 @@ fn median(v: &mut [f64]) -> f64 {
 }
 
 fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|c| {
-            c.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
-        })
-        .unwrap_or_default();
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
-    let mem = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|m| {
-            m.lines()
-                .next()
-                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse::<u64>().unwrap_or(0) / 1024 / 1024)
-        })
-        .unwrap_or(0);
-    let v = |cmd: &str, arg: &str| {
-        Command::new(cmd)
-            .arg(arg)
-            .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_string())
-            .unwrap_or_default()
-    };
     let nginx = Command::new("nginx")
         .arg("-v")
         .output()
         .map(|o| String::from_utf8_lossy(&o.stderr).trim().to_string())
         .unwrap_or_default();
-    format!(
-        "{cores} cores ({cpu}), {mem} GiB RAM; {}; {}; {nginx}; {}",
-        v("uname", "-sr"),
-        v("rustc", "-V"),
-        v("chromium", "--version")
-    )
+    format!("{}; {nginx}; {}", support::machine(), support::first_line("chromium", "--version"))
 }
 
 #[tokio::main]

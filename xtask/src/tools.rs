@@ -292,14 +292,15 @@ pub fn bench_map(root: &Path) -> Result<(), String> {
 }
 
 /// `cargo xtask bench-draw`: a 21,300-applicant round on SQLite.
-pub fn bench_draw(root: &Path) -> Result<(), String> {
-    step("bench 1/1", "cargo run --release -p backend --example bench_draw");
+/// Runs one of the backend's benchmark examples in release mode; each writes its own report.
+pub fn bench_example(root: &Path, example: &str) -> Result<(), String> {
+    step("bench 1/1", &format!("cargo run --release -p backend --example {example}"));
     sh(Command::new("cargo").current_dir(root).env("RUST_LOG", "warn").args([
         "run",
         "--release",
         "-p",
         "backend",
         "--example",
-        "bench_draw",
+        example,
     ]))
 }

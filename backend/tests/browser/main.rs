@@ -10,4 +10,5 @@ mod accounts;
 mod allocation;
 mod filings;
 mod map;
+mod supervision;
 mod zone_admin;

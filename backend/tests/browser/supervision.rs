@@ -1,0 +1,151 @@
+//! After a permit is issued: a scan shows it valid; an officer records violations with a photo on
+//! a phone-sized screen; the holder sees the points; the second one suspends it and the public
+//! check says so. A public complaint reaches the district's officers and the reporter sees it
+//! resolved.
+
+use std::path::PathBuf;
+
+use crate::harness::Browser;
+
+const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01 photo of a blocked fire lane";
+
+/// On a phone the menu, sign-out included, is folded away behind its button.
+async fn unfold_menu(b: &Browser) {
+    let folded = b
+        .js("const t = document.querySelector('.menu-toggle'); \
+             return getComputedStyle(t).display !== 'none' && t.getAttribute('aria-expanded') !== 'true';")
+        .await;
+    if folded == serde_json::Value::Bool(true) {
+        b.click(".menu-toggle").await;
+        b.wait_for(".site-nav.open").await;
+    }
+}
+
+async fn sign_out(b: &Browser) {
+    unfold_menu(b).await;
+    b.click(".nav-actions .link-button").await;
+    // Read from the DOM: on a phone the menu may fold again.
+    b.wait_gone(".nav-actions .who").await;
+    b.wait_for(".nav-actions a[href='/login']").await;
+}
+
+/// Gives the account `login` a stall in `district` with its permit; returns (permit id, code).
+async fn grant(b: &Browser, login: &'static str, district: &'static str) -> (i64, String) {
+    use backend::db::schema::{stalls, users, zones};
+    use diesel::prelude::*;
+    b.state
+        .db
+        .write(move |c| {
+            let holder: i64 = users::table.filter(users::login.eq(login)).select(users::id).first(c)?;
+            let stall: i64 = stalls::table
+                .inner_join(zones::table)
+                .filter(zones::district_code.eq(district).and(zones::status.eq("active")))
+                .filter(stalls::state.eq("free"))
+                .select(stalls::id)
+                .first(c)?;
+            diesel::update(stalls::table.find(stall))
+                .set((stalls::state.eq("occupied"), stalls::holder_id.eq(holder)))
+                .execute(c)?;
+            let p = backend::services::offers::stall_permit(c, holder, None, stall)?;
+            Ok((p.id, p.verify_code))
+        })
+        .await
+        .unwrap()
+}
+
+fn photo_file() -> PathBuf {
+    let p = std::env::temp_dir().join(format!("tangui-e2e-photo-{}.jpg", std::process::id()));
+    std::fs::write(&p, JPEG).unwrap();
+    p
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn violations_with_a_photo_suspend_and_the_scan_says_so() {
+    let Some(b) = Browser::start().await else { return };
+    let (permit, code) = grant(&b, "13800000001", "350203").await;
+    // A phone-sized screen: officers work in the street.
+    b.client.set_window_size(412, 900).await.unwrap();
+
+    // The scan path: the QR code's URL opens the public check.
+    b.goto(&format!("/verify/{code}")).await;
+    b.wait_for("#verify-result[data-status='valid']").await;
+    b.wait_text("#verify-result", "有效").await;
+
+    b.sign_in("sm_officer", "tangui-officer-2026").await;
+    b.goto(&format!("/verify/{code}")).await;
+    b.click("main a.button[href^='/inspect']").await;
+    b.wait_for("#inspection-form").await;
+    b.click("#violation-V-PATHS").await;
+    b.wait_text("#points-preview", "6").await;
+    let input = b.wait_for("#inspection-photo").await;
+    input.send_keys(&photo_file().display().to_string()).await.unwrap();
+    b.wait_text(".photo-upload [role=status]", "1").await;
+    b.fill("#notes", "摊位餐桌占用消防通道约 2 米").await;
+    b.click("#submit-inspection").await;
+    b.wait_text("#inspection-result", "6").await;
+    sign_out(&b).await;
+
+    // The holder sees the points and the photo.
+    b.sign_in("13800000001", "tangui-vendor-2026").await;
+    unfold_menu(&b).await;
+    b.click(".site-nav a[href='/permits']").await;
+    b.click(&format!(".permit-list li[data-id='{permit}'] a")).await;
+    b.wait_text(".points-now", "6").await;
+    b.wait_for("#ledger li[data-code='V-PATHS'] .evidence img").await;
+    b.wait_for("#ledger .appeal-open").await;
+    sign_out(&b).await;
+
+    // A second serious breach crosses the 12-point line.
+    b.sign_in("sm_officer", "tangui-officer-2026").await;
+    b.goto(&format!("/permits/{permit}")).await;
+    b.click("main a.button[href^='/inspect']").await;
+    b.click("#violation-V-GAS").await;
+    b.wait_text("#points-preview", "许可将暂停").await;
+    b.click("#submit-inspection").await;
+    b.wait_text("#inspection-result", "已暂停").await;
+    sign_out(&b).await;
+
+    b.goto(&format!("/verify/{code}")).await;
+    b.wait_for("#verify-result[data-status='suspended']").await;
+    b.wait_text("#verify-result", "已暂停").await;
+    b.snapshot("verify-suspended").await;
+    b.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_public_complaint_reaches_the_district_and_the_reporter_sees_it_resolved() {
+    let Some(b) = Browser::start().await else { return };
+    let (_, code) = grant(&b, "13800000001", "350206").await;
+    b.goto(&format!("/verify/{code}")).await;
+    b.click("a[href^='/report']").await;
+    b.wait_for("#report-form").await;
+    b.fill("#description", "晚上十点后仍在经营，噪声很大").await;
+    b.click("#submit-report").await;
+    b.wait_for("#complaint-district").await;
+    b.wait_text("#complaint-district", "湖里区").await;
+    b.wait_text(".complaint-status", "待处理").await;
+    let status_page = b.path().await;
+    assert!(status_page.starts_with("/complaints/"));
+
+    // 思明's officers do not see it; 湖里's do, and resolve it.
+    b.sign_in("sm_officer", "tangui-officer-2026").await;
+    b.click(".site-nav a[href='/review']").await;
+    b.wait_for("#complaint-queue-empty").await;
+    sign_out(&b).await;
+    b.sign_in("hl_officer", "tangui-officer-2026").await;
+    b.click(".site-nav a[href='/review']").await;
+    b.click("#complaint-queue li a").await;
+    b.fill("#status-note", "已到场，摊主已按时收摊").await;
+    b.click("#resolve").await;
+    b.wait_text(".complaint-status", "已解决").await;
+    // The dashboard draws the district's figures.
+    b.click(".site-nav a[href='/dashboard']").await;
+    b.wait_for("#dash-occupancy_by_district svg").await;
+    b.wait_text("#dash-occupancy_by_district", "湖里区").await;
+    sign_out(&b).await;
+
+    b.goto(&status_page).await;
+    b.wait_text(".complaint-status", "已解决").await;
+    b.wait_text("#case-history", "已解决").await;
+    b.finish().await;
+}
