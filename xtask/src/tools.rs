@@ -13,7 +13,8 @@ pub type Env = BTreeMap<String, String>;
 
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
-const APT_TEST_PACKAGES: [&str; 4] = ["chromium", "chromium-driver", "fonts-wqy-microhei", "poppler-utils"];
+const APT_TEST_PACKAGES: [&str; 5] =
+    ["chromium", "chromium-driver", "fonts-wqy-microhei", "poppler-utils", "postgresql-client"];
 
 fn step(n: &str, what: &str) {
     println!("\n==> [{n}] {what}");

@@ -180,7 +180,11 @@ pub fn migrate(target: &DbTarget) -> anyhow::Result<usize> {
         DbTarget::Postgres(url) => {
             let mut c = diesel::PgConnection::establish(url)
                 .map_err(|e| anyhow::anyhow!("cannot connect to PostgreSQL at {}: {e}", redact(url)))?;
-            c.run_pending_migrations(PG_MIGRATIONS).map_err(|e| anyhow::anyhow!("migration failed: {e}"))?.len()
+            // Instances starting together queue here instead of racing through the same migration.
+            c.batch_execute("SELECT pg_advisory_lock(7826431)")?;
+            let ran = c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len());
+            c.batch_execute("SELECT pg_advisory_unlock(7826431)")?;
+            ran.map_err(|e| anyhow::anyhow!("migration failed: {e}"))?
         }
         DbTarget::Sqlite(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

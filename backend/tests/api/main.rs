@@ -5,6 +5,7 @@ mod util;
 
 mod accounts;
 mod applications;
+mod backup;
 mod basics;
 mod certificates;
 mod complaints;
@@ -12,6 +13,7 @@ mod dashboard;
 mod filings;
 mod permits;
 mod rounds;
+mod scale;
 mod segments;
 mod users;
 mod zone_admin;

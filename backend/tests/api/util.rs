@@ -54,6 +54,7 @@ static HASH: LazyLock<String> = LazyLock::new(|| backend::auth::password::hash_b
 enum Cleanup {
     SqliteDir(std::path::PathBuf),
     PgSchema { base_url: String, schema: String },
+    None,
 }
 
 impl Drop for Cleanup {
@@ -67,6 +68,7 @@ impl Drop for Cleanup {
                     let _ = diesel::sql_query(format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(&mut c);
                 }
             }
+            Cleanup::None => {}
         }
     }
 }
@@ -162,6 +164,16 @@ impl TestApp {
         self
     }
 
+    /// A test app over a database restored elsewhere (same secret, so its sessions read the same).
+    pub async fn on_database(&self, database_url: String, data_dir: std::path::PathBuf) -> TestApp {
+        let mut config = self.state.config.clone();
+        config.database_url = database_url;
+        config.data_dir = data_dir;
+        let state = backend::build_state(config).await.expect("state");
+        let router = backend::router::build(state.clone());
+        TestApp { state, router, backend: self.backend, _cleanup: Cleanup::None }
+    }
+
     pub fn anon(&self) -> Client {
         Client { router: self.router.clone(), cookies: Arc::default(), forged_csrf: Arc::default() }
     }
@@ -233,6 +245,17 @@ impl TestApp {
             .run(move |c| Ok(diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}")).get_result::<N>(c)?.n))
             .await
             .unwrap()
+    }
+}
+
+impl Client {
+    /// The same browser (cookies and all) talking to another server instance.
+    pub fn to_instance(&self, state: AppState) -> Client {
+        Client {
+            router: backend::router::build(state),
+            cookies: self.cookies.clone(),
+            forged_csrf: self.forged_csrf.clone(),
+        }
     }
 }
 
