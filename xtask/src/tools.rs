@@ -13,6 +13,7 @@ pub type Env = BTreeMap<String, String>;
 
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
+const AXE_VERSION: &str = "4.14.1";
 const APT_TEST_PACKAGES: [&str; 5] =
     ["chromium", "chromium-driver", "fonts-wqy-microhei", "poppler-utils", "postgresql-client"];
 
@@ -108,17 +109,32 @@ pub fn setup(root: &Path, announce: bool) -> Result<Env, String> {
     if tools_bin.join("wasm-opt").exists() {
         println!("    present");
     } else {
-        std::fs::create_dir_all(root.join("tools")).map_err(|e| e.to_string())?;
-        sh(Command::new("npm").args([
-            "install",
-            "--prefix",
-            &root.join("tools").display().to_string(),
-            "--no-audit",
-            "--no-fund",
-            &format!("binaryen@{BINARYEN_VERSION}"),
-        ]))?;
+        npm_install(root, &format!("binaryen@{BINARYEN_VERSION}"))?;
     }
     Ok(env)
+}
+
+/// Installs an npm package into `tools/` (git-ignored), from the npm registry only.
+fn npm_install(root: &Path, package: &str) -> Result<(), String> {
+    std::fs::create_dir_all(root.join("tools")).map_err(|e| e.to_string())?;
+    sh(Command::new("npm").args([
+        "install",
+        "--prefix",
+        &root.join("tools").display().to_string(),
+        "--no-audit",
+        "--no-fund",
+        package,
+    ]))
+}
+
+/// axe-core, the accessibility checker the browser tests inject into each page (from npm, so
+/// nothing is fetched from a CDN at test time).
+fn install_axe(root: &Path) -> Result<(), String> {
+    if root.join("tools/node_modules/axe-core/axe.min.js").exists() {
+        println!("    axe-core {AXE_VERSION}: present");
+        return Ok(());
+    }
+    npm_install(root, &format!("axe-core@{AXE_VERSION}"))
 }
 
 /// Newest modification time of the frontend's inputs.
@@ -210,6 +226,7 @@ pub fn test_all(root: &Path, args: &[String]) -> Result<(), String> {
     let quick = args.iter().any(|a| a == "--no-lint");
     step("test 1/6", "test packages from Debian (browser, driver, CJK font)");
     apt_install_test_packages()?;
+    install_axe(root)?;
     let env = setup(root, true)?;
     step("test 2/6", "frontend (release) → dist/ for the browser tests");
     build_frontend(root, &env, false)?;

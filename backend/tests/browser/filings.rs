@@ -3,7 +3,7 @@
 
 use crate::harness::Browser;
 
-const SHOP: (&str, &str) = ("13900000001", "tangui-shop-2026");
+pub const SHOP: (&str, &str) = ("13900000001", "tangui-shop-2026");
 
 /// Picks the first option whose text contains `needle` and tells the app.
 async fn choose(b: &Browser, css: &str, needle: &str) {

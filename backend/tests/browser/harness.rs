@@ -289,6 +289,30 @@ impl Browser {
         self.client.execute(script, vec![]).await.unwrap()
     }
 
+    /// Gives the account `login` a stall in `district` with its permit; returns (permit id, code).
+    pub async fn grant_stall(&self, login: &'static str, district: &'static str) -> (i64, String) {
+        use backend::db::schema::{stalls, users, zones};
+        use diesel::prelude::*;
+        self.state
+            .db
+            .write(move |c| {
+                let holder: i64 = users::table.filter(users::login.eq(login)).select(users::id).first(c)?;
+                let stall: i64 = stalls::table
+                    .inner_join(zones::table)
+                    .filter(zones::district_code.eq(district).and(zones::status.eq("active")))
+                    .filter(stalls::state.eq("free"))
+                    .select(stalls::id)
+                    .first(c)?;
+                diesel::update(stalls::table.find(stall))
+                    .set((stalls::state.eq("occupied"), stalls::holder_id.eq(holder)))
+                    .execute(c)?;
+                let p = backend::services::offers::stall_permit(c, holder, None, stall)?;
+                Ok((p.id, p.verify_code))
+            })
+            .await
+            .unwrap()
+    }
+
     pub async fn sign_in(&self, login: &str, password: &str) {
         self.goto("/login").await;
         self.fill("#login", login).await;

@@ -6,6 +6,7 @@
 
 mod harness;
 
+mod a11y;
 mod accounts;
 mod allocation;
 mod filings;

@@ -29,30 +29,6 @@ async fn sign_out(b: &Browser) {
     b.wait_for(".nav-actions a[href='/login']").await;
 }
 
-/// Gives the account `login` a stall in `district` with its permit; returns (permit id, code).
-async fn grant(b: &Browser, login: &'static str, district: &'static str) -> (i64, String) {
-    use backend::db::schema::{stalls, users, zones};
-    use diesel::prelude::*;
-    b.state
-        .db
-        .write(move |c| {
-            let holder: i64 = users::table.filter(users::login.eq(login)).select(users::id).first(c)?;
-            let stall: i64 = stalls::table
-                .inner_join(zones::table)
-                .filter(zones::district_code.eq(district).and(zones::status.eq("active")))
-                .filter(stalls::state.eq("free"))
-                .select(stalls::id)
-                .first(c)?;
-            diesel::update(stalls::table.find(stall))
-                .set((stalls::state.eq("occupied"), stalls::holder_id.eq(holder)))
-                .execute(c)?;
-            let p = backend::services::offers::stall_permit(c, holder, None, stall)?;
-            Ok((p.id, p.verify_code))
-        })
-        .await
-        .unwrap()
-}
-
 fn photo_file() -> PathBuf {
     let p = std::env::temp_dir().join(format!("tangui-e2e-photo-{}.jpg", std::process::id()));
     std::fs::write(&p, JPEG).unwrap();
@@ -62,7 +38,7 @@ fn photo_file() -> PathBuf {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn violations_with_a_photo_suspend_and_the_scan_says_so() {
     let Some(b) = Browser::start().await else { return };
-    let (permit, code) = grant(&b, "13800000001", "350203").await;
+    let (permit, code) = b.grant_stall("13800000001", "350203").await;
     // A phone-sized screen: officers work in the street.
     b.client.set_window_size(412, 900).await.unwrap();
 
@@ -115,7 +91,7 @@ async fn violations_with_a_photo_suspend_and_the_scan_says_so() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_public_complaint_reaches_the_district_and_the_reporter_sees_it_resolved() {
     let Some(b) = Browser::start().await else { return };
-    let (_, code) = grant(&b, "13800000001", "350206").await;
+    let (_, code) = b.grant_stall("13800000001", "350206").await;
     b.goto(&format!("/verify/{code}")).await;
     b.click("a[href^='/report']").await;
     b.wait_for("#report-form").await;

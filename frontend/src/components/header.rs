@@ -121,7 +121,7 @@ pub fn Header() -> Html {
                             <Link<Route> to={Route::Register} classes="button small secondary">{ lang.t(S::NavRegister) }</Link<Route>>
                         }
                         <button class="lang-switch" lang={if lang.is_en() { "zh-CN" } else { "en" }}
-                            aria-label={lang.t(S::SwitchLanguageLabel)} onclick={toggle_lang}>
+                            title={lang.t(S::SwitchLanguageLabel)} onclick={toggle_lang}>
                             { lang.t(S::SwitchLanguage) }
                         </button>
                     </div>

@@ -53,7 +53,7 @@ fn AdminZoneList() -> Html {
         None => html! { <p aria-busy="true">{ lang.t(S::Loading) }</p> },
         Some(Err(e)) => html! { <ErrorAlert error={Some(e.clone())} /> },
         Some(Ok(l)) => html! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="data" id="admin-zones">
                     <thead><tr>
                         <th scope="col">{ lang.t(S::Code) }</th><th scope="col">{ lang.t(S::Name) }</th>
@@ -99,7 +99,7 @@ pub(crate) fn read_file(input: &HtmlInputElement, done: Callback<String>) -> Opt
 
 pub(crate) fn problem_table(lang: crate::i18n::Lang, problems: &[ImportProblem]) -> Html {
     html! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="data" id="import-problems">
                 <thead><tr>
                     <th scope="col">{ lang.t(S::Feature) }</th><th scope="col">{ lang.t(S::Code) }</th>

@@ -62,10 +62,17 @@ fn weekly(lang: Lang, t: &DataTable) -> Html {
 
 fn table(lang: Lang, t: &DataTable, query: &str) -> Html {
     html! {
+        // The download sits beside the summary, not in it: a link inside a summary is a control
+        // inside a control, which screen readers cannot reach.
+        <>
+        <p class="table-links">
+            <a href={format!("/api/v1/dashboard/csv/{}{query}", t.id)} download={format!("{}.csv", t.id)}>
+                { lang.either("下载 CSV", "Download CSV") }<span class="visually-hidden">{ "：" }{ lang.pick(&t.title) }</span>
+            </a>
+        </p>
         <details class="table-details">
-            <summary>{ lang.either("查看表格", "Show the table") }{ " · " }
-                <a href={format!("/api/v1/dashboard/csv/{}{query}", t.id)} download={format!("{}.csv", t.id)}>{ "CSV" }</a></summary>
-            <div class="table-wrap">
+            <summary>{ lang.either("查看表格", "Show the table") }</summary>
+            <div class="table-wrap" tabindex="0">
                 <table class="data" id={format!("table-{}", t.id)}>
                     <caption class="visually-hidden">{ lang.pick(&t.title) }</caption>
                     <thead><tr>{ for t.columns.iter().map(|c| html! { <th scope="col">{ lang.pick(c) }</th> }) }</tr></thead>
@@ -73,6 +80,7 @@ fn table(lang: Lang, t: &DataTable, query: &str) -> Html {
                 </table>
             </div>
         </details>
+        </>
     }
 }
 

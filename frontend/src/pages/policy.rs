@@ -171,7 +171,7 @@ pub fn PolicyPage() -> Html {
             <p class="muted">{ lang.either(&l.pack.notes.zh, &l.pack.notes.en) }</p>
 
             <h2>{ if en { "Rules in force" } else { "现行规则" } }</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="data" id="policy-rules">
                     <thead><tr>
                         <th scope="col">{ "ID" }</th>
@@ -189,7 +189,7 @@ pub fn PolicyPage() -> Html {
             } else {
                 "每个决定都记录所依据的版本；发布新版本只影响之后的核对。"
             } }</p>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="data" id="policy-versions">
                     <thead><tr>
                         <th scope="col">{ lang.t(S::PolicyVersion) }</th>

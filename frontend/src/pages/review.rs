@@ -45,7 +45,7 @@ pub fn ReviewQueuePage() -> Html {
         Some(Err(e)) => html! { <ErrorAlert error={Some(e.clone())} /> },
         Some(Ok(l)) if l.items.is_empty() => html! { <p class="muted" id="queue-empty">{ lang.t(S::QueueEmpty) }</p> },
         Some(Ok(l)) => html! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="data" id="review-queue">
                     <thead><tr>
                         <th scope="col">{ lang.t(S::Applicant) }</th><th scope="col">{ lang.t(S::Category) }</th>

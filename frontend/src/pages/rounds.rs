@@ -249,7 +249,7 @@ pub fn RoundPage(p: &RoundPageProps) -> Html {
             }
             if !r.results.is_empty() {
                 <h2>{ lang.t(S::Results) }</h2>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0">
                     <table class="data" id="round-results">
                         <thead><tr>
                             <th scope="col">{ lang.t(S::Position) }</th><th scope="col">{ lang.t(S::Applicant) }</th><th scope="col">{ lang.t(S::IdNumber) }</th>

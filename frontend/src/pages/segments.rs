@@ -169,7 +169,7 @@ fn SegmentsAdmin() -> Html {
                 None => html! { <p aria-busy="true">{ lang.t(S::Loading) }</p> },
                 Some(Err(e)) => html! { <ErrorAlert error={Some(e.clone())} /> },
                 Some(Ok(rows)) => html! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0">
                         <table class="data" id="segments">
                             <thead><tr>
                                 <th scope="col">{ lang.t(S::Segment) }</th>

@@ -117,7 +117,7 @@ pub fn UsersPage() -> Html {
         Some(Ok(l)) => html! {
             <>
                 <p class="muted">{ lang.t(S::Total) }{ " " }{ l.total }</p>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0">
                     <table class="data" id="users-table">
                         <thead><tr>
                             <th scope="col">{ lang.t(S::DisplayName) }</th>

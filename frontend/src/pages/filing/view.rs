@@ -210,7 +210,7 @@ pub fn FilingQueue() -> Html {
         Some(Err(e)) => html! { <ErrorAlert error={Some(e.clone())} /> },
         Some(Ok(l)) if l.is_empty() => html! { <p class="muted" id="filing-queue-empty">{ lang.t(S::QueueEmpty) }</p> },
         Some(Ok(l)) => html! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="data" id="filing-queue">
                     <thead><tr>
                         <th scope="col">{ lang.t(S::ShopName) }</th>
