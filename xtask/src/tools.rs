@@ -310,10 +310,20 @@ pub fn bench_map(root: &Path) -> Result<(), String> {
 }
 
 /// `cargo xtask bench-draw`: a 21,300-applicant round on SQLite.
+/// The application rush needs the release server binary it starts as a separate process, and
+/// PostgreSQL (this machine's, unless `TANGUI_BENCH_POSTGRES_URL` names another; empty = skip).
+pub fn bench_rush(root: &Path) -> Result<(), String> {
+    step("bench 0/1", "cargo build --release -p backend --bin tangui");
+    sh(Command::new("cargo").current_dir(root).args(["build", "--release", "-p", "backend", "--bin", "tangui"]))?;
+    let pg =
+        std::env::var("TANGUI_BENCH_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    bench_example(root, "bench_rush", &[("TANGUI_BENCH_POSTGRES_URL", pg)])
+}
+
 /// Runs one of the backend's benchmark examples in release mode; each writes its own report.
-pub fn bench_example(root: &Path, example: &str) -> Result<(), String> {
+pub fn bench_example(root: &Path, example: &str, env: &[(&str, String)]) -> Result<(), String> {
     step("bench 1/1", &format!("cargo run --release -p backend --example {example}"));
-    sh(Command::new("cargo").current_dir(root).env("RUST_LOG", "warn").args([
+    sh(Command::new("cargo").current_dir(root).env("RUST_LOG", "warn").envs(env.iter().cloned()).args([
         "run",
         "--release",
         "-p",

@@ -6,7 +6,12 @@ use std::process::Command;
 
 /// Peak resident memory of this process (VmHWM), in MiB.
 pub fn peak_rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
+    peak_rss_mib_of("self")
+}
+
+/// Peak resident memory (VmHWM) of a process by pid (or "self"), in MiB.
+pub fn peak_rss_mib_of(pid: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
