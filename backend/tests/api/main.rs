@@ -9,6 +9,7 @@ mod backup;
 mod basics;
 mod certificates;
 mod complaints;
+mod crash;
 mod dashboard;
 mod filings;
 mod permits;
