@@ -48,11 +48,6 @@ async fn audit_pages(b: &Browser, axe: &str, who: &str, pages: &[Page], problems
     }
 }
 
-async fn sign_out(b: &Browser) {
-    b.js("document.querySelector('.nav-actions .link-button').click(); return true;").await;
-    b.wait_for(".nav-actions a[href='/login']").await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn main_pages_have_no_serious_accessibility_violations() {
     let Some(b) = Browser::start().await else { return };
@@ -104,16 +99,16 @@ async fn main_pages_have_no_serious_accessibility_violations() {
         audit_pages(&b, &axe, &format!("{label} public"), &public, &mut problems).await;
         b.sign_in("13800000001", "tangui-vendor-2026").await;
         audit_pages(&b, &axe, &format!("{label} vendor"), &vendor, &mut problems).await;
-        sign_out(&b).await;
+        b.sign_out().await;
         b.sign_in(crate::filings::SHOP.0, crate::filings::SHOP.1).await;
         audit_pages(&b, &axe, &format!("{label} shop"), &shop, &mut problems).await;
-        sign_out(&b).await;
+        b.sign_out().await;
         b.sign_in("sm_officer", "tangui-officer-2026").await;
         audit_pages(&b, &axe, &format!("{label} officer"), &officer, &mut problems).await;
-        sign_out(&b).await;
+        b.sign_out().await;
         b.sign_in("admin", "tangui-admin-2026").await;
         audit_pages(&b, &axe, &format!("{label} admin"), &admin, &mut problems).await;
-        sign_out(&b).await;
+        b.sign_out().await;
     }
     assert!(problems.is_empty(), "{} accessibility problems:\n{}", problems.len(), problems.join("\n"));
     b.finish().await;

@@ -19,11 +19,6 @@ async fn change_select(b: &Browser, css: &str, value: &str) {
     .await;
 }
 
-async fn sign_out(b: &Browser) {
-    b.click(".nav-actions .link-button").await;
-    b.wait_text(".nav-actions", "登录").await;
-}
-
 async fn upload(b: &Browser, kind: &str, path: &std::path::Path) {
     let input = b.wait_for(&format!("#file-{kind}")).await;
     input.send_keys(&path.display().to_string()).await.unwrap();
@@ -79,7 +74,7 @@ async fn apply_review_draw_accept_and_occupied() {
     b.wait_text(".doc-row[data-kind='health_certificate']", "health-old.pdf").await;
     b.click("#submit-application").await;
     b.wait_text("#application-status", "待审核").await;
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // Officer of the first preference's district returns it for one item.
     let first_zone = zone_ids[0];
@@ -104,7 +99,7 @@ async fn apply_review_draw_accept_and_occupied() {
     b.fill("#return-health_certificate", "健康证已过期，请上传有效期内的健康证").await;
     b.click("#return-application").await;
     b.wait_text("main h1", "退回补正").await;
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // The vendor sees the item, uploads a new certificate, resubmits.
     b.sign_in("13800000001", "tangui-vendor-2026").await;
@@ -114,7 +109,7 @@ async fn apply_review_draw_accept_and_occupied() {
     b.wait_text(".doc-row[data-kind='health_certificate']", "health-new.pdf").await;
     b.click("#submit-application").await;
     b.wait_text("#application-status", "待审核").await;
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // The officer finds it eligible.
     b.sign_in(&officer, "tangui-officer-2026").await;
@@ -122,7 +117,7 @@ async fn apply_review_draw_accept_and_occupied() {
     b.click("#review-queue a").await;
     b.click("#mark-eligible").await;
     b.wait_text("main h1", "审核通过").await;
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // The admin sets up a round over those zones, opens, closes, draws, confirms.
     b.sign_in("admin", "tangui-admin-2026").await;
@@ -148,7 +143,7 @@ async fn apply_review_draw_accept_and_occupied() {
     b.wait_text("#round-results", "陈*英").await;
     b.click("#confirm-round").await;
     b.wait_text("#round-actions", "结果已确认").await;
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // The vendor accepts; the stall shows occupied.
     b.sign_in("13800000001", "tangui-vendor-2026").await;

@@ -17,11 +17,6 @@ async fn choose(b: &Browser, css: &str, needle: &str) {
     assert!(chosen.as_str().is_some_and(|v| !v.is_empty()), "no option with {needle} in {css}");
 }
 
-async fn sign_out(b: &Browser) {
-    b.click(".nav-actions .link-button").await;
-    b.wait_text(".nav-actions", "登录").await;
-}
-
 /// Opens the form from the shop's own list and fills everything but the depth.
 async fn start_cross_store(b: &Browser, street: &str) {
     b.click(".site-nav a[href='/filings']").await;
@@ -111,13 +106,13 @@ async fn restricted_street_filing_goes_to_its_districts_officer() {
     b.click("#submit-filing").await;
     b.wait_text(".filing-status", "待审核").await;
     let id = b.path().await.trim_start_matches("/filings/").to_string();
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // 湖里's officer does not see it.
     b.sign_in("hl_officer", "tangui-officer-2026").await;
     b.click(".site-nav a[href='/review']").await;
     b.wait_for("#filing-queue-empty").await;
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // 思明's does, decides, and the shop sees the result.
     b.sign_in("sm_officer", "tangui-officer-2026").await;
@@ -126,7 +121,7 @@ async fn restricted_street_filing_goes_to_its_districts_officer() {
     b.wait_for("#filing-decision").await;
     b.click("#approve-filing").await;
     b.wait_text(".filing-status", "已批准").await;
-    sign_out(&b).await;
+    b.sign_out().await;
 
     b.sign_in(SHOP.0, SHOP.1).await;
     b.goto(&format!("/filings/{id}")).await;

@@ -313,6 +313,26 @@ impl Browser {
             .unwrap()
     }
 
+    /// On a phone the menu, sign-out included, is folded away behind its button.
+    pub async fn unfold_menu(&self) {
+        let folded = self
+            .js("const t = document.querySelector('.menu-toggle'); \
+                 return getComputedStyle(t).display !== 'none' && t.getAttribute('aria-expanded') !== 'true';")
+            .await;
+        if folded == serde_json::Value::Bool(true) {
+            self.click(".menu-toggle").await;
+            self.wait_for(".site-nav.open").await;
+        }
+    }
+
+    pub async fn sign_out(&self) {
+        self.unfold_menu().await;
+        self.click(".nav-actions .link-button").await;
+        // Read from the DOM: on a phone the menu may fold again.
+        self.wait_gone(".nav-actions .who").await;
+        self.wait_for(".nav-actions a[href='/login']").await;
+    }
+
     pub async fn sign_in(&self, login: &str, password: &str) {
         self.goto("/login").await;
         self.fill("#login", login).await;

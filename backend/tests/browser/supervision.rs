@@ -9,26 +9,6 @@ use crate::harness::Browser;
 
 const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01 photo of a blocked fire lane";
 
-/// On a phone the menu, sign-out included, is folded away behind its button.
-async fn unfold_menu(b: &Browser) {
-    let folded = b
-        .js("const t = document.querySelector('.menu-toggle'); \
-             return getComputedStyle(t).display !== 'none' && t.getAttribute('aria-expanded') !== 'true';")
-        .await;
-    if folded == serde_json::Value::Bool(true) {
-        b.click(".menu-toggle").await;
-        b.wait_for(".site-nav.open").await;
-    }
-}
-
-async fn sign_out(b: &Browser) {
-    unfold_menu(b).await;
-    b.click(".nav-actions .link-button").await;
-    // Read from the DOM: on a phone the menu may fold again.
-    b.wait_gone(".nav-actions .who").await;
-    b.wait_for(".nav-actions a[href='/login']").await;
-}
-
 fn photo_file() -> PathBuf {
     let p = std::env::temp_dir().join(format!("tangui-e2e-photo-{}.jpg", std::process::id()));
     std::fs::write(&p, JPEG).unwrap();
@@ -59,17 +39,17 @@ async fn violations_with_a_photo_suspend_and_the_scan_says_so() {
     b.fill("#notes", "摊位餐桌占用消防通道约 2 米").await;
     b.click("#submit-inspection").await;
     b.wait_text("#inspection-result", "6").await;
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // The holder sees the points and the photo.
     b.sign_in("13800000001", "tangui-vendor-2026").await;
-    unfold_menu(&b).await;
+    b.unfold_menu().await;
     b.click(".site-nav a[href='/permits']").await;
     b.click(&format!(".permit-list li[data-id='{permit}'] a")).await;
     b.wait_text(".points-now", "6").await;
     b.wait_for("#ledger li[data-code='V-PATHS'] .evidence img").await;
     b.wait_for("#ledger .appeal-open").await;
-    sign_out(&b).await;
+    b.sign_out().await;
 
     // A second serious breach crosses the 12-point line.
     b.sign_in("sm_officer", "tangui-officer-2026").await;
@@ -79,7 +59,7 @@ async fn violations_with_a_photo_suspend_and_the_scan_says_so() {
     b.wait_text("#points-preview", "许可将暂停").await;
     b.click("#submit-inspection").await;
     b.wait_text("#inspection-result", "已暂停").await;
-    sign_out(&b).await;
+    b.sign_out().await;
 
     b.goto(&format!("/verify/{code}")).await;
     b.wait_for("#verify-result[data-status='suspended']").await;
@@ -107,7 +87,7 @@ async fn a_public_complaint_reaches_the_district_and_the_reporter_sees_it_resolv
     b.sign_in("sm_officer", "tangui-officer-2026").await;
     b.click(".site-nav a[href='/review']").await;
     b.wait_for("#complaint-queue-empty").await;
-    sign_out(&b).await;
+    b.sign_out().await;
     b.sign_in("hl_officer", "tangui-officer-2026").await;
     b.click(".site-nav a[href='/review']").await;
     b.click("#complaint-queue li a").await;
@@ -118,7 +98,7 @@ async fn a_public_complaint_reaches_the_district_and_the_reporter_sees_it_resolv
     b.click(".site-nav a[href='/dashboard']").await;
     b.wait_for("#dash-occupancy_by_district svg").await;
     b.wait_text("#dash-occupancy_by_district", "湖里区").await;
-    sign_out(&b).await;
+    b.sign_out().await;
 
     b.goto(&status_page).await;
     b.wait_text(".complaint-status", "已解决").await;
