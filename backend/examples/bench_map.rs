@@ -1,7 +1,9 @@
 //! Map benchmark (`cargo xtask bench-map`): the public GeoJSON endpoint against nginx serving the
-//! same bytes as a static file (same load tool, same connection count, one run), and the map's
-//! first render in headless Chromium measured with the Performance API. Writes a report to
-//! `xtask/bench/results/map.md`.
+//! same bytes as a static file (same load tool, same connection count, one run), the GeoJSON
+//! while 200 vendors sign in at once (argon2 on the same two cores), and the map's first render
+//! in headless Chromium measured with the Performance API. Writes a report to
+//! `xtask/bench/results/map.md` and its figures to `target/bench/map.json` for the production
+//! report.
 
 mod support;
 
@@ -40,11 +42,15 @@ fn to_ms(v: &str) -> f64 {
 }
 
 fn wrk(url: &str, encoding: &str) -> Load {
+    wrk_with(url, encoding, CONNECTIONS, SECONDS)
+}
+
+fn wrk_with(url: &str, encoding: &str, connections: u32, seconds: u32) -> Load {
     let out = Command::new("wrk")
         .args([
             "-t2",
-            &format!("-c{CONNECTIONS}"),
-            &format!("-d{SECONDS}s"),
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
             "--latency",
             "-H",
             &format!("Accept-Encoding: {encoding}"),
@@ -190,6 +196,7 @@ async fn main() {
     println!("warming up …");
     let _ = Command::new("wrk").args(["-t2", "-c16", "-d3s", &url]).output();
     let _ = Command::new("wrk").args(["-t2", "-c16", "-d3s", &nginx_url]).output();
+    support::reset_peak_rss("self");
     let mut rows = Vec::new();
     for encoding in ["gzip", "identity"] {
         println!("tangui: wrk -t2 -c{CONNECTIONS} -d{SECONDS}s -H 'Accept-Encoding: {encoding}' {url}");
@@ -200,6 +207,7 @@ async fn main() {
         println!("  {theirs:?}");
         rows.push((encoding, ours, theirs));
     }
+    let map_peak_rss = support::peak_rss_mib();
     let _ = Command::new("nginx")
         .args([
             "-s",
@@ -210,6 +218,9 @@ async fn main() {
             &nginx_prefix.join("nginx.conf").display().to_string(),
         ])
         .status();
+
+    let storm = login_storm(&state, &base, &url).await;
+    println!("  {storm:?}");
 
     println!("first render in headless Chromium …");
     let mut renders = first_render(&base, 7).await;
@@ -240,11 +251,37 @@ async fn main() {
          (config: `xtask/bench/nginx-static.conf`). Browsers always send `Accept-Encoding: gzip, deflate, br`, so the \
          gzip rows are what the map sees; the identity rows show the uncompressed case.\n\n\
          | encoding | server | requests/s | p50 | p99 | transfer/s | errors |\n|---|---|---|---|---|---|---|\n{table}\n\
-         Targets: ratio ≥ 0.80 and tangui p99 < 10 ms at {CONNECTIONS} connections.\n\n\
+         Targets: ratio ≥ 0.80 and tangui p99 < 10 ms at {CONNECTIONS} connections. Peak memory of the process \
+         serving tangui (the server runs inside this benchmark process; wrk and nginx are separate) during these \
+         runs: {map_peak_rss:.0} MiB.\n\n\
+         ## Public GeoJSON during a login storm\n\n\
+         {STORM_LOGINS} vendor accounts sign in at once, and again as soon as the whole wave is answered, for \
+         {STORM_SECONDS} s; every login checks an argon2id hash (19 MiB, t=2) on the same two cores. Meanwhile \
+         `wrk -t2 -c{STORM_CONNECTIONS} -d{STORM_SECONDS}s` reads the public GeoJSON (gzip). The server lets one \
+         hash run per core but one, so a storm queues for its core and leaves the other to everything else.\n\n\
+         | GeoJSON | requests/s | p50 | p99 | errors |\n|---|---|---|---|---|\n\
+         | alone | {qr:.0} | {qp50:.2} ms | {qp99:.2} ms | {qe} |\n\
+         | during the login storm | {sr:.0} | {sp50:.2} ms | **{sp99:.2} ms** | {se} |\n\n\
+         Logins answered during the storm: {logins} ({lf} not 2xx), login latency p50 {lp50:.0} ms, p99 {lp99:.0} ms \
+         (they queue for the hashing core). Peak memory during the storm: {storm_rss:.0} MiB. Target: GeoJSON p99 \
+         under 50 ms during the storm.\n\n\
          ## Map first render (headless Chromium, loopback)\n\n\
          Time from navigation start to the performance mark `tangui-map-rendered` (first render of the SVG map with its zone markers), {n} navigations after one warm-up: \
          median **{rm:.0} ms**, max {rx:.0} ms (target < 1,000 ms). All: {all}.\n",
         machine = machine(),
+        qr = storm.quiet.rps,
+        qp50 = storm.quiet.p50_ms,
+        qp99 = storm.quiet.p99_ms,
+        qe = if storm.quiet.errors.is_empty() { "none" } else { &storm.quiet.errors },
+        sr = storm.stormy.rps,
+        sp50 = storm.stormy.p50_ms,
+        sp99 = storm.stormy.p99_ms,
+        se = if storm.stormy.errors.is_empty() { "none" } else { &storm.stormy.errors },
+        logins = storm.logins,
+        lf = storm.login_failures,
+        lp50 = storm.login_p50_ms,
+        lp99 = storm.login_p99_ms,
+        storm_rss = storm.peak_rss_mib,
         size = body.len(),
         gz = gz.len(),
         n = renders.len(),
@@ -255,6 +292,19 @@ async fn main() {
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../xtask/bench/results/map.md");
     std::fs::write(&out, &report).unwrap();
     println!("\n{report}\nwritten to {}", out.display());
+    let gzip = &rows[0];
+    support::write_summary(
+        "map",
+        serde_json::json!({
+            "geojson_gzip_rps": gzip.1.rps, "nginx_gzip_rps": gzip.2.rps, "geojson_gzip_p99_ms": gzip.1.p99_ms,
+            "geojson_identity_ratio": rows[1].1.rps / rows[1].2.rps.max(1.0), "geojson_identity_p99_ms": rows[1].1.p99_ms,
+            "map_peak_rss_mib": map_peak_rss,
+            "storm_quiet_p99_ms": storm.quiet.p99_ms, "storm_p99_ms": storm.stormy.p99_ms, "storm_rps": storm.stormy.rps,
+            "storm_logins": storm.logins, "storm_login_failures": storm.login_failures,
+            "storm_login_p99_ms": storm.login_p99_ms, "storm_peak_rss_mib": storm.peak_rss_mib,
+            "first_render_median_ms": render_median,
+        }),
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -294,4 +344,120 @@ async fn get_with(url: &str, encoding: &str) -> Vec<u8> {
         return out;
     }
     body
+}
+
+const STORM_LOGINS: usize = 200;
+const STORM_CONNECTIONS: u32 = 16;
+const STORM_SECONDS: u32 = 20;
+
+#[derive(Debug)]
+struct Storm {
+    quiet: Load,
+    stormy: Load,
+    logins: usize,
+    login_failures: usize,
+    login_p50_ms: f64,
+    login_p99_ms: f64,
+    peak_rss_mib: f64,
+}
+
+/// 200 vendor accounts, each with the same password (hashed once, as registration would).
+async fn storm_accounts(state: &backend::app::AppState) -> Vec<String> {
+    use backend::models::user::NewUser;
+    let hash = backend::auth::password::hash_blocking("storm-password-1").unwrap();
+    state
+        .db
+        .write(move |c| {
+            let now = backend::clock::now();
+            let mut logins = Vec::with_capacity(STORM_LOGINS);
+            for i in 0..STORM_LOGINS {
+                let login = format!("1770{i:07}");
+                NewUser {
+                    role: "vendor",
+                    login: &login,
+                    display_name: "摊主",
+                    phone: Some(&login),
+                    id_number: None,
+                    credit_code: None,
+                    contact_name: None,
+                    district_code: None,
+                    password_hash: &hash,
+                    disabled: false,
+                    created_at: now,
+                    password_changed_at: now,
+                }
+                .insert(c)?;
+                logins.push(login);
+            }
+            Ok(logins)
+        })
+        .await
+        .unwrap()
+}
+
+/// The public GeoJSON read by `wrk` for `STORM_SECONDS`, first alone and then while waves of 200
+/// vendors sign in at once (every login hashes with argon2id, 19 MiB, on the same two cores).
+async fn login_storm(state: &backend::app::AppState, base: &str, url: &str) -> Storm {
+    use bytes::Bytes;
+    use http_body_util::{BodyExt, Full};
+    use hyper_util::client::legacy::Client;
+    use hyper_util::rt::TokioExecutor;
+
+    let logins = storm_accounts(state).await;
+    let u = url.to_string();
+    println!("GeoJSON alone: wrk -t2 -c{STORM_CONNECTIONS} -d{STORM_SECONDS}s (gzip) …");
+    let quiet =
+        tokio::task::spawn_blocking(move || wrk_with(&u, "gzip", STORM_CONNECTIONS, STORM_SECONDS)).await.unwrap();
+    support::reset_peak_rss("self");
+    let u = url.to_string();
+    println!("GeoJSON during the login storm: the same wrk while waves of {STORM_LOGINS} vendors sign in …");
+    let load = tokio::task::spawn_blocking(move || wrk_with(&u, "gzip", STORM_CONNECTIONS, STORM_SECONDS));
+    let http: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let started = std::time::Instant::now();
+    let mut latencies = Vec::new();
+    let mut failures = 0;
+    // Waves until wrk is nearly done, so every GeoJSON request it makes meets hashing logins.
+    while started.elapsed() < Duration::from_secs(u64::from(STORM_SECONDS) - 1) {
+        let mut wave = tokio::task::JoinSet::new();
+        for login in &logins {
+            let body = serde_json::json!({ "login": login, "password": "storm-password-1" }).to_string();
+            let req = hyper::Request::post(format!("{base}/api/v1/auth/login"))
+                .header("content-type", "application/json")
+                .header("cookie", "tangui_csrf=storm")
+                .header("x-csrf-token", "storm")
+                .body(Full::new(Bytes::from(body)))
+                .unwrap();
+            let http = http.clone();
+            wave.spawn(async move {
+                let t = std::time::Instant::now();
+                let ok = match http.request(req).await {
+                    Ok(res) => {
+                        let ok = res.status().is_success();
+                        let _ = res.into_body().collect().await;
+                        ok
+                    }
+                    Err(_) => false,
+                };
+                (ok, t.elapsed().as_secs_f64() * 1000.0)
+            });
+        }
+        while let Some(r) = wave.join_next().await {
+            let (ok, ms) = r.unwrap();
+            latencies.push(ms);
+            failures += usize::from(!ok);
+        }
+    }
+    let stormy = load.await.unwrap();
+    let peak_rss_mib = support::peak_rss_mib();
+    latencies.sort_by(f64::total_cmp);
+    let pct = |p: f64| latencies.get(((latencies.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0.0);
+    Storm {
+        quiet,
+        stormy,
+        logins: latencies.len(),
+        login_failures: failures,
+        login_p50_ms: pct(0.5),
+        login_p99_ms: pct(0.99),
+        peak_rss_mib,
+    }
 }

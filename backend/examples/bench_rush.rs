@@ -337,6 +337,21 @@ async fn main() {
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("../xtask/bench/results/rush.md");
     std::fs::write(&out, &report).unwrap();
     println!("\n{report}\nwritten to {}", out.display());
+    let figures: Vec<serde_json::Value> = outcomes
+        .iter()
+        .map(|o| {
+            serde_json::json!({
+                "database": o.database, "seconds": o.seconds, "applications_per_s": VENDORS as f64 / o.seconds,
+                "requests_per_s": o.latencies_ms.len() as f64 / o.seconds,
+                "p50_ms": percentile(&o.latencies_ms, 0.5), "p99_ms": percentile(&o.latencies_ms, 0.99),
+                "submit_2xx": o.submit_2xx, "stored_submitted": o.stored_submitted,
+                "create_2xx": o.create_2xx, "stored_total": o.stored_total,
+                "counts_equal": o.stored_submitted == o.submit_2xx as i64 && o.stored_total == o.create_2xx as i64,
+                "refused": o.other.values().sum::<usize>() + o.errors, "peak_rss_mib": o.peak_rss_mib,
+            })
+        })
+        .collect();
+    support::write_summary("rush", serde_json::json!(figures));
     if let (Some(base), Some(name)) = (pg, schema)
         && let Ok(mut c) = diesel::PgConnection::establish(&base)
     {

@@ -35,11 +35,43 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// Parses a JSON body. Every string in it, wherever it sits, must pass the common text rule
+/// (`check_untrusted_text`) before the body is read as `T`, so no field can be forgotten.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(field_error)?;
-    de.end().map_err(|e| AppError::MalformedJson(e.to_string()))?;
-    Ok(value)
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| AppError::MalformedJson(e.to_string()))?;
+    let mut errors = Vec::new();
+    check_strings(&value, &mut String::new(), &mut errors);
+    AppError::check(errors)?;
+    parse_value(value)
+}
+
+fn check_strings(v: &serde_json::Value, path: &mut String, errors: &mut Vec<common::FieldError>) {
+    use serde_json::Value;
+    let field = |path: &str| if path.is_empty() { "body".to_string() } else { path.to_string() };
+    match v {
+        Value::String(s) => errors.extend(common::validate::check_untrusted_text(&field(path), s)),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                check_strings(item, path, errors);
+                path.truncate(len);
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                errors.extend(common::validate::check_untrusted_text(&field(path), k));
+                check_strings(item, path, errors);
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Like [`parse_json`] on an already parsed value. Internally tagged enums buffer their content,
@@ -92,6 +124,9 @@ mod tests {
         assert_eq!(p.errors[0].field, "count");
         let p = problem(parse_json(br#"{"name":"a"}"#));
         assert_eq!(p.errors[0].field, "count");
+        let p = problem(parse_json(br#"{"name":"<b>","count":1,"x":[{"y":"ok\u0000"}]}"#));
+        let fields: Vec<_> = p.errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        assert_eq!(fields, [("name", "markup"), ("x[0].y", "control_chars")]);
         assert!(parse_json::<T>(br#"{"name":"a","count":3}"#).is_ok());
     }
 }

@@ -2,6 +2,8 @@
 //! Both install what is missing and skip what is present, printing each step.
 
 mod basemap;
+mod fuzz;
+mod production;
 mod tools;
 
 use std::path::PathBuf;
@@ -19,6 +21,8 @@ fn main() -> ExitCode {
         Some("bench-draw") => tools::bench_example(&root, "bench_draw", &[]),
         Some("bench-certs") => tools::bench_example(&root, "bench_certs", &[]),
         Some("bench-rush") => tools::bench_rush(&root),
+        Some("bench-production") => production::bench_production(&root),
+        Some("fuzz") => fuzz::run(&root, &args[1..]),
         Some("frontend") => tools::setup(&root, false).and_then(|env| tools::build_frontend(&root, &env, true)),
         _ => {
             eprintln!(
@@ -31,7 +35,10 @@ fn main() -> ExitCode {
                  bench-map  benchmark: public GeoJSON vs nginx, map first render (xtask/bench/results/map.md)\n\
                  bench-draw benchmark: a 21,300-applicant allocation round on SQLite (xtask/bench/results/draw.md)\n\
                  bench-certs benchmark: certificates for all 6,145 stalls (xtask/bench/results/certificates.md)\n\
-                 bench-rush benchmark: 20,000 vendors applying at once, SQLite and PostgreSQL (xtask/bench/results/rush.md)"
+                 bench-rush benchmark: 20,000 vendors applying at once, SQLite and PostgreSQL (xtask/bench/results/rush.md)\n\
+                 bench-production  all load figures in one run: rush, GeoJSON vs nginx and under a login storm,\n\
+                 \x20          memory, WASM size (xtask/bench/results/load.md)\n\
+                 fuzz [s]   run each cargo-fuzz target for s seconds (default 60)"
             );
             return ExitCode::from(2);
         }

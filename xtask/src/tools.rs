@@ -14,14 +14,15 @@ pub type Env = BTreeMap<String, String>;
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
 const AXE_VERSION: &str = "4.14.1";
-const APT_TEST_PACKAGES: [&str; 5] =
-    ["chromium", "chromium-driver", "fonts-wqy-microhei", "poppler-utils", "postgresql-client"];
+/// nginx: the scale-out test runs two server processes behind the repository's nginx config.
+const APT_TEST_PACKAGES: [&str; 6] =
+    ["chromium", "chromium-driver", "fonts-wqy-microhei", "poppler-utils", "postgresql-client", "nginx"];
 
-fn step(n: &str, what: &str) {
+pub fn step(n: &str, what: &str) {
     println!("\n==> [{n}] {what}");
 }
 
-fn sh(cmd: &mut Command) -> Result<(), String> {
+pub fn sh(cmd: &mut Command) -> Result<(), String> {
     let shown = format!("{cmd:?}");
     let status = cmd.status().map_err(|e| format!("could not start {shown}: {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("{shown} failed ({status})")) }
@@ -32,7 +33,7 @@ fn output(cmd: &mut Command) -> Option<String> {
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
-fn cargo_home_bin() -> PathBuf {
+pub fn cargo_home_bin() -> PathBuf {
     let home = std::env::var("CARGO_HOME")
         .map(PathBuf::from)
         .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_else(|_| "/root".into())).join(".cargo"));
@@ -224,7 +225,7 @@ pub fn apt_install(packages: &[&str]) -> Result<(), String> {
 pub fn test_all(root: &Path, args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let quick = args.iter().any(|a| a == "--no-lint");
-    step("test 1/6", "test packages from Debian (browser, driver, CJK font)");
+    step("test 1/6", "test packages from Debian (browser, driver, CJK font, PDF tools, nginx)");
     apt_install_test_packages()?;
     install_axe(root)?;
     let env = setup(root, true)?;

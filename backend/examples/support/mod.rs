@@ -52,3 +52,19 @@ pub fn machine() -> String {
         .unwrap_or(0);
     format!("{cores} cores ({cpu}), {mem} GiB RAM; {}; {}", first_line("uname", "-sr"), first_line("rustc", "-V"))
 }
+
+/// Starts a new peak for a process's VmHWM (Linux `clear_refs` value 5), so each load reports
+/// its own peak memory.
+pub fn reset_peak_rss(pid: &str) {
+    let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
+}
+
+/// Writes a benchmark's figures to `target/bench/<name>.json`, where `cargo xtask
+/// bench-production` gathers them into one report.
+pub fn write_summary(name: &str, figures: serde_json::Value) {
+    let figures = serde_json::json!({ "machine": machine(), "figures": figures });
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ =
+        std::fs::write(dir.join(format!("{name}.json")), serde_json::to_string_pretty(&figures).unwrap_or_default());
+}

@@ -5,7 +5,7 @@ pub mod password;
 pub mod session;
 pub mod throttle;
 
-pub use session::{Actor, CurrentUser, MaybeUser};
+pub use session::{Actor, Admin, CurrentUser, MaybeUser, MerchantUser, Staff, VendorUser};
 
 use rand_bytes::random_hex;
 

@@ -1,5 +1,6 @@
 //! argon2id with OWASP parameters (m=19 MiB, t=2, p=1), hashed on blocking threads with at most
-//! one hash per core at a time, so a login storm cannot starve the rest of the server.
+//! one hash per core but one at a time, so a login storm queues for its cores and leaves one free
+//! for everything else (the map, submissions).
 
 use std::sync::{Arc, LazyLock};
 
@@ -30,7 +31,7 @@ pub fn verify_blocking(password: &str, hash: &str) -> bool {
 impl Hasher {
     pub fn new() -> Hasher {
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
-        Hasher { permits: Arc::new(Semaphore::new(cores)) }
+        Hasher { permits: Arc::new(Semaphore::new(cores.saturating_sub(1).max(1))) }
     }
 
     async fn with_permit<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {

@@ -101,6 +101,46 @@ impl FromRequestParts<AppState> for MaybeUser {
     }
 }
 
+/// Extractors that admit only some roles. They run before the body is read, so a caller who may
+/// not use a route is told 403 whatever they sent, and services keep their own check as well.
+macro_rules! role_extractor {
+    ($(#[$doc:meta])* $name:ident, [$($role:expr),+]) => {
+        $(#[$doc])*
+        pub struct $name(pub Actor);
+
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = AppError;
+
+            async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+                let actor = resolve(parts, state).await?.ok_or(AppError::Unauthenticated)?;
+                actor.require(&[$($role),+])?;
+                Ok($name(actor))
+            }
+        }
+    };
+}
+
+role_extractor!(
+    /// A vendor (street stall applicant or holder).
+    VendorUser,
+    [Role::Vendor]
+);
+role_extractor!(
+    /// A shop owner.
+    MerchantUser,
+    [Role::Merchant]
+);
+role_extractor!(
+    /// A district officer or a city admin.
+    Staff,
+    [Role::DistrictOfficer, Role::CityAdmin]
+);
+role_extractor!(
+    /// A city admin.
+    Admin,
+    [Role::CityAdmin]
+);
+
 pub fn session_cookie(app: &App, token: String) -> Cookie<'static> {
     Cookie::build((SESSION_COOKIE, token))
         .path("/")

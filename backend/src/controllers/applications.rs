@@ -9,12 +9,12 @@ use chrono::NaiveDate;
 use common::application::{ApplicationStatus, Decision, DocKind, MAX_UPLOAD_BYTES};
 use common::calendar::CalendarDay;
 use common::dto::applications::{ApplicationView, DocumentView, QueueList, SaveApplication};
-use common::{FieldError, Problem, Role};
+use common::{FieldError, Problem};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{Admin, CurrentUser, Staff, VendorUser};
 use crate::clock::now;
 use crate::error::{AppError, AppResult};
 use crate::extract::ApiJson;
@@ -26,7 +26,7 @@ use crate::services::applications as service;
     responses((status = 201, body = ApplicationView), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_application(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    VendorUser(actor): VendorUser,
     ApiJson(req): ApiJson<SaveApplication>,
 ) -> AppResult<(StatusCode, Json<ApplicationView>)> {
     Ok((StatusCode::CREATED, Json(service::save(&state, &actor, None, req).await?)))
@@ -48,7 +48,7 @@ pub async fn find_application(
     responses((status = 200, body = ApplicationView), (status = 409, body = Problem), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn save_application(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    VendorUser(actor): VendorUser,
     Path(id): Path<i64>,
     ApiJson(req): ApiJson<SaveApplication>,
 ) -> AppResult<Json<ApplicationView>> {
@@ -70,7 +70,7 @@ pub struct UploadQuery {
     responses((status = 201, body = DocumentView), (status = 422, body = Problem)))]
 pub async fn upload_document(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    VendorUser(actor): VendorUser,
     Path(id): Path<i64>,
     Query(q): Query<UploadQuery>,
     body: Body,
@@ -95,7 +95,7 @@ pub async fn upload_document(
     params(("id" = i64, Path), ("doc_id" = i64, Path)), responses((status = 204), (status = 409, body = Problem)))]
 pub async fn delete_document(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    VendorUser(actor): VendorUser,
     Path((id, doc_id)): Path<(i64, i64)>,
 ) -> AppResult<StatusCode> {
     service::delete_document(&state, &actor, id, doc_id).await?;
@@ -129,7 +129,7 @@ pub async fn get_document(
     responses((status = 200, body = ApplicationView), (status = 422, body = Problem)))]
 pub async fn submit_application(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    VendorUser(actor): VendorUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<ApplicationView>> {
     Ok(Json(service::submit(&state, &actor, id).await?))
@@ -140,7 +140,7 @@ pub async fn submit_application(
     responses((status = 200, body = ApplicationView), (status = 409, body = Problem)))]
 pub async fn withdraw_application(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    VendorUser(actor): VendorUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<ApplicationView>> {
     Ok(Json(service::withdraw(&state, &actor, id).await?))
@@ -152,7 +152,7 @@ pub async fn withdraw_application(
     responses((status = 200, body = ApplicationView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn decide_application(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Staff(actor): Staff,
     Path(id): Path<i64>,
     ApiJson(decision): ApiJson<Decision>,
 ) -> AppResult<Json<ApplicationView>> {
@@ -180,7 +180,7 @@ pub struct QueueQuery {
     responses((status = 200, body = QueueList), (status = 403, body = Problem)))]
 pub async fn review_queue(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Staff(actor): Staff,
     Query(q): Query<QueueQuery>,
 ) -> AppResult<Json<QueueList>> {
     Ok(Json(service::queue(&state, &actor, q.status).await?))
@@ -197,11 +197,10 @@ pub async fn list_calendar(State(state): State<AppState>) -> AppResult<Json<Vec<
     request_body = CalendarDay, responses((status = 200, body = CalendarDay), (status = 422, body = Problem)))]
 pub async fn set_calendar_day(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     Path(date): Path<NaiveDate>,
     ApiJson(mut day): ApiJson<CalendarDay>,
 ) -> AppResult<Json<CalendarDay>> {
-    actor.require(&[Role::CityAdmin])?;
     day.date = date;
     let mut e = common::validate::Errors::new();
     e.text("name", "名称", "Name", &day.name, 30);
@@ -231,10 +230,9 @@ pub async fn set_calendar_day(
     responses((status = 204)))]
 pub async fn delete_calendar_day(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     Path(date): Path<NaiveDate>,
 ) -> AppResult<StatusCode> {
-    actor.require(&[Role::CityAdmin])?;
     state
         .db
         .write(move |c| {

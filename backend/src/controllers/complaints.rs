@@ -9,7 +9,7 @@ use common::dto::lifecycle::{ComplaintInput, ComplaintReceipt, ComplaintUpdate, 
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::auth::{CurrentUser, MaybeUser};
+use crate::auth::{MaybeUser, Staff};
 use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::services::complaints as service;
@@ -57,7 +57,7 @@ pub struct QueueQuery {
 #[utoipa::path(get, path = "/api/v1/review/complaints", tag = "review", params(QueueQuery), responses((status = 200, body = [ComplaintView])))]
 pub async fn complaint_queue(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Staff(actor): Staff,
     Query(q): Query<QueueQuery>,
 ) -> AppResult<Json<Vec<ComplaintView>>> {
     Ok(Json(service::queue(&state, &actor, q.all.unwrap_or(false)).await?))
@@ -68,7 +68,7 @@ pub async fn complaint_queue(
     responses((status = 200, body = ComplaintView), (status = 404, body = Problem)))]
 pub async fn find_complaint(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Staff(actor): Staff,
     Path(id): Path<i64>,
 ) -> AppResult<Json<ComplaintView>> {
     Ok(Json(service::staff_view(&state, &actor, id).await?))
@@ -79,7 +79,7 @@ pub async fn find_complaint(
     responses((status = 200, body = ComplaintView), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_complaint(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Staff(actor): Staff,
     Path(id): Path<i64>,
     ApiJson(u): ApiJson<ComplaintUpdate>,
 ) -> AppResult<Json<ComplaintView>> {

@@ -8,7 +8,7 @@ use common::dto::filings::{FilingDecision, FilingQueueItem, FilingView, RevokeRe
 use common::policy::{Evaluation, PolicyApplication};
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, MerchantUser, Staff};
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, parse_value};
 use crate::services::filings as service;
@@ -50,7 +50,7 @@ pub async fn evaluate(State(state): State<AppState>, FilingBody(app): FilingBody
     responses((status = 201, body = FilingView), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_filing(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    MerchantUser(actor): MerchantUser,
     FilingBody(app): FilingBody,
 ) -> AppResult<(StatusCode, Json<FilingView>)> {
     Ok((StatusCode::CREATED, Json(service::submit(&state, &actor, app, None).await?)))
@@ -61,7 +61,7 @@ pub async fn create_filing(
     responses((status = 200, body = FilingView), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn resubmit_filing(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    MerchantUser(actor): MerchantUser,
     Path(id): Path<i64>,
     FilingBody(app): FilingBody,
 ) -> AppResult<Json<FilingView>> {
@@ -90,10 +90,7 @@ pub async fn my_filings(
 
 /// Filings awaiting review in the officer's district, overdue first.
 #[utoipa::path(get, path = "/api/v1/review/filings", tag = "review", responses((status = 200, body = [FilingQueueItem]), (status = 403, body = Problem)))]
-pub async fn filing_queue(
-    State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
-) -> AppResult<Json<Vec<FilingQueueItem>>> {
+pub async fn filing_queue(State(state): State<AppState>, Staff(actor): Staff) -> AppResult<Json<Vec<FilingQueueItem>>> {
     Ok(Json(service::queue(&state, &actor).await?))
 }
 
@@ -102,7 +99,7 @@ pub async fn filing_queue(
     responses((status = 200, body = FilingView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn decide_filing(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Staff(actor): Staff,
     Path(id): Path<i64>,
     ApiJson(d): ApiJson<FilingDecision>,
 ) -> AppResult<Json<FilingView>> {
@@ -114,7 +111,7 @@ pub async fn decide_filing(
     responses((status = 200, body = FilingView), (status = 409, body = Problem)))]
 pub async fn revoke_filing(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Staff(actor): Staff,
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<RevokeRequest>,
 ) -> AppResult<Json<FilingView>> {

@@ -11,7 +11,7 @@ use common::{District, Problem, mask};
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{Admin, CurrentUser, Staff};
 use crate::clock::today;
 use crate::db::schema::users;
 use crate::error::{AppError, AppResult};
@@ -85,7 +85,7 @@ pub async fn request_transfer(
     responses((status = 200, body = PermitView), (status = 409, body = Problem)))]
 pub async fn decide_transfer(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Staff(actor): Staff,
     Path(id): Path<i64>,
     ApiJson(d): ApiJson<TransferDecision>,
 ) -> AppResult<Json<PermitView>> {
@@ -97,7 +97,7 @@ pub async fn decide_transfer(
     responses((status = 200, body = PermitView), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn revoke_permit(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<ReasonBody>,
 ) -> AppResult<Json<PermitView>> {
@@ -109,7 +109,7 @@ pub async fn revoke_permit(
     responses((status = 200, body = PermitView), (status = 409, body = Problem)))]
 pub async fn dismiss_proposal(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<ReasonBody>,
 ) -> AppResult<Json<PermitView>> {

@@ -3,13 +3,13 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
+use common::Problem;
 use common::dto::filings::{PolicyDraft, PolicyVersionSummary};
 use common::policy::{PolicyPack, SelfCheckAnswer, SelfCheckResult, self_check};
-use common::{Problem, Role};
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::Admin;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::services::policy as service;
@@ -35,11 +35,7 @@ pub async fn policy_version(State(state): State<AppState>, Path(v): Path<u32>) -
 
 /// The draft being edited (admins), if any.
 #[utoipa::path(get, path = "/api/v1/policy/draft", tag = "policy", responses((status = 200, body = Option<PolicyDraft>)))]
-pub async fn get_draft(
-    State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
-) -> AppResult<Json<Option<PolicyDraft>>> {
-    actor.require(&[Role::CityAdmin])?;
+pub async fn get_draft(State(state): State<AppState>, Admin(_): Admin) -> AppResult<Json<Option<PolicyDraft>>> {
     Ok(Json(state.db.run(service::draft).await?))
 }
 
@@ -48,7 +44,7 @@ pub async fn get_draft(
     responses((status = 200, body = PolicyDraft), (status = 422, body = Problem)))]
 pub async fn save_draft(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     ApiJson(d): ApiJson<PolicyDraft>,
 ) -> AppResult<Json<PolicyDraft>> {
     Ok(Json(service::save_draft(&state, &actor, d).await?))
@@ -59,7 +55,7 @@ pub async fn save_draft(
     responses((status = 200, body = PolicyVersionSummary), (status = 409, body = Problem)))]
 pub async fn publish_draft(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
 ) -> AppResult<Json<PolicyVersionSummary>> {
     Ok(Json(service::publish(&state, &actor).await?))
 }

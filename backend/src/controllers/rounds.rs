@@ -7,7 +7,7 @@ use common::Problem;
 use common::dto::rounds::{DrawProgress, ObjectionAnswer, ObjectionInput, ObjectionView, RoundInput, RoundView};
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{Admin, VendorUser};
 use crate::error::{AppError, AppResult};
 use crate::extract::ApiJson;
 use crate::services::{offers, rounds as service};
@@ -17,7 +17,7 @@ use crate::services::{offers, rounds as service};
     responses((status = 201, body = RoundView), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_round(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     ApiJson(input): ApiJson<RoundInput>,
 ) -> AppResult<(StatusCode, Json<RoundView>)> {
     Ok((StatusCode::CREATED, Json(service::create(&state, &actor, input).await?)))
@@ -48,7 +48,7 @@ pub async fn round_record(State(state): State<AppState>, Path(id): Path<i64>) ->
     responses((status = 200, body = RoundView), (status = 409, body = Problem)))]
 pub async fn open_round(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     Path(id): Path<i64>,
 ) -> AppResult<Json<RoundView>> {
     Ok(Json(service::open(&state, &actor, id).await?))
@@ -59,7 +59,7 @@ pub async fn open_round(
     responses((status = 200, body = RoundView), (status = 409, body = Problem)))]
 pub async fn close_round(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     Path(id): Path<i64>,
 ) -> AppResult<Json<RoundView>> {
     Ok(Json(service::close(&state, &actor, id).await?))
@@ -70,7 +70,7 @@ pub async fn close_round(
     responses((status = 200, body = RoundView), (status = 409, body = Problem)))]
 pub async fn draw_round(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     Path(id): Path<i64>,
 ) -> AppResult<Json<RoundView>> {
     let board = state.draws.clone();
@@ -82,10 +82,9 @@ pub async fn draw_round(
     responses((status = 200, body = DrawProgress), (status = 404, body = Problem)))]
 pub async fn draw_progress(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(_): Admin,
     Path(id): Path<i64>,
 ) -> AppResult<Json<DrawProgress>> {
-    actor.require(&[common::Role::CityAdmin])?;
     state.draws.get(id).map(Json).ok_or(AppError::NotFound)
 }
 
@@ -94,7 +93,7 @@ pub async fn draw_progress(
     responses((status = 200, body = RoundView), (status = 409, body = Problem)))]
 pub async fn confirm_round(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     Path(id): Path<i64>,
 ) -> AppResult<Json<RoundView>> {
     Ok(Json(service::confirm(&state, &actor, id).await?))
@@ -105,7 +104,7 @@ pub async fn confirm_round(
     responses((status = 201, body = ObjectionView), (status = 409, body = Problem)))]
 pub async fn lodge_objection(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    VendorUser(actor): VendorUser,
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<ObjectionInput>,
 ) -> AppResult<(StatusCode, Json<ObjectionView>)> {
@@ -117,7 +116,7 @@ pub async fn lodge_objection(
     responses((status = 200, body = [ObjectionView])))]
 pub async fn list_objections(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<ObjectionView>>> {
     Ok(Json(service::list_objections(&state, &actor, id).await?))
@@ -128,7 +127,7 @@ pub async fn list_objections(
     responses((status = 200, body = ObjectionView), (status = 409, body = Problem)))]
 pub async fn answer_objection(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<ObjectionAnswer>,
 ) -> AppResult<Json<ObjectionView>> {
@@ -140,7 +139,7 @@ pub async fn answer_objection(
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn accept_offer(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    VendorUser(actor): VendorUser,
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
     offers::accept(&state, &actor, id).await?;
@@ -152,7 +151,7 @@ pub async fn accept_offer(
     responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
 pub async fn decline_offer(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    VendorUser(actor): VendorUser,
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
     offers::decline(&state, &actor, id).await?;

@@ -9,13 +9,13 @@ use axum::response::{IntoResponse, Response};
 use common::dto::zones::ImportReport;
 use common::policy::StreetClass;
 use common::policy::segments::{SegmentInput, check_sidewalk, parse_segment_collection, segment_feature};
-use common::{District, Problem, Role};
+use common::{District, Problem};
 use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::Admin;
 use crate::clock::now;
 use crate::controllers::zones::{ImportQuery, read_text};
 use crate::db::schema::street_segments as seg;
@@ -54,11 +54,10 @@ pub struct SegmentEdit {
     responses((status = 200, body = SegmentView), (status = 422, body = Problem)))]
 pub async fn edit_segment(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     Path(id): Path<i64>,
     ApiJson(e): ApiJson<SegmentEdit>,
 ) -> AppResult<Json<SegmentView>> {
-    actor.require(&[Role::CityAdmin])?;
     let mut problems: Vec<_> = check_sidewalk(e.sidewalk_m).into_iter().collect();
     if e.note.chars().count() > 200 {
         problems.push(common::FieldError::new("note", "too_long", "备注最多 200 字", "Note: at most 200 characters"));
@@ -102,11 +101,10 @@ pub async fn edit_segment(
     responses((status = 200, body = ImportReport), (status = 422, body = ImportReport), (status = 403, body = Problem)))]
 pub async fn import_segments(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     Query(q): Query<ImportQuery>,
     body: Body,
 ) -> AppResult<Response> {
-    actor.require(&[Role::CityAdmin])?;
     let text = read_text(body).await?;
     let dry_run = q.dry_run.unwrap_or(true);
     let by = actor.user_id;
@@ -193,8 +191,7 @@ fn upsert(c: &mut crate::db::DbConn, s: &SegmentInput, t: chrono::NaiveDateTime)
 /// Every segment in the import format (edit and re-import).
 #[utoipa::path(get, path = "/api/v1/street-segments/export", tag = "policy",
     responses((status = 200, content_type = "application/geo+json", body = String)))]
-pub async fn export_segments(State(state): State<AppState>, CurrentUser(actor): CurrentUser) -> AppResult<Response> {
-    actor.require(&[Role::CityAdmin])?;
+pub async fn export_segments(State(state): State<AppState>, Admin(_): Admin) -> AppResult<Response> {
     let rows = state.db.run(|c| Ok(Segment::list(c, None)?)).await?;
     let features: Vec<_> = rows.iter().map(|s| segment_feature(&s.to_input())).collect();
     let body = json!({ "type": "FeatureCollection", "features": features }).to_string();

@@ -12,7 +12,7 @@ use common::dto::lifecycle::{
 use common::{FieldError, Problem};
 
 use crate::app::AppState;
-use crate::auth::{CurrentUser, MaybeUser};
+use crate::auth::{CurrentUser, MaybeUser, Staff};
 use crate::error::{AppError, AppResult};
 use crate::extract::ApiJson;
 use crate::services::inspections as service;
@@ -70,7 +70,7 @@ pub async fn evidence_file(
     responses((status = 201, body = InspectionResult), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn record_inspection(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Staff(actor): Staff,
     ApiJson(input): ApiJson<InspectionInput>,
 ) -> AppResult<(StatusCode, Json<InspectionResult>)> {
     Ok((StatusCode::CREATED, Json(service::record(&state, &actor, input).await?)))
@@ -93,7 +93,7 @@ pub async fn appeal_violation(
     responses((status = 200, body = PermitView), (status = 409, body = Problem)))]
 pub async fn decide_appeal(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Staff(actor): Staff,
     Path(id): Path<i64>,
     ApiJson(d): ApiJson<AppealDecision>,
 ) -> AppResult<Json<PermitView>> {
@@ -104,7 +104,7 @@ pub async fn decide_appeal(
 #[utoipa::path(get, path = "/api/v1/review/supervision", tag = "review", responses((status = 200, body = SupervisionQueue)))]
 pub async fn supervision_queue(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Staff(actor): Staff,
 ) -> AppResult<Json<SupervisionQueue>> {
     Ok(Json(service::queue(&state, &actor).await?))
 }

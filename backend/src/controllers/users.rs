@@ -8,7 +8,7 @@ use common::{District, Problem, Role};
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{Admin, Staff};
 use crate::controllers::Page;
 use crate::error::{AppError, AppResult};
 use crate::extract::ApiJson;
@@ -31,10 +31,9 @@ pub struct UserQuery {
     responses((status = 200, body = UserList), (status = 401, body = Problem), (status = 403, body = Problem)))]
 pub async fn list_users(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Staff(actor): Staff,
     Query(q): Query<UserQuery>,
 ) -> AppResult<Json<UserList>> {
-    actor.require(&[Role::CityAdmin, Role::DistrictOfficer])?;
     let page = Page { page: q.page, per_page: q.per_page };
     let filter =
         UserFilter { role: q.role, district: q.district, limit: page.limit(50, 200), offset: page.offset(50, 200) };
@@ -47,7 +46,7 @@ pub async fn list_users(
     responses((status = 201, body = UserSummary), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_staff(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     ApiJson(req): ApiJson<CreateStaffRequest>,
 ) -> AppResult<(StatusCode, Json<UserSummary>)> {
     if !actor.is_admin() {

@@ -5,16 +5,16 @@ use axum::body::Body;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use common::Problem;
 use common::dto::zones::{
     CreateZoneRequest, ImportReport, SensitiveSiteView, SitingCheck, SitingWarning, StallStateChange, StallView,
     UpdateZoneRequest, ZoneDetail, ZoneList, ZoneSaved, ZoneStatusChange, ZoneSummary,
 };
 use common::zone::{StallLayout, ZoneFilter, ZoneStatus};
-use common::{Problem, Role};
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
-use crate::auth::{CurrentUser, MaybeUser};
+use crate::auth::{Admin, MaybeUser, Staff};
 use crate::controllers::Page;
 use crate::error::{AppError, AppResult};
 use crate::extract::ApiJson;
@@ -217,7 +217,7 @@ pub async fn districts_geojson(headers: HeaderMap) -> Response {
     responses((status = 201, body = ZoneSaved), (status = 422, body = Problem), (status = 403, body = Problem)))]
 pub async fn create_zone(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     ApiJson(req): ApiJson<CreateZoneRequest>,
 ) -> AppResult<(StatusCode, Json<ZoneSaved>)> {
     Ok((StatusCode::CREATED, Json(service::create(&state, &actor, req).await?)))
@@ -228,7 +228,7 @@ pub async fn create_zone(
     responses((status = 200, body = ZoneSaved), (status = 412, body = Problem), (status = 422, body = Problem)))]
 pub async fn update_zone(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     Path(id): Path<i64>,
     ApiJson(req): ApiJson<UpdateZoneRequest>,
 ) -> AppResult<Json<ZoneSaved>> {
@@ -240,7 +240,7 @@ pub async fn update_zone(
     responses((status = 200, body = ZoneDetail), (status = 422, body = Problem)))]
 pub async fn set_zone_status(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     Path(id): Path<i64>,
     ApiJson(req): ApiJson<ZoneStatusChange>,
 ) -> AppResult<Json<ZoneDetail>> {
@@ -252,7 +252,7 @@ pub async fn set_zone_status(
     responses((status = 200, body = [StallView]), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn set_layout(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     Path(id): Path<i64>,
     ApiJson(layout): ApiJson<StallLayout>,
 ) -> AppResult<Json<Vec<StallView>>> {
@@ -265,7 +265,7 @@ pub async fn set_layout(
     responses((status = 200, body = StallView), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn set_stall_state(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     Path(id): Path<i64>,
     ApiJson(req): ApiJson<StallStateChange>,
 ) -> AppResult<Json<StallView>> {
@@ -296,11 +296,10 @@ pub struct ImportQuery {
     responses((status = 200, body = ImportReport), (status = 422, body = ImportReport), (status = 403, body = Problem)))]
 pub async fn import_zones(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     Query(q): Query<ImportQuery>,
     body: Body,
 ) -> AppResult<Response> {
-    actor.require(&[Role::CityAdmin])?;
     let text = read_text(body).await?;
     let report = service::import(&state, &actor, text, q.dry_run.unwrap_or(true)).await?;
     let status = if report.problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -310,8 +309,7 @@ pub async fn import_zones(
 /// Every zone (any status) in the import format.
 #[utoipa::path(get, path = "/api/v1/zones/export.geojson", tag = "zone admin",
     responses((status = 200, description = "GeoJSON FeatureCollection", content_type = "application/geo+json")))]
-pub async fn export_zones(State(state): State<AppState>, CurrentUser(actor): CurrentUser) -> AppResult<Response> {
-    actor.require(&[Role::CityAdmin])?;
+pub async fn export_zones(State(state): State<AppState>, Admin(_): Admin) -> AppResult<Response> {
     let fc = state.db.run(service::export).await?;
     Ok((
         [
@@ -328,10 +326,9 @@ pub async fn export_zones(State(state): State<AppState>, CurrentUser(actor): Cur
     responses((status = 200, body = [SitingWarning])))]
 pub async fn siting_check(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(_): Admin,
     ApiJson(req): ApiJson<SitingCheck>,
 ) -> AppResult<Json<Vec<SitingWarning>>> {
-    actor.require(&[Role::CityAdmin])?;
     let sites = state.db.run(|c| Ok(SensitiveSite::all(c)?)).await?;
     Ok(Json(service::siting_warnings(&sites, &req.geometry)))
 }
@@ -340,9 +337,8 @@ pub async fn siting_check(
 #[utoipa::path(get, path = "/api/v1/sensitive-sites", tag = "zone admin", responses((status = 200, body = [SensitiveSiteView])))]
 pub async fn list_sensitive_sites(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Staff(_): Staff,
 ) -> AppResult<Json<Vec<SensitiveSiteView>>> {
-    actor.require(&[Role::CityAdmin, Role::DistrictOfficer])?;
     let sites = state.db.run(|c| Ok(SensitiveSite::all(c)?)).await?;
     Ok(Json(service::site_views(sites)))
 }
@@ -358,10 +354,9 @@ pub struct LayerImported {
     responses((status = 200, body = LayerImported), (status = 422, body = Problem)))]
 pub async fn import_sensitive_sites(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Admin(actor): Admin,
     body: Body,
 ) -> AppResult<Json<LayerImported>> {
-    actor.require(&[Role::CityAdmin])?;
     let text = read_text(body).await?;
     Ok(Json(LayerImported { imported: service::import_sensitive_sites(&state, &actor, text).await? }))
 }
@@ -379,10 +374,9 @@ pub struct HistoryEntry {
     responses((status = 200, body = [HistoryEntry])))]
 pub async fn zone_history(
     State(state): State<AppState>,
-    CurrentUser(actor): CurrentUser,
+    Staff(_): Staff,
     Path(id): Path<i64>,
 ) -> AppResult<Json<Vec<HistoryEntry>>> {
-    actor.require(&[Role::CityAdmin, Role::DistrictOfficer])?;
     let entries = state
         .db
         .run(move |c| {

@@ -116,6 +116,10 @@ pub type PooledConn = PooledConnection<DbManager>;
 pub struct Db {
     pub pool: DbPool,
     pub kind: DbKind,
+    /// SQLite has one writer at a time, and a connection that finds the write lock taken sleeps
+    /// in SQLite's busy handler (1, 2, 5 … 100 ms) instead of being woken when it is free. Writers
+    /// of this process therefore queue here first, without holding a pooled connection.
+    writer: Option<std::sync::Arc<tokio::sync::Mutex<()>>>,
 }
 
 impl Db {
@@ -127,7 +131,8 @@ impl Db {
             .max_size(pool_size)
             .connection_timeout(Duration::from_secs(10))
             .build(DbManager { target: target.clone() })?;
-        Ok(Db { pool, kind: target.kind() })
+        let writer = (target.kind() == DbKind::Sqlite).then(std::sync::Arc::default);
+        Ok(Db { pool, kind: target.kind(), writer })
     }
 
     /// Runs blocking database work on the blocking thread pool.
@@ -151,6 +156,10 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
     {
+        let _turn = match &self.writer {
+            Some(w) => Some(w.clone().lock_owned().await),
+            None => None,
+        };
         self.run(move |c| write_tx(c, f)).await
     }
 }

@@ -190,11 +190,17 @@ pub async fn create(app: &App, actor: Option<&Actor>, input: ComplaintInput) -> 
         .await
 }
 
-/// The reporter's view by token (no contact details of anyone).
-pub async fn by_token(app: &App, token: String) -> AppResult<ComplaintView> {
+/// A reporter's token is 32 hex digits; anything else is unknown without asking the database.
+fn check_token(token: &str) -> AppResult<()> {
     if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::NotFound);
     }
+    Ok(())
+}
+
+/// The reporter's view by token (no contact details of anyone).
+pub async fn by_token(app: &App, token: String) -> AppResult<ComplaintView> {
+    check_token(&token)?;
     app.db
         .run(move |c| {
             let x: Complaint = cp::table.filter(cp::token.eq(&token)).first(c)?;
@@ -330,6 +336,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, u: ComplaintUpdate) -> Ap
 
 /// The reporter says it is not fixed: back to open, counted.
 pub async fn reopen(app: &App, token: String, note: String) -> AppResult<ComplaintView> {
+    check_token(&token)?;
     let mut e = common::validate::Errors::new();
     e.text("note", "说明", "Note", &note, 1000);
     AppError::check(e.0)?;

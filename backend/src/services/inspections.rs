@@ -15,7 +15,9 @@ use crate::app::App;
 use crate::auth::Actor;
 use crate::clock::{now, today};
 use crate::db::DbConn;
-use crate::db::schema::{appeals, evidence, inspections, permit_transfers as tr, permits, users, violations, zones};
+use crate::db::schema::{
+    appeals, complaints, evidence, inspections, permit_transfers as tr, permits, users, violations, zones,
+};
 use crate::error::{AppError, AppResult};
 use crate::models::audit;
 use crate::models::permit::Permit;
@@ -62,14 +64,33 @@ pub async fn evidence_file(app: &App, actor: &Actor, id: i64) -> AppResult<(Stri
                 .find(id)
                 .select((evidence::sha256, evidence::content_type, evidence::uploaded_by))
                 .first(c)?;
-            let allowed = a.is_staff() || by == Some(a.user_id) || {
-                let lists: Vec<String> = inspections::table
-                    .inner_join(permits::table.on(permits::id.nullable().eq(inspections::permit_id)))
-                    .filter(permits::holder_id.eq(a.user_id))
-                    .select(inspections::evidence_ids)
-                    .load(c)?;
+            // The uploader and admins; an officer when it is evidence of their district (an
+            // inspection there, or a complaint routed there); a holder when it is on their permit.
+            let cites = |lists: Vec<String>| {
                 lists.iter().any(|l| serde_json::from_str::<Vec<i64>>(l).unwrap_or_default().contains(&id))
             };
+            let allowed = a.is_admin()
+                || by == Some(a.user_id)
+                || match a.district.filter(|_| a.is_staff()) {
+                    Some(d) => {
+                        let here: Vec<String> = inspections::table
+                            .filter(inspections::district_code.eq(d.code()))
+                            .select(inspections::evidence_ids)
+                            .load(c)?;
+                        let complaint: i64 = complaints::table
+                            .filter(complaints::district_code.eq(d.code()).and(complaints::evidence_id.eq(id)))
+                            .count()
+                            .get_result(c)?;
+                        cites(here) || complaint > 0
+                    }
+                    None => cites(
+                        inspections::table
+                            .inner_join(permits::table.on(permits::id.nullable().eq(inspections::permit_id)))
+                            .filter(permits::holder_id.eq(a.user_id))
+                            .select(inspections::evidence_ids)
+                            .load(c)?,
+                    ),
+                };
             if !allowed {
                 return Err(AppError::NotFound);
             }

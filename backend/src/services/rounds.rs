@@ -396,6 +396,13 @@ pub async fn lodge_objection(
     app.db
         .write(move |c| {
             let r = Round::find(c, round_id)?;
+            // Only the round's applicants may object; who asks is settled before when.
+            let app_id: i64 = apps::table
+                .filter(apps::round_id.eq(round_id).and(apps::applicant_id.eq(uid)))
+                .select(apps::id)
+                .first(c)
+                .optional()?
+                .ok_or(AppError::Forbidden)?;
             let in_notice = r.status() == RoundStatus::Drawn && r.notice_until.is_some_and(|d| today() <= d);
             if !in_notice {
                 return Err(wrong_state(
@@ -403,12 +410,6 @@ pub async fn lodge_objection(
                     "Objections can only be lodged during the notice period",
                 ));
             }
-            let app_id: i64 = apps::table
-                .filter(apps::round_id.eq(round_id).and(apps::applicant_id.eq(uid)))
-                .select(apps::id)
-                .first(c)
-                .optional()?
-                .ok_or(AppError::Forbidden)?;
             let t = now();
             let oid: i64 = diesel::insert_into(objections::table)
                 .values((

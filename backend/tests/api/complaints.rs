@@ -152,3 +152,15 @@ api_test!(open311_services_and_requests, |app| {
     assert_eq!(r.error_fields(), vec!["service_code".to_string()]);
     c.get("/open311/v2/requests/999999.json").await.assert_status(404);
 });
+
+// Found by the OpenAPI fuzz: a NUL in the token reached PostgreSQL, which refuses it in text (500).
+api_test!(a_malformed_token_is_simply_unknown, |app| {
+    let public = app.anon();
+    for token in ["%00", "abc", "0123456789abcdef0123456789abcdeg"] {
+        public.get(&format!("/api/v1/public/complaints/{token}")).await.assert_status(404);
+        public
+            .post(&format!("/api/v1/complaints/by-token/{token}/reopen"), &json!({ "note": "仍未整改" }))
+            .await
+            .assert_status(404);
+    }
+});

@@ -6,7 +6,7 @@ use crate::util::*;
 use common::{District, Role};
 use serde_json::{Value, json};
 
-fn day(offset: i64) -> String {
+pub fn day(offset: i64) -> String {
     (backend::clock::today() + chrono::Duration::days(offset)).to_string()
 }
 
@@ -16,7 +16,7 @@ async fn segment(app: &TestApp, name: &str) -> Value {
     all.as_array().unwrap().iter().find(|s| s["name"].as_str().unwrap().starts_with(name)).cloned().unwrap()
 }
 
-fn cross_store(segment_id: i64, depth: f64) -> Value {
+pub fn cross_store(segment_id: i64, depth: f64) -> Value {
     json!({
         "kind": "cross_store", "segment_id": segment_id, "shop_name": "禾祥西路沙茶面", "address": "思明区禾祥西路 88 号",
         "trade": "catering", "frontage_m": 4.0, "depth_m": depth,

@@ -53,14 +53,42 @@ impl Errors {
                 format!("{label_zh}最多 {max} 个字"),
                 format!("{label_en} must be at most {max} characters"),
             );
-        } else if v.chars().any(|c| c.is_control()) {
-            self.add(
-                field,
-                "control_chars",
-                format!("{label_zh}含有不可见的控制字符"),
-                format!("{label_en} contains control characters"),
-            );
+        } else if let Some(e) = check_untrusted_text(field, v) {
+            self.push(e);
         }
+    }
+
+    /// Optional text: at most `max` characters, and nothing [`check_untrusted_text`] refuses.
+    pub fn optional_text(&mut self, field: &str, label_zh: &str, label_en: &str, value: &str, max: usize) {
+        if value.trim().is_empty() {
+            return;
+        }
+        self.text(field, label_zh, label_en, value, max);
+    }
+}
+
+/// Longest string any field of a request may carry; each field's own limit is usually far lower.
+pub const MAX_TEXT_CHARS: usize = 5000;
+
+/// What no text field accepts, whatever it is for: invisible control characters (line breaks and
+/// tabs are fine), direction overrides that make text display as something it is not, angle
+/// brackets (markup has no place in a form field; Chinese titles use 《》), and more than
+/// [`MAX_TEXT_CHARS`] characters. The server applies it to every string of every JSON request.
+pub fn check_untrusted_text(field: &str, s: &str) -> Option<FieldError> {
+    let bidi = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if s.chars().count() > MAX_TEXT_CHARS {
+        Some(FieldError::new(
+            field,
+            "too_long",
+            format!("内容过长，最多 {MAX_TEXT_CHARS} 个字"),
+            format!("Too long: at most {MAX_TEXT_CHARS} characters"),
+        ))
+    } else if s.chars().any(|c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || bidi(c)) {
+        Some(FieldError::new(field, "control_chars", "含有不可见的控制字符", "Contains invisible control characters"))
+    } else if s.contains(['<', '>']) {
+        Some(FieldError::new(field, "markup", "不能包含 < 或 > 符号", "May not contain < or >"))
+    } else {
+        None
     }
 }
 
@@ -148,7 +176,14 @@ mod tests {
         e.text("f", "店名", "Shop name", "  ", 10);
         e.text("f", "店名", "Shop name", "一二三四五六七八九十十一", 10);
         e.text("f", "店名", "Shop name", "ok\u{0}", 10);
+        e.text("f", "店名", "Shop name", "老王<script>", 10);
+        e.text("f", "店名", "Shop name", "abc\u{202E}gpj.exe", 20);
+        e.optional_text("f", "备注", "Note", "", 10);
+        e.optional_text("f", "备注", "Note", "第一行\n第二行", 10);
         let codes: Vec<_> = e.0.iter().map(|x| x.code.as_str()).collect();
-        assert_eq!(codes, ["required", "too_long", "control_chars"]);
+        assert_eq!(codes, ["required", "too_long", "control_chars", "markup", "control_chars"]);
+        assert!(check_untrusted_text("f", &"字".repeat(MAX_TEXT_CHARS)).is_none());
+        assert_eq!(check_untrusted_text("f", &"字".repeat(MAX_TEXT_CHARS + 1)).unwrap().code, "too_long");
+        assert!(check_untrusted_text("f", "Tom's 咖啡; 1=1 --").is_none(), "quotes are ordinary text");
     }
 }
