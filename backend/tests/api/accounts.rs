@@ -173,3 +173,15 @@ api_test!(me_needs_a_session, |app| {
     let p = app.anon().get("/api/v1/me").await.problem();
     assert_eq!((p.status, p.type_uri.as_str()), (401, "/problems/unauthenticated"));
 });
+
+// The text rule that refuses markup in form fields must not touch secrets.
+api_test!(a_password_may_hold_any_printable_character, |app| {
+    let c = app.anon();
+    let mut body = vendor_body("13805920077", 77);
+    body["password"] = json!("<a&b>'\"; 密码 2026");
+    c.post("/api/v1/auth/register", &body).await.assert_status(201);
+    c.post("/api/v1/auth/logout", &json!({})).await.assert_status(204);
+    c.login("13805920077", "<a&b>'\"; 密码 2026").await.assert_status(200);
+    let r = c.post("/api/v1/auth/login", &json!({ "login": "13805920077", "password": "bad\u{0}" })).await;
+    assert_eq!(r.problem().status, 422, "control characters are refused even in a password");
+});

@@ -3,6 +3,8 @@
 //! payload, sent by a caller allowed to use the route. Each must be refused with 422 naming that
 //! field, or 413 when the body itself is too large, and change nothing.
 //!
+//! Passwords are secrets, never shown: they may hold `<` and `>` (but no control characters).
+//!
 //! SQL-looking text is ordinary text (a shop may be called "Tom's"): where a free-text field takes
 //! it, it must be stored exactly as sent and leave every table as it was apart from the one row.
 
@@ -111,7 +113,9 @@ api_test!(every_text_field_refuses_injection_and_oversize_payloads, |app| {
         let url = crate::authz::fill(r.path, &f);
         for path in &paths {
             let before = watched_counts(&app).await;
-            for (payload, code) in payloads() {
+            // A password is a secret, not text to show: any printable character is allowed in it.
+            let secret = field_name(path).contains("password");
+            for (payload, code) in payloads().into_iter().filter(|(_, code)| !(secret && *code == "markup")) {
                 let body = body_with(path, &payload).to_string().into_bytes();
                 let res = client.raw(r.method.clone(), &url, Some("application/json"), body, true).await;
                 sent += 1;

@@ -67,12 +67,17 @@ impl Errors {
     }
 }
 
+/// Passwords are secrets, never displayed: any printable character is allowed in them.
+fn is_secret(field: &str) -> bool {
+    field.rsplit('.').next().is_some_and(|name| name.ends_with("password"))
+}
+
 /// Longest string any field of a request may carry; each field's own limit is usually far lower.
 pub const MAX_TEXT_CHARS: usize = 5000;
 
 /// What no text field accepts, whatever it is for: invisible control characters (line breaks and
 /// tabs are fine), direction overrides that make text display as something it is not, angle
-/// brackets (markup has no place in a form field; Chinese titles use 《》), and more than
+/// brackets (markup has no place in a form field, Chinese titles use 《》; passwords excepted), and more than
 /// [`MAX_TEXT_CHARS`] characters. The server applies it to every string of every JSON request.
 pub fn check_untrusted_text(field: &str, s: &str) -> Option<FieldError> {
     let bidi = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
@@ -85,7 +90,7 @@ pub fn check_untrusted_text(field: &str, s: &str) -> Option<FieldError> {
         ))
     } else if s.chars().any(|c| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || bidi(c)) {
         Some(FieldError::new(field, "control_chars", "含有不可见的控制字符", "Contains invisible control characters"))
-    } else if s.contains(['<', '>']) {
+    } else if s.contains(['<', '>']) && !is_secret(field) {
         Some(FieldError::new(field, "markup", "不能包含 < 或 > 符号", "May not contain < or >"))
     } else {
         None
@@ -185,5 +190,7 @@ mod tests {
         assert!(check_untrusted_text("f", &"字".repeat(MAX_TEXT_CHARS)).is_none());
         assert_eq!(check_untrusted_text("f", &"字".repeat(MAX_TEXT_CHARS + 1)).unwrap().code, "too_long");
         assert!(check_untrusted_text("f", "Tom's 咖啡; 1=1 --").is_none(), "quotes are ordinary text");
+        assert!(check_untrusted_text("new_password", "<a&b>").is_none(), "a password may hold any printable character");
+        assert_eq!(check_untrusted_text("password", "a\u{0}b").unwrap().code, "control_chars");
     }
 }
