@@ -161,7 +161,7 @@ pub async fn certificate(
         .run(move |c| {
             use diesel::prelude::*;
             let p = service::find_visible(c, &a, id)?;
-            let holder: String = users::table.find(p.holder_id).select(users::display_name).first(c)?;
+            let holder: String = users::table.find(p.holder_id).select(users::display_name).get_result(c)?;
             Ok((p, holder))
         })
         .await?;
@@ -197,7 +197,7 @@ pub async fn verify_permit(State(state): State<AppState>, Path(code): Path<Strin
         .run(move |c| {
             use diesel::prelude::*;
             let p = Permit::by_code(c, &code)?.ok_or(AppError::NotFound)?;
-            let holder: String = users::table.find(p.holder_id).select(users::display_name).first(c)?;
+            let holder: String = users::table.find(p.holder_id).select(users::display_name).get_result(c)?;
             Ok((p, holder))
         })
         .await?;

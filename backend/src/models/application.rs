@@ -128,17 +128,27 @@ impl Application {
 
     /// Loads an application the actor may see (404 otherwise, so ids cannot be probed).
     pub fn find_visible(conn: &mut DbConn, actor: &Actor, id: i64) -> QueryResult<Application> {
-        visible_to(actor).filter(apps::id.eq(id)).first(conn)
+        // The applicant's own case is the hot path (every vendor request): a fixed query, so its
+        // prepared statement is reused; staff go through the boxed district filter.
+        match actor.role {
+            Role::Vendor | Role::Merchant => {
+                apps::table.filter(apps::id.eq(id).and(apps::applicant_id.eq(actor.user_id))).get_result(conn)
+            }
+            _ => visible_to(actor).filter(apps::id.eq(id)).get_result(conn),
+        }
     }
 
     pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Application> {
-        apps::table.find(id).first(conn)
+        apps::table.find(id).get_result(conn)
     }
 
     /// The applicant's open application, if any.
     pub fn open_for(conn: &mut DbConn, applicant_id: i64) -> QueryResult<Option<Application>> {
         let open: Vec<&str> = ApplicationStatus::OPEN.iter().map(|s| s.as_str()).collect();
-        apps::table.filter(apps::applicant_id.eq(applicant_id).and(apps::status.eq_any(open))).first(conn).optional()
+        apps::table
+            .filter(apps::applicant_id.eq(applicant_id).and(apps::status.eq_any(open)))
+            .get_result(conn)
+            .optional()
     }
 
     pub fn for_applicant(conn: &mut DbConn, applicant_id: i64) -> QueryResult<Vec<Application>> {

@@ -127,7 +127,7 @@ pub fn verify_chain(conn: &mut DbConn) -> QueryResult<ChainCheck> {
             count += 1;
         }
     }
-    let head: String = audit_head::table.find(1).select(audit_head::last_hash).first(conn)?;
+    let head: String = audit_head::table.find(1).select(audit_head::last_hash).get_result(conn)?;
     if head != prev {
         return Ok(ChainCheck::Broken { id: last_id + 1, reason: "the newest record(s) were removed".into() });
     }

@@ -98,7 +98,7 @@ impl NewPermit {
 
 impl Permit {
     pub fn find(c: &mut DbConn, id: i64) -> QueryResult<Permit> {
-        permits::table.find(id).first(c)
+        permits::table.find(id).get_result(c)
     }
 
     pub fn by_code(c: &mut DbConn, code: &str) -> QueryResult<Option<Permit>> {

@@ -78,7 +78,7 @@ impl Segment {
     }
 
     pub fn find(c: &mut DbConn, id: i64) -> QueryResult<Segment> {
-        seg::table.find(id).first(c)
+        seg::table.find(id).get_result(c)
     }
 
     pub fn list(c: &mut DbConn, district: Option<District>) -> QueryResult<Vec<Segment>> {

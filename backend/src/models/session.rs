@@ -53,7 +53,7 @@ impl Session {
                 users::district_code,
                 users::disabled,
             ))
-            .first(conn)
+            .get_result(conn)
             .optional()?;
         let Some((sid, last_seen, expires, uid, role, district, disabled)) = row else { return Ok(None) };
         if disabled || expires <= now || last_seen + idle <= now {

@@ -4,7 +4,7 @@ use crate::db::DbConn;
 use crate::db::schema::settings;
 
 pub fn get(conn: &mut DbConn, key: &str) -> QueryResult<Option<String>> {
-    settings::table.find(key).select(settings::value).first(conn).optional()
+    settings::table.find(key).select(settings::value).get_result(conn).optional()
 }
 
 /// Stores `value` unless the key exists; returns the stored value either way (first writer wins,
@@ -19,5 +19,5 @@ pub fn get_or_insert(conn: &mut DbConn, key: &str, value: &str) -> QueryResult<S
         Ok(_) | Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {}
         Err(e) => return Err(e),
     }
-    settings::table.find(key).select(settings::value).first(conn)
+    settings::table.find(key).select(settings::value).get_result(conn)
 }

@@ -71,11 +71,11 @@ pub struct UserFilter {
 
 impl User {
     pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<User> {
-        users::table.find(id).first(conn)
+        users::table.find(id).get_result(conn)
     }
 
     pub fn find_by_login(conn: &mut DbConn, login: &str) -> QueryResult<Option<User>> {
-        users::table.filter(users::login.eq(login)).first(conn).optional()
+        users::table.filter(users::login.eq(login)).get_result(conn).optional()
     }
 
     /// Accounts visible to `actor`, newest first.

@@ -241,11 +241,11 @@ pub fn stall_counts(conn: &mut DbConn, zone_ids: Option<&[i64]>) -> QueryResult<
 
 impl Zone {
     pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Zone> {
-        zones::table.find(id).first(conn)
+        zones::table.find(id).get_result(conn)
     }
 
     pub fn find_by_code(conn: &mut DbConn, code: &str) -> QueryResult<Option<Zone>> {
-        zones::table.filter(zones::code.eq(code)).first(conn).optional()
+        zones::table.filter(zones::code.eq(code)).get_result(conn).optional()
     }
 
     /// Zones with the given statuses (all when empty), ordered by code, with their stall counts.
@@ -341,7 +341,7 @@ impl Stall {
     }
 
     pub fn find(conn: &mut DbConn, id: i64) -> QueryResult<Stall> {
-        stalls::table.find(id).first(conn)
+        stalls::table.find(id).get_result(conn)
     }
 }
 
@@ -354,7 +354,7 @@ pub fn bump_version(conn: &mut DbConn) -> QueryResult<()> {
 }
 
 pub fn current_version(conn: &mut DbConn) -> QueryResult<i64> {
-    data_versions::table.find("zones").select(data_versions::version).first(conn)
+    data_versions::table.find("zones").select(data_versions::version).get_result(conn)
 }
 
 #[derive(Debug, Clone, Queryable)]

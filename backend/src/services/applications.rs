@@ -471,7 +471,7 @@ fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<ApplicationVi
     let offer = match offer {
         Some((oid, status, stall_id, offered_at, respond_by, round_id)) => {
             let (number, zone_id): (String, i64) =
-                stalls::table.find(stall_id).select((stalls::number, stalls::zone_id)).first(c)?;
+                stalls::table.find(stall_id).select((stalls::number, stalls::zone_id)).get_result(c)?;
             let z = Zone::find(c, zone_id)?;
             Some(OfferView {
                 id: oid,

@@ -213,7 +213,7 @@ pub async fn by_token(app: &App, token: String) -> AppResult<ComplaintView> {
 pub async fn public_one(app: &App, id: i64) -> AppResult<ComplaintView> {
     app.db
         .run(move |c| {
-            let x: Complaint = cp::table.find(id).first(c)?;
+            let x: Complaint = cp::table.find(id).get_result(c)?;
             to_view(c, &x, false)
         })
         .await
@@ -328,7 +328,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, u: ComplaintUpdate) -> Ap
                     },
                 )?;
             }
-            let x: Complaint = cp::table.find(id).first(c)?;
+            let x: Complaint = cp::table.find(id).get_result(c)?;
             to_view(c, &x, true)
         })
         .await
@@ -369,7 +369,7 @@ pub async fn reopen(app: &App, token: String, note: String) -> AppResult<Complai
                 &x.id.to_string(),
                 json!({ "reason": note.trim() }),
             )?;
-            let x: Complaint = cp::table.find(x.id).first(c)?;
+            let x: Complaint = cp::table.find(x.id).get_result(c)?;
             to_view(c, &x, false)
         })
         .await

@@ -206,7 +206,7 @@ fn summary_line(app: &PolicyApplication, seg: Option<&Segment>) -> (String, Stri
 }
 
 fn issue_permit(c: &mut DbConn, filing_id: i64) -> AppResult<Permit> {
-    let f: Filing = sf::table.find(filing_id).first(c)?;
+    let f: Filing = sf::table.find(filing_id).get_result(c)?;
     let application = f.application()?;
     let seg = f.segment_id.map(|s| Segment::find(c, s)).transpose()?;
     let (title, location, trade, hours, conditions) = summary_line(&application, seg.as_ref());
@@ -438,7 +438,7 @@ pub async fn view(app: &App, actor: &Actor, id: i64) -> AppResult<FilingView> {
 
 fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<FilingView> {
     let f = find_visible(c, actor, id)?;
-    let merchant: String = users::table.find(f.merchant_id).select(users::display_name).first(c)?;
+    let merchant: String = users::table.find(f.merchant_id).select(users::display_name).get_result(c)?;
     let permit = match f.permit_id {
         Some(p) => {
             let p = Permit::find(c, p)?;

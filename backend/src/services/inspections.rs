@@ -131,7 +131,7 @@ pub async fn record(app: &App, actor: &Actor, input: InspectionInput) -> AppResu
             let district = match (&permit, input.zone_id) {
                 (Some(p), _) => p.district_code.clone(),
                 (None, Some(z)) => {
-                    let d: String = zones::table.find(z).select(zones::district_code).first(c)?;
+                    let d: String = zones::table.find(z).select(zones::district_code).get_result(c)?;
                     if a.role == Role::DistrictOfficer && a.district.map(|x| x.code()) != Some(d.as_str()) {
                         return Err(AppError::NotFound);
                     }
@@ -231,7 +231,7 @@ pub async fn appeal(
     let a = actor.clone();
     app.db
         .write(move |c| {
-            let v: Violation = violations::table.find(violation_id).first(c)?;
+            let v: Violation = violations::table.find(violation_id).get_result(c)?;
             let p = find_visible(c, &a, v.permit_id)?;
             if p.holder_id != a.user_id {
                 return Err(AppError::NotFound);
@@ -295,8 +295,8 @@ pub async fn decide_appeal(
     let a = actor.clone();
     app.db
         .write(move |c| {
-            let violation_id: i64 = appeals::table.find(appeal_id).select(appeals::violation_id).first(c)?;
-            let v: Violation = violations::table.find(violation_id).first(c)?;
+            let violation_id: i64 = appeals::table.find(appeal_id).select(appeals::violation_id).get_result(c)?;
+            let v: Violation = violations::table.find(violation_id).get_result(c)?;
             let p = find_visible(c, &a, v.permit_id)?;
             let t = now();
             let (status, vstatus) = if d.overturn { ("overturned", "overturned") } else { ("upheld", "active") };
@@ -400,7 +400,7 @@ pub async fn queue(app: &App, actor: &Actor) -> AppResult<SupervisionQueue> {
             let rows: Vec<(i64, i64, i64, String, i32, String, chrono::NaiveDateTime)> = q.load(c)?;
             let mut appeals_out = Vec::new();
             for (id, permit_id, holder, code, points, reason, created_at) in rows {
-                let name: String = users::table.find(holder).select(users::display_name).first(c)?;
+                let name: String = users::table.find(holder).select(users::display_name).get_result(c)?;
                 appeals_out.push(AppealQueueItem {
                     id,
                     permit_id,

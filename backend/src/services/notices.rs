@@ -57,7 +57,7 @@ pub fn notify(c: &mut DbConn, notice: Notice<'_>) -> AppResult<bool> {
         Err(e) => return Err(e.into()),
     }
     let id: i64 = n::table.filter(n::dedupe_key.eq(&notice.dedupe_key)).select(n::id).first(c)?;
-    let phone: Option<String> = users::table.find(notice.user_id).select(users::phone).first(c)?;
+    let phone: Option<String> = users::table.find(notice.user_id).select(users::phone).get_result(c)?;
     if let Some(phone) = phone.filter(|p| !p.is_empty()) {
         diesel::insert_into(o::table)
             .values((

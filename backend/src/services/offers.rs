@@ -160,7 +160,7 @@ fn close_offer(
 /// Waiting lists are served oldest round first, each in draw order.
 pub fn offer_down_waitlist(c: &mut DbConn, stall_id: i64) -> AppResult<Option<i64>> {
     let (zone_id, category, holder): (i64, String, Option<i64>) =
-        stalls::table.find(stall_id).select((stalls::zone_id, stalls::category, stalls::holder_id)).first(c)?;
+        stalls::table.find(stall_id).select((stalls::zone_id, stalls::category, stalls::holder_id)).get_result(c)?;
     let t = now();
     if holder.is_some() {
         return Ok(None);

@@ -231,7 +231,7 @@ fn params(c: &mut DbConn) -> AppResult<(PolicyPack, SupervisionParams)> {
 pub fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<PermitView> {
     let p = find_visible(c, actor, id)?;
     let (_, sp) = params(c)?;
-    let holder: String = users::table.find(p.holder_id).select(users::display_name).first(c)?;
+    let holder: String = users::table.find(p.holder_id).select(users::display_name).get_result(c)?;
     let rows = ledger(c, p.id)?;
     let entries: Vec<LedgerEntry> = rows.iter().map(Violation::entry).collect();
     let standing = sp.standing(&entries);
@@ -320,7 +320,7 @@ pub fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<PermitVie
         .optional()?;
     let transfer = match transfer {
         Some((tid, to, relation, status, note, created_at)) => {
-            let to_name: String = users::table.find(to).select(users::display_name).first(c)?;
+            let to_name: String = users::table.find(to).select(users::display_name).get_result(c)?;
             Some(TransferView { id: tid, to: mask::name(&to_name), relation, status, note, created_at })
         }
         None => None,
@@ -628,8 +628,10 @@ pub async fn decide_transfer(app: &App, actor: &Actor, transfer_id: i64, d: Tran
     let a = actor.clone();
     app.db
         .write(move |c| {
-            let (permit_id, from, to, relation): (i64, i64, i64, String) =
-                tr::table.find(transfer_id).select((tr::permit_id, tr::from_id, tr::to_id, tr::relation)).first(c)?;
+            let (permit_id, from, to, relation): (i64, i64, i64, String) = tr::table
+                .find(transfer_id)
+                .select((tr::permit_id, tr::from_id, tr::to_id, tr::relation))
+                .get_result(c)?;
             let p = find_visible(c, &a, permit_id)?;
             let t = now();
             let status = if d.approve { "approved" } else { "rejected" };
@@ -705,7 +707,7 @@ pub async fn decide_transfer(app: &App, actor: &Actor, transfer_id: i64, d: Tran
 pub fn summary_rows(c: &mut DbConn, rows: Vec<Permit>, sp: &SupervisionParams) -> AppResult<Vec<PermitSummaryRow>> {
     let mut out = Vec::with_capacity(rows.len());
     for p in rows {
-        let holder: String = users::table.find(p.holder_id).select(users::display_name).first(c)?;
+        let holder: String = users::table.find(p.holder_id).select(users::display_name).get_result(c)?;
         let entries: Vec<LedgerEntry> = ledger(c, p.id)?.iter().map(Violation::entry).collect();
         out.push(PermitSummaryRow {
             id: p.id,

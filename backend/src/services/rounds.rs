@@ -70,7 +70,7 @@ pub struct Round {
 
 impl Round {
     pub fn find(c: &mut DbConn, id: i64) -> QueryResult<Round> {
-        rounds::table.find(id).first(c)
+        rounds::table.find(id).get_result(c)
     }
 
     pub fn status(&self) -> RoundStatus {

@@ -1,0 +1,2 @@
+DROP INDEX offers_application;
+DROP INDEX applications_applicant;
