@@ -10,6 +10,7 @@
 
 use crate::api_test;
 use crate::authz::{EVERYONE, Who, fixture, rules, watched_counts};
+use crate::schema_fuzz::{has_type, resolve};
 use axum::http::Method;
 use serde_json::{Value, json};
 
@@ -32,21 +33,6 @@ enum Seg {
     Index,
 }
 
-fn resolve<'a>(schema: &'a Value, doc: &'a Value) -> &'a Value {
-    match schema["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/")) {
-        Some(name) => resolve(&doc["components"]["schemas"][name], doc),
-        None => schema,
-    }
-}
-
-fn is_type(schema: &Value, t: &str) -> bool {
-    match &schema["type"] {
-        Value::String(s) => s == t,
-        Value::Array(ts) => ts.iter().any(|x| x == t),
-        _ => false,
-    }
-}
-
 /// Every place a string can sit in a request body of this schema.
 fn string_paths(schema: &Value, doc: &Value, at: &mut Vec<Seg>, out: &mut Vec<Vec<Seg>>) {
     let schema = resolve(schema, doc);
@@ -58,7 +44,7 @@ fn string_paths(schema: &Value, doc: &Value, at: &mut Vec<Seg>, out: &mut Vec<Ve
             string_paths(s, doc, at, out);
         }
     }
-    if is_type(schema, "string") {
+    if has_type(schema, "string") {
         out.push(at.clone());
     }
     if let Some(props) = schema["properties"].as_object() {
@@ -68,7 +54,7 @@ fn string_paths(schema: &Value, doc: &Value, at: &mut Vec<Seg>, out: &mut Vec<Ve
             at.pop();
         }
     }
-    if is_type(schema, "array") && schema["items"].is_object() {
+    if has_type(schema, "array") && schema["items"].is_object() {
         at.push(Seg::Index);
         string_paths(&schema["items"], doc, at, out);
         at.pop();
