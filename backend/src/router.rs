@@ -15,8 +15,8 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::auth::csrf::csrf_layer;
 use crate::controllers::{
-    applications, auth, complaints, dashboard, filings, health, meta, notifications, open311, permits, policy, rounds,
-    segments, supervision, users, zones,
+    applications, auth, cases, complaints, dashboard, filings, health, meta, notifications, open311, permits, policy,
+    rounds, segments, supervision, users, zones,
 };
 use crate::error::AppError;
 use crate::extract::JSON_LIMIT;
@@ -65,6 +65,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(applications::decide_application))
         .routes(routes!(applications::my_applications))
         .routes(routes!(applications::review_queue))
+        .routes(routes!(cases::list_cases))
         .routes(routes!(applications::list_calendar))
         .routes(routes!(applications::set_calendar_day, applications::delete_calendar_day))
         .routes(routes!(rounds::create_round, rounds::list_rounds))
@@ -100,6 +101,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(permits::verify_permit))
         .routes(routes!(permits::my_permits))
         .routes(routes!(permits::find_permit))
+        .routes(routes!(permits::permit_by_code))
         .routes(routes!(permits::renew_permit))
         .routes(routes!(permits::surrender_permit))
         .routes(routes!(permits::request_transfer))

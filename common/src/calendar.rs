@@ -144,6 +144,18 @@ pub fn official_days() -> Vec<CalendarDay> {
     v
 }
 
+/// The year whose official holidays should be entered now but are not: from November, when
+/// the State Council has usually published the next year's schedule, a calendar with no holiday
+/// in the coming year would count the Spring Festival as working days.
+pub fn missing_year(days: &[CalendarDay], today: NaiveDate) -> Option<i32> {
+    let next = today.year() + 1;
+    let has = |y: i32| days.iter().any(|d| d.kind == DayKind::Holiday && d.date.year() == y);
+    if !has(today.year()) {
+        return Some(today.year());
+    }
+    (today.month() >= 11 && !has(next)).then_some(next)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -291,5 +303,18 @@ mod tests {
         let json = serde_json::to_string(&day).unwrap();
         assert_eq!(json, r#"{"date":"2025-01-26","kind":"workday","name":"春节"}"#);
         assert_eq!(serde_json::from_str::<CalendarDay>(&json).unwrap(), day);
+    }
+
+    #[test]
+    fn a_missing_year_is_named_from_november() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let holiday = |date| CalendarDay { date, kind: DayKind::Holiday, name: "春节".into() };
+        let only_2026 = [holiday(day(2026, 2, 17))];
+        assert_eq!(missing_year(&only_2026, day(2026, 10, 31)), None);
+        assert_eq!(missing_year(&only_2026, day(2026, 11, 1)), Some(2027));
+        let both = [holiday(day(2026, 2, 17)), holiday(day(2027, 2, 6))];
+        assert_eq!(missing_year(&both, day(2026, 12, 1)), None);
+        // A new year with nothing entered for it is missing at once.
+        assert_eq!(missing_year(&only_2026, day(2027, 1, 5)), Some(2027));
     }
 }

@@ -199,6 +199,19 @@ impl BBox {
     pub fn center(&self) -> [f64; 2] {
         [(self.min_lon + self.max_lon) / 2.0, (self.min_lat + self.max_lat) / 2.0]
     }
+
+    /// Grown on every side by `frac` of its span, and by at least ~100 m, so that markers on its
+    /// edge are not cut by the frame and a single point still has surroundings.
+    pub fn padded(&self, frac: f64) -> BBox {
+        let dx = ((self.max_lon - self.min_lon) * frac).max(0.001);
+        let dy = ((self.max_lat - self.min_lat) * frac).max(0.001);
+        BBox {
+            min_lon: self.min_lon - dx,
+            min_lat: self.min_lat - dy,
+            max_lon: self.max_lon + dx,
+            max_lat: self.max_lat + dy,
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -307,6 +320,24 @@ impl Viewport {
         }
         self.view[0] -= dx;
         self.view[1] -= dy;
+        self.clamp_view();
+    }
+
+    /// Zooms and pans so that `bbox` fills `fill` (0–1) of the view in its larger dimension,
+    /// centred; used to open the map on the zones shown or on one street, whatever the zoom was.
+    /// A point or a tiny box gets the deepest zoom rather than a division by zero.
+    pub fn show(&mut self, bbox: &BBox, fill: f64) {
+        let fill = if fill.is_finite() { fill.clamp(0.05, 1.0) } else { 0.8 };
+        let a = self.project([bbox.min_lon, bbox.max_lat]);
+        let b = self.project([bbox.max_lon, bbox.min_lat]);
+        if ![a.0, a.1, b.0, b.1].iter().all(|v| v.is_finite()) {
+            return;
+        }
+        let span = ((b.0 - a.0).abs() / self.width).max((b.1 - a.1).abs() / self.height).max(1e-9);
+        let zoom = (fill / span).clamp(Self::MIN_ZOOM, Self::MAX_ZOOM);
+        let (w, h) = (self.width / zoom, self.height / zoom);
+        let (cx, cy) = ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
+        self.view = [cx - w / 2.0, cy - h / 2.0, w, h];
         self.clamp_view();
     }
 
@@ -1195,6 +1226,27 @@ mod tests {
         vp.pan(1e6, 1e6);
         // Centre clamped to the top-left corner of the user space.
         assert_eq!(vp.view_box_string(), "-125 -100 250 200");
+    }
+
+    #[test]
+    fn viewport_show_puts_the_box_in_view_whatever_the_zoom() {
+        let mut vp = xiamen_vp();
+        vp.zoom_at(50.0, 10.0, 10.0);
+        let zones = BBox { min_lon: 118.05, min_lat: 24.43, max_lon: 118.2, max_lat: 24.55 };
+        vp.show(&zones, 0.8);
+        let seen = vp.visible_bbox();
+        assert!(seen.contains([zones.min_lon, zones.min_lat]) && seen.contains([zones.max_lon, zones.max_lat]));
+        // It filled 80 % of the view in the limiting dimension, so it is zoomed in, not the city.
+        assert!(vp.zoom() > 2.0, "{}", vp.zoom());
+        // A single point gets the deepest zoom, centred.
+        vp.show(&BBox::of_point([118.1, 24.5]), 0.8);
+        assert!(close(vp.zoom(), Viewport::MAX_ZOOM, 1e-9));
+        let [x, y, w, h] = vp.view_box();
+        let (px, py) = vp.project([118.1, 24.5]);
+        assert!(close(x + w / 2.0, px, 1e-6) && close(y + h / 2.0, py, 1e-6));
+        // A box bigger than the map shows everything.
+        vp.show(&BBox { min_lon: 100.0, min_lat: 10.0, max_lon: 130.0, max_lat: 40.0 }, 0.8);
+        assert!(close(vp.zoom(), 1.0, 1e-9));
     }
 
     #[test]

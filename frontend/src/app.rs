@@ -68,6 +68,8 @@ pub enum Route {
     Account,
     #[at("/admin/users")]
     AdminUsers,
+    #[at("/admin/calendar")]
+    AdminCalendar,
     #[at("/admin/zones")]
     AdminZones,
     #[at("/admin/zones/new")]
@@ -111,6 +113,7 @@ fn switch(route: Route) -> Html {
         Route::Register => html! { <pages::register::RegisterPage /> },
         Route::Account => html! { <pages::account::AccountPage /> },
         Route::AdminUsers => html! { <pages::users::UsersPage /> },
+        Route::AdminCalendar => html! { <pages::calendar::CalendarPage /> },
         Route::AdminZones => html! { <pages::admin_zones::AdminZonesPage /> },
         Route::AdminZoneNew => html! { <pages::zone_editor::ZoneEditorPage /> },
         Route::AdminZoneImport => html! { <pages::admin_zones::ImportPage /> },

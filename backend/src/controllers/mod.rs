@@ -3,6 +3,7 @@
 
 pub mod applications;
 pub mod auth;
+pub mod cases;
 pub mod complaints;
 pub mod dashboard;
 pub mod filings;

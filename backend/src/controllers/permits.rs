@@ -39,6 +39,17 @@ pub async fn find_permit(
     Ok(Json(service::view(&state, &actor, id).await?))
 }
 
+/// A permit by its certificate code, for an officer on site (their district only).
+#[utoipa::path(get, path = "/api/v1/review/permits/{code}", tag = "supervision", params(("code" = String, Path)),
+    responses((status = 200, body = PermitView), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn permit_by_code(
+    State(state): State<AppState>,
+    Staff(actor): Staff,
+    Path(code): Path<String>,
+) -> AppResult<Json<PermitView>> {
+    Ok(Json(service::view_by_code(&state, &actor, code).await?))
+}
+
 /// Renew a stall permit within its renewal window.
 #[utoipa::path(post, path = "/api/v1/permits/{id}/renew", tag = "permits", params(("id" = i64, Path)),
     responses((status = 200, body = PermitView), (status = 409, body = Problem)))]

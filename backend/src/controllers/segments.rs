@@ -28,16 +28,25 @@ use crate::models::segment::{Segment, SegmentView};
 #[into_params(parameter_in = Query)]
 pub struct SegmentQuery {
     pub district: Option<District>,
+    /// Only the streets a shop may file on (prohibited ones left out), as the filing form offers them.
+    #[serde(default)]
+    pub fileable: bool,
 }
 
-/// Street segments with their class and sidewalk width (public, for filing on the map).
+/// Street segments with their class and sidewalk width (public, for filing on the map), in
+/// reading order ("第2段" before "第10段").
 #[utoipa::path(get, path = "/api/v1/street-segments", tag = "policy", params(SegmentQuery), responses((status = 200, body = [SegmentView])))]
 pub async fn list_segments(
     State(state): State<AppState>,
     Query(q): Query<SegmentQuery>,
 ) -> AppResult<Json<Vec<SegmentView>>> {
     let rows = state.db.run(move |c| Ok(Segment::list(c, q.district)?)).await?;
-    Ok(Json(rows.iter().map(Segment::to_view).collect()))
+    let mut views: Vec<SegmentView> =
+        rows.iter().map(Segment::to_view).filter(|s| !q.fileable || s.class != StreetClass::Prohibited).collect();
+    views.sort_by(|a, b| {
+        a.district.code().cmp(b.district.code()).then_with(|| common::text::natural_cmp(&a.name, &b.name))
+    });
+    Ok(Json(views))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

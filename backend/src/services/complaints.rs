@@ -49,7 +49,7 @@ pub struct Complaint {
 }
 
 /// Complaints staff may see: their district's, or all for admins.
-fn staff_visible(actor: &Actor) -> AppResult<cp::BoxedQuery<'static, crate::db::MultiBackend>> {
+pub fn staff_visible(actor: &Actor) -> AppResult<cp::BoxedQuery<'static, crate::db::MultiBackend>> {
     actor.require(&[Role::DistrictOfficer, Role::CityAdmin])?;
     let q = cp::table.into_boxed();
     Ok(match (actor.role, actor.district) {

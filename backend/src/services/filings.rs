@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 
 use common::application::ReturnItem;
-use common::dto::filings::{FilingDecision, FilingQueueItem, FilingView, PermitSummary};
+use common::dto::filings::{
+    ApprovalConditions, FilingContact, FilingDecision, FilingQueueItem, FilingView, PermitSummary,
+};
 use common::geo::BBox;
 use common::policy::{Check, EvalContext, Evaluation, Outcome, PolicyApplication, evaluate};
 use common::{District, Role};
@@ -67,7 +69,7 @@ impl Filing {
 }
 
 /// Filings the actor may see: merchants their own, officers their district's, admins all.
-fn visible(actor: &Actor) -> sf::BoxedQuery<'static, crate::db::MultiBackend> {
+pub fn visible(actor: &Actor) -> sf::BoxedQuery<'static, crate::db::MultiBackend> {
     let q = sf::table.into_boxed();
     match (actor.role, actor.district) {
         (Role::CityAdmin, _) => q,
@@ -205,11 +207,23 @@ fn summary_line(app: &PolicyApplication, seg: Option<&Segment>) -> (String, Stri
     }
 }
 
-fn issue_permit(c: &mut DbConn, filing_id: i64) -> AppResult<Permit> {
+/// Issues the certificate of a filing in effect; an officer's 核定 narrows the area and windows
+/// and adds their conditions.
+fn issue_permit(c: &mut DbConn, filing_id: i64, approved: Option<&ApprovalConditions>) -> AppResult<Permit> {
     let f: Filing = sf::table.find(filing_id).get_result(c)?;
-    let application = f.application()?;
+    let mut application = f.application()?;
+    if let (PolicyApplication::CrossStore(x), Some(a)) = (&mut application, approved) {
+        x.frontage_m = a.frontage_m.unwrap_or(x.frontage_m);
+        x.depth_m = a.depth_m.unwrap_or(x.depth_m);
+        if let Some(w) = &a.windows {
+            x.windows = w.clone();
+        }
+    }
     let seg = f.segment_id.map(|s| Segment::find(c, s)).transpose()?;
-    let (title, location, trade, hours, conditions) = summary_line(&application, seg.as_ref());
+    let (title, location, trade, hours, mut conditions) = summary_line(&application, seg.as_ref());
+    if let Some(note) = approved.map(|a| a.note.trim()).filter(|n| !n.is_empty()) {
+        conditions.push(format!("核定条件：{note}"));
+    }
     let geometry = f.area.as_deref().and_then(|a| serde_json::from_str(a).ok());
     let t = now();
     let p = NewPermit {
@@ -326,7 +340,7 @@ pub async fn submit(
                 json!({ "outcome": eval.outcome.as_str(), "policy_version": eval.pack_version, "failed_rules": failures }),
             )?;
             if status == "filed" {
-                let p = issue_permit(c, id)?;
+                let p = issue_permit(c, id, None)?;
                 audit::record(c, t, None, "filing.filed", "filing", &id.to_string(), json!({ "permit": p.id }))?;
             }
             Ok(id)
@@ -341,10 +355,13 @@ pub async fn decide(app: &App, actor: &Actor, id: i64, decision: FilingDecision)
     let a = actor.clone();
     app.db
         .write(move |c| {
-            find_visible(c, &a, id)?;
+            let filing = find_visible(c, &a, id)?;
+            if let FilingDecision::Approve { conditions: Some(cond) } = &decision {
+                AppError::check(cond.validate(&filing.application()?))?;
+            }
             let t = now();
             let (status, action, reason, items): (&str, &str, String, Vec<ReturnItem>) = match &decision {
-                FilingDecision::Approve => ("approved", "filing.approved", String::new(), vec![]),
+                FilingDecision::Approve { .. } => ("approved", "filing.approved", String::new(), vec![]),
                 FilingDecision::Reject { reason } => ("rejected", "filing.rejected", reason.trim().into(), vec![]),
                 FilingDecision::Return { items } => ("returned", "filing.returned", String::new(), items.clone()),
             };
@@ -366,6 +383,10 @@ pub async fn decide(app: &App, actor: &Actor, id: i64, decision: FilingDecision)
                     "This filing is not awaiting review (perhaps already decided)",
                 ));
             }
+            let conditions = match &decision {
+                FilingDecision::Approve { conditions } => conditions.clone(),
+                _ => None,
+            };
             audit::record(
                 c,
                 t,
@@ -373,10 +394,10 @@ pub async fn decide(app: &App, actor: &Actor, id: i64, decision: FilingDecision)
                 action,
                 "filing",
                 &id.to_string(),
-                json!({ "reason": reason, "items": items }),
+                json!({ "reason": reason, "items": items, "conditions": conditions }),
             )?;
             if status == "approved" {
-                issue_permit(c, id)?;
+                issue_permit(c, id, conditions.as_ref())?;
             }
             Ok(())
         })
@@ -438,7 +459,14 @@ pub async fn view(app: &App, actor: &Actor, id: i64) -> AppResult<FilingView> {
 
 fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<FilingView> {
     let f = find_visible(c, actor, id)?;
-    let merchant: String = users::table.find(f.merchant_id).select(users::display_name).get_result(c)?;
+    let (merchant, phone, contact_name, credit_code): (String, Option<String>, Option<String>, Option<String>) =
+        users::table
+            .find(f.merchant_id)
+            .select((users::display_name, users::phone, users::contact_name, users::credit_code))
+            .get_result(c)?;
+    // find_visible already limits this to the shop itself and the officers of the filing's district.
+    let contact = Some(FilingContact { name: contact_name, phone, credit_code });
+    let segment = f.segment_id.map(|s| Segment::find(c, s)).transpose()?.map(|s| s.to_view());
     let permit = match f.permit_id {
         Some(p) => {
             let p = Permit::find(c, p)?;
@@ -476,6 +504,8 @@ fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<FilingView> {
         permit,
         history: history(c, id)?,
         version: f.version,
+        segment,
+        contact,
     })
 }
 

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod cases;
 pub mod complaints;
 pub mod dashboard;
 pub mod filings;

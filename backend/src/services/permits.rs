@@ -371,6 +371,29 @@ pub async fn view(app: &App, actor: &Actor, id: i64) -> AppResult<PermitView> {
     app.db.run(move |c| build_view(c, &a, id)).await
 }
 
+/// A permit found by the code on its certificate, for an officer on site: the whole view
+/// (holder, place, validity, points). Officers find only their district's; anything else is a
+/// 404 like an unknown code, so codes of other districts cannot be probed.
+pub async fn view_by_code(app: &App, actor: &Actor, code: String) -> AppResult<PermitView> {
+    actor.require(&[Role::DistrictOfficer, Role::CityAdmin])?;
+    let code = code.trim().to_ascii_uppercase();
+    if code.len() != 20 || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(AppError::field(
+            "code",
+            "malformed",
+            "核验码是凭证上二维码下方的 20 位字母和数字",
+            "The code is the 20 letters and digits under the QR code on the certificate",
+        ));
+    }
+    let a = actor.clone();
+    app.db
+        .run(move |c| {
+            let p = crate::services::inspections::permit_by_code(c, &a, &code)?;
+            build_view(c, &a, p.id)
+        })
+        .await
+}
+
 /// The signed-in holder's permits, newest first.
 pub async fn mine(app: &App, actor: &Actor) -> AppResult<Vec<PermitView>> {
     let a = actor.clone();

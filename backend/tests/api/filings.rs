@@ -335,3 +335,89 @@ api_test!(self_check_walks_to_an_answer_with_its_clause, |app| {
     }
     panic!("no answer after six questions: {answers:?}");
 });
+
+/// A rectangle `along_m` × `across_m` centred on the middle of the segment's first piece, its
+/// long side along the street.
+fn drawn_beside(seg: &Value, along_m: f64, across_m: f64) -> Value {
+    let line: Vec<[f64; 2]> = serde_json::from_value(seg["line"].clone()).unwrap();
+    let (a, b) = (line[0], line[1]);
+    let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
+    let bearing = ((b[0] - a[0]) * (mid[1].to_radians().cos())).atan2(b[1] - a[1]).to_degrees();
+    json!(common::geo::rectangle_polygon(mid, along_m, across_m, bearing))
+}
+
+api_test!(a_drawn_area_far_from_the_declared_size_is_refused_by_the_rule, |app| {
+    let app = app.with_demo().await;
+    let seg = segment(&app, "禾祥西路").await;
+    let id = seg["id"].as_i64().unwrap();
+    let m = merchant(&app).await;
+    // Declared 4 m × 1 m, drawn 40 m × 20 m (800 m²) right beside the street.
+    let mut body = cross_store(id, 1.0);
+    body["area"] = drawn_beside(&seg, 40.0, 20.0);
+    let f = m.post("/api/v1/filings", &body).await.value();
+    let r = rule(&f, "CS-AREA-SIZE");
+    assert_eq!(r["check"], "fail", "{r}");
+    assert_eq!(r["field"], "area");
+    assert!(r["message"]["zh"].as_str().unwrap().contains("4.0 平方米"), "{r}");
+    assert_eq!(f["status"], "rejected");
+    assert!(f["permit"].is_null());
+    // Drawn to size, the same filing passes the rule and is filed.
+    body["area"] = drawn_beside(&seg, 4.0, 1.0);
+    let f = m.post("/api/v1/filings", &body).await.value();
+    assert_eq!(rule(&f, "CS-AREA-SIZE")["check"], "pass");
+    assert_eq!(f["status"], "filed", "{f}");
+    // The browser's live check runs the same rule.
+    let mut preview = cross_store(id, 1.0);
+    preview["area"] = drawn_beside(&seg, 40.0, 20.0);
+    let e = m.post("/api/v1/policy/evaluate", &preview).await.value();
+    assert_eq!(rule(&e, "CS-AREA-SIZE")["check"], "fail");
+});
+
+api_test!(prohibited_streets_are_not_offered_to_shops_and_segments_read_in_order, |app| {
+    let app = app.with_demo().await;
+    let all = app.anon().get("/api/v1/street-segments?district=350203").await.value();
+    let all = all.as_array().unwrap();
+    assert!(all.iter().any(|s| s["class"] == "prohibited"), "the demo has prohibited streets in 思明");
+    let offered = app.anon().get("/api/v1/street-segments?district=350203&fileable=true").await.value();
+    let offered = offered.as_array().unwrap();
+    assert!(!offered.is_empty());
+    assert!(offered.iter().all(|s| s["class"] != "prohibited"), "{offered:?}");
+    assert_eq!(offered.len(), all.iter().filter(|s| s["class"] != "prohibited").count());
+    // 第2段 before 第10段: numbers in names are read as numbers.
+    let names: Vec<&str> = all.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    let mut sorted = names.clone();
+    sorted.sort_by(|a, b| common::text::natural_cmp(a, b));
+    assert_eq!(names, sorted);
+});
+
+api_test!(an_approval_may_narrow_the_area_and_hours_but_never_widen_them, |app| {
+    let app = app.with_demo().await;
+    let seg = segment(&app, "莲前东路").await;
+    let m = merchant(&app).await;
+    let mut body = cross_store(seg["id"].as_i64().unwrap(), 0.8);
+    body["windows"] = json!([{ "start": "12:00:00", "end": "14:00:00" }, { "start": "18:00:00", "end": "22:00:00" }]);
+    let f = m.post("/api/v1/filings", &body).await.value();
+    assert_eq!(f["status"], "pending_review");
+    let id = f["id"].as_i64().unwrap();
+    let officer = app.officer(District::Siming).await;
+    // The officer sees who and where: the shop's contact and the street.
+    let seen = officer.get(&format!("/api/v1/filings/{id}")).await.value();
+    assert_eq!(seen["segment"]["id"], seg["id"]);
+    assert!(seen["contact"].is_object());
+    // Wider than filed: refused, nothing decided.
+    let wider = json!({ "decision": "approve", "conditions": { "depth_m": 1.5, "note": "" } });
+    let r = officer.post(&format!("/api/v1/filings/{id}/decision"), &wider).await;
+    r.assert_status(422);
+    assert_eq!(r.error_fields(), ["conditions.depth_m"]);
+    assert_eq!(officer.get(&format!("/api/v1/filings/{id}")).await.value()["status"], "pending_review");
+    // Narrower: approved, and the certificate carries the approved size, hours and condition.
+    let narrower = json!({ "decision": "approve", "conditions": {
+        "depth_m": 0.6, "windows": [{ "start": "18:00:00", "end": "22:00:00" }], "note": "桌椅不超过 2 套" } });
+    let r = officer.post(&format!("/api/v1/filings/{id}/decision"), &narrower).await;
+    r.assert_status(200);
+    let permit_id = r.value()["permit"]["id"].as_i64().unwrap();
+    let p = m.get(&format!("/api/v1/permits/{permit_id}")).await.value();
+    assert_eq!(p["hours"], "18:00–22:00");
+    let conditions = p["conditions"].to_string();
+    assert!(conditions.contains("深 0.6 米") && conditions.contains("桌椅不超过 2 套"), "{conditions}");
+});

@@ -8,6 +8,7 @@ mod applications;
 mod authz;
 mod backup;
 mod basics;
+mod cases;
 mod certificates;
 mod complaints;
 mod corpus;

@@ -304,3 +304,44 @@ api_test!(scheduled_jobs_run_once_across_two_instances, |app| {
     assert_eq!(inbox_kinds(&vendor).await.iter().filter(|k| *k == "permit.expired").count(), 1);
     assert_eq!(app.count("job_runs").await, 6);
 });
+
+api_test!(an_officer_finds_a_permit_by_its_code_on_site_in_their_district_only, |app| {
+    let app = app.with_demo().await;
+    let (vendor, vid) = app.vendor().await;
+    let (permit, _) = app.grant_stall(vid, District::Siming).await;
+    let code =
+        vendor.get(&format!("/api/v1/permits/{permit}")).await.value()["verify_code"].as_str().unwrap().to_string();
+    let officer = app.officer(District::Siming).await;
+    let r = officer.get(&format!("/api/v1/review/permits/{}", code.to_lowercase())).await;
+    r.assert_status(200);
+    let p = r.value();
+    assert_eq!(p["id"], permit);
+    assert!(p["holder"].is_string() && p["standing"]["points"].is_u64() && p["valid_until"].is_string());
+    // Another district's officer gets what an unknown code gets.
+    let huli = app.officer(District::Huli).await;
+    huli.get(&format!("/api/v1/review/permits/{code}")).await.assert_status(404);
+    officer.get("/api/v1/review/permits/0000000000000000000X").await.assert_status(404);
+    // A code that cannot be one says so at the field.
+    let r = officer.get("/api/v1/review/permits/ABC").await;
+    r.assert_status(422);
+    assert_eq!(r.error_fields(), ["code"]);
+    // The holder is not staff.
+    vendor.get(&format!("/api/v1/review/permits/{code}")).await.assert_status(403);
+});
+
+api_test!(an_inspection_cannot_tick_an_item_met_and_record_its_breach, |app| {
+    let app = app.with_demo().await;
+    let (_, vid) = app.vendor().await;
+    let (permit, _) = app.grant_stall(vid, District::Siming).await;
+    let officer = app.officer(District::Siming).await;
+    // V-PATHS fails "clear-paths", which is ticked as met.
+    let body = json!({ "permit_id": permit, "checklist": [{ "id": "clear-paths", "ok": true }], "notes": "",
+        "violations": ["V-PATHS"], "evidence_ids": [] });
+    let r = officer.post("/api/v1/inspections", &body).await;
+    r.assert_status(422);
+    assert_eq!(r.error_fields(), ["checklist[0]"]);
+    assert_eq!(app.count("inspections").await, 0);
+    let body = json!({ "permit_id": permit, "checklist": [{ "id": "clear-paths", "ok": false }], "notes": "",
+        "violations": ["V-PATHS"], "evidence_ids": [] });
+    officer.post("/api/v1/inspections", &body).await.assert_status(201);
+});

@@ -9,6 +9,7 @@ mod harness;
 mod a11y;
 mod accounts;
 mod allocation;
+mod every_page;
 mod filings;
 mod map;
 mod supervision;

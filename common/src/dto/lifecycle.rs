@@ -285,6 +285,27 @@ pub const COMPLAINT_SERVICES: [(&str, &str, &str); 6] = [
     ("other", "其他问题", "Other"),
 ];
 
+/// A complaint's kind of problem in words.
+pub fn complaint_service_name(code: &str) -> crate::Text {
+    COMPLAINT_SERVICES
+        .iter()
+        .find(|s| s.0 == code)
+        .map(|s| crate::Text::new(s.1, s.2))
+        .unwrap_or_else(|| crate::Text::new("其他问题", "Other"))
+}
+
+/// A complaint's status in words.
+pub fn complaint_status_name(status: &str) -> crate::Text {
+    let (zh, en) = match status {
+        "open" => ("待处理", "Open"),
+        "in_progress" => ("处理中", "Being handled"),
+        "resolved" => ("已解决", "Resolved"),
+        "closed_no_action" => ("不予处理", "Closed without action"),
+        _ => ("其他", "Other"),
+    };
+    crate::Text::new(zh, en)
+}
+
 /// A public complaint as filed (from the verify page, the zone page or Open311).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -2,6 +2,7 @@
 
 pub mod applications;
 pub mod auth;
+pub mod cases;
 pub mod filings;
 pub mod lifecycle;
 pub mod rounds;

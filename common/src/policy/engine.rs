@@ -30,10 +30,11 @@ type CrossStoreCheck = fn(&CrossStoreParams, &CrossStoreFiling, Option<&SegmentF
 type OutdoorPromoCheck = fn(&OutdoorPromoParams, &OutdoorPromoFiling, &EvalContext) -> Verdict;
 
 /// The cross-storefront rules this engine can check, by pack rule id.
-const CROSS_STORE_CHECKS: [(&str, CrossStoreCheck); 10] = [
+const CROSS_STORE_CHECKS: [(&str, CrossStoreCheck); 11] = [
     ("CS-SEGMENT-CLASS", |_, f, seg, _| segment_class(f, seg)),
     ("CS-TRADE", |p, f, _, _| trade(p, f)),
     ("CS-FRONTAGE", |p, f, _, _| frontage(p, f)),
+    ("CS-AREA-SIZE", |p, f, _, _| area_size(p, f)),
     ("CS-DEPTH", depth),
     ("CS-CLEARANCE", clearance),
     ("CS-WINDOWS", windows),
@@ -281,6 +282,50 @@ fn frontage(p: &CrossStoreParams, f: &CrossStoreFiling) -> Verdict {
             "frontage_m",
             format!("门面长度 {} 米，未超过上限 {} 米", num(x), num(max)),
             format!("Frontage {} m is within the {} m limit", num(x), num(max)),
+        )
+    }
+}
+
+/// The area drawn on the map must be about what the shop declared (frontage × depth): a drawing
+/// many times larger would put on the map, and on the certificate, more pavement than was checked.
+fn area_size(p: &CrossStoreParams, f: &CrossStoreFiling) -> Verdict {
+    let declared = f.frontage_m * f.depth_m;
+    let dims_zh = format!("{} 米 × {} 米 = {} 平方米", num(f.frontage_m), num(f.depth_m), num(declared));
+    let dims_en = format!("{} m × {} m = {} m²", num(f.frontage_m), num(f.depth_m), num(declared));
+    let Some(ring) = &f.area else {
+        return pass(
+            "area",
+            format!("未在地图上画出区域，按申报尺寸 {dims_zh} 核对"),
+            format!("No area drawn on the map; the declared size {dims_en} is used"),
+        );
+    };
+    if !declared.is_finite() || round3(declared) <= 0.0 {
+        return fail(
+            "area",
+            "门面长度和深度须先填写为大于 0 的数，才能核对所画面积".to_string(),
+            "Enter a frontage and a depth above 0 so the area drawn can be checked".to_string(),
+        );
+    }
+    let drawn = geo::ring_area_m2(ring);
+    let t = p.area_tolerance.max(0.0);
+    // Within the tolerance either way (a finger on a phone map is not a tape measure), with one
+    // square metre of slack so tiny areas are not refused for a few centimetres.
+    let (low, high) = (declared / (1.0 + t) - 1.0, declared * (1.0 + t) + 1.0);
+    let pct = num(t * 100.0).trim_end_matches(".0").to_string();
+    if round3(drawn) > round3(high) || round3(drawn) < round3(low) {
+        fail(
+            "area",
+            format!("所画区域约 {} 平方米，与申报的 {dims_zh} 相差超过 {pct}%，请按实际尺寸重画或修改尺寸", num(drawn)),
+            format!(
+                "The area drawn is about {} m², more than {pct}% off the declared {dims_en}; redraw it to size or correct the size",
+                num(drawn)
+            ),
+        )
+    } else {
+        pass(
+            "area",
+            format!("所画区域约 {} 平方米，与申报的 {dims_zh} 相符", num(drawn)),
+            format!("The area drawn, about {} m², matches the declared {dims_en}", num(drawn)),
         )
     }
 }

@@ -93,6 +93,14 @@ pub struct CrossStoreParams {
     pub max_frontage_m: f64,
     /// Longest a filing may run, days.
     pub max_days: u32,
+    /// How far (as a fraction, either way) the area drawn on the map may be from frontage × depth.
+    /// Packs from before this parameter read as 0.5.
+    #[serde(default = "default_area_tolerance")]
+    pub area_tolerance: f64,
+}
+
+fn default_area_tolerance() -> f64 {
+    0.5
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -161,6 +169,14 @@ impl PolicyPack {
                 "range",
                 "最大门面长度和最长期限须大于 0",
                 "Maximum frontage and duration must be above 0",
+            );
+        }
+        if !(0.0..=5.0).contains(&self.cross_store.area_tolerance) {
+            e.add(
+                "cross_store.area_tolerance",
+                "range",
+                "所画面积允许偏差应在 0–500% 之间",
+                "The tolerance on the area drawn must be 0–500 %",
             );
         }
         let p = &self.outdoor_promo;

@@ -29,6 +29,9 @@ pub struct ViolationType {
     pub source: String,
     #[serde(default)]
     pub borrowed_from: Option<String>,
+    /// The checklist item this breach fails (recording it means that item is not met).
+    #[serde(default)]
+    pub checklist_item: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,6 +68,15 @@ impl Default for SupervisionParams {
             minor,
             source: "门户默认值".into(),
             borrowed_from: Some("新加坡 NEA 小贩扣分制（12 个月内满 12 分暂停）".into()),
+            checklist_item: match code {
+                "V-BOUNDS" => Some("in-bounds".into()),
+                "V-HOURS" => Some("hours".into()),
+                "V-CLEAN" => Some("clean".into()),
+                "V-PATHS" => Some("clear-paths".into()),
+                "V-GAS" => Some("gas".into()),
+                "V-SUBLET" => Some("holder-present".into()),
+                _ => None,
+            },
         };
         SupervisionParams {
             checklist: vec![
@@ -98,6 +110,32 @@ impl Default for SupervisionParams {
 impl SupervisionParams {
     pub fn violation(&self, code: &str) -> Option<&ViolationType> {
         self.violations.iter().find(|v| v.code == code)
+    }
+
+    /// The checklist items a set of recorded violations fails: an inspection cannot say "met"
+    /// for an item and record its breach in the same visit.
+    pub fn failed_items<'a>(&'a self, violations: &'a [String]) -> impl Iterator<Item = &'a str> + 'a {
+        violations.iter().filter_map(|c| self.violation(c)).filter_map(|v| v.checklist_item.as_deref())
+    }
+
+    /// Checklist answers that contradict the violations recorded with them, as field errors.
+    pub fn check_consistency(&self, checklist: &[(String, bool)], violations: &[String]) -> Vec<FieldError> {
+        let failed: Vec<&str> = self.failed_items(violations).collect();
+        checklist
+            .iter()
+            .enumerate()
+            .filter(|(_, (id, ok))| *ok && failed.contains(&id.as_str()))
+            .map(|(i, (id, _))| {
+                let text = self.checklist.iter().find(|c| &c.id == id).map(|c| c.text.clone());
+                let (zh, en) = text.map(|t| (t.zh, t.en)).unwrap_or_default();
+                FieldError::new(
+                    format!("checklist[{i}]"),
+                    "contradicts_violation",
+                    format!("“{zh}”已记录违规，不能同时勾选为符合"),
+                    format!("“{en}” has a violation recorded, so it cannot also be ticked as met"),
+                )
+            })
+            .collect()
     }
 
     pub fn validate(&self) -> Vec<FieldError> {

@@ -1,7 +1,11 @@
+//! Messages at the top of a page: a failed request, a list of what to fix (linked to the fields,
+//! as the GOV.UK error summary does), and success.
+
+use common::FieldError;
 use yew::prelude::*;
 
 use crate::api::ApiError;
-use crate::i18n::use_lang;
+use crate::i18n::{S, use_lang};
 
 #[derive(Properties, PartialEq)]
 pub struct ErrorAlertProps {
@@ -9,6 +13,7 @@ pub struct ErrorAlertProps {
 }
 
 /// The server's answer to a failed request, in the user's language, announced to screen readers.
+/// The request id is kept out of the sentence, in a details line for support.
 #[component]
 pub fn ErrorAlert(props: &ErrorAlertProps) -> Html {
     let lang = use_lang();
@@ -18,8 +23,65 @@ pub fn ErrorAlert(props: &ErrorAlertProps) -> Html {
         <div class="alert error" role="alert">
             <p>{ err.message(lang.is_en()) }</p>
             if let Some(id) = id {
-                <p class="muted small">{ if lang.is_en() { "Reference: " } else { "编号：" } }<code>{ id }</code></p>
+                <details class="support-ref small">
+                    <summary>{ lang.t(S::SupportDetails) }</summary>
+                    <p>{ lang.t(S::SupportReference) }<code>{ id }</code></p>
+                </details>
             }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ErrorSummaryProps {
+    /// Each error with the id of the element to jump to (empty when it has no field on the page).
+    pub errors: Vec<(String, FieldError)>,
+}
+
+/// "There is a problem": every error of the form, each a link to its field. Takes focus when it
+/// appears so a screen reader reads it and the keyboard is at the first link.
+#[component]
+pub fn ErrorSummary(p: &ErrorSummaryProps) -> Html {
+    let lang = use_lang();
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        let n = p.errors.len();
+        use_effect_with(n, move |n| {
+            if *n > 0
+                && let Some(el) = node.cast::<web_sys::HtmlElement>()
+            {
+                let _ = el.focus();
+            }
+        });
+    }
+    if p.errors.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div class="error-summary" role="alert" tabindex="-1" ref={node} id="error-summary">
+            <h2>{ lang.t(S::ThereIsAProblem) }</h2>
+            <ul>
+                { for p.errors.iter().map(|(target, e)| {
+                    let msg = lang.pick(&e.message);
+                    if target.is_empty() {
+                        html! { <li data-field={e.field.clone()}>{ msg }</li> }
+                    } else {
+                        let t = target.clone();
+                        // Moves focus to the field itself, not just the scroll position.
+                        let onclick = Callback::from(move |ev: MouseEvent| {
+                            if let Some(el) = gloo::utils::document().get_element_by_id(&t)
+                                && let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el)
+                            {
+                                ev.prevent_default();
+                                el.scroll_into_view();
+                                let _ = el.focus();
+                            }
+                        });
+                        html! { <li data-field={e.field.clone()}><a href={format!("#{target}")} onclick={onclick}>{ msg }</a></li> }
+                    }
+                }) }
+            </ul>
         </div>
     }
 }

@@ -6,6 +6,15 @@ use crate::app::Route;
 use crate::hooks::{Session, use_session};
 use crate::i18n::{Lang, S, use_lang};
 
+/// Where each role starts after signing in: the work they came to do, not the public map.
+pub fn landing(role: Role) -> Route {
+    match role {
+        Role::DistrictOfficer | Role::CityAdmin => Route::Review,
+        Role::Vendor => Route::Apply,
+        Role::Merchant => Route::MyFilings,
+    }
+}
+
 /// The links each role sees. Only pages that exist are linked.
 pub fn nav_links(role: Option<Role>) -> Vec<(Route, S)> {
     let mut links = vec![(Route::Home, S::NavHome)];
@@ -31,6 +40,7 @@ pub fn nav_links(role: Option<Role>) -> Vec<(Route, S)> {
             links.push((Route::AdminZones, S::NavZoneAdmin));
             links.push((Route::AdminPolicy, S::NavPolicy));
             links.push((Route::AdminSegments, S::NavSegments));
+            links.push((Route::AdminCalendar, S::NavCalendar));
             links.push((Route::AdminUsers, S::NavUsers));
         }
     }

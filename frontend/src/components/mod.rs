@@ -3,8 +3,10 @@
 pub mod alert;
 pub mod case;
 pub mod charts;
+pub mod decision;
 pub mod field;
 pub mod footer;
 pub mod header;
 pub mod photo;
+pub mod qr;
 pub mod zone_map;

@@ -9,6 +9,7 @@ use common::geo::{self, BBox, Viewport};
 use common::zone::ZoneKind;
 use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
 use web_sys::{Element, PointerEvent, WheelEvent};
 use yew::prelude::*;
 
@@ -80,19 +81,14 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
     let view = use_state(|| {
         let mut v = *base;
         if let Some(f) = p.focus {
-            let a = v.project([f.min_lon, f.max_lat]);
-            let b = v.project([f.max_lon, f.min_lat]);
-            let span = ((b.0 - a.0) / W).max((b.1 - a.1) / H).max(1e-6);
-            v.zoom_at((0.6 / span).min(Viewport::MAX_ZOOM), (a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0);
-            let c = v.project(f.center());
-            let vb = v.view_box();
-            v.pan(vb[0] + vb[2] / 2.0 - c.0, vb[1] + vb[3] / 2.0 - c.1);
+            v.show(&f, 0.6);
         }
         v
     });
     let pointers = use_mut_ref(Pointers::default);
-    // Screen pixels per user unit, refreshed on every interaction, for constant-size markers.
-    let px_per_unit = use_state(|| 0.1f64);
+    // The element's size on screen, for constant-size markers. Kept from the last time it was
+    // shown: a map inside a hidden pane measures 0 × 0, which must not blow the markers up.
+    let size = use_state(|| None::<(f64, f64)>);
 
     let measure = {
         let svg_ref = svg_ref.clone();
@@ -109,15 +105,65 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
             Some(v.screen_to_svg(cx - l, cy - t, w, h))
         }
     };
+    // Re-measure whenever the element changes size (shown after being hidden, phone rotated).
     {
-        let (measure, view, px) = (measure.clone(), view.clone(), px_per_unit.clone());
-        use_effect_with((*view).view_box().map(|x| x as i64), move |_| {
-            if let Some((_, _, w, h)) = measure() {
-                let vb = view.view_box();
-                let s = (w / vb[2]).min(h / vb[3]);
-                if (s - *px).abs() > 1e-9 {
-                    px.set(s);
+        let (svg_ref, size) = (svg_ref.clone(), size.clone());
+        use_effect_with((), move |_| {
+            let el = svg_ref.cast::<Element>();
+            let update = {
+                let svg_ref = svg_ref.clone();
+                move || {
+                    if let Some(el) = svg_ref.cast::<Element>() {
+                        let r = el.get_bounding_client_rect();
+                        if r.width() > 1.0 && r.height() > 1.0 {
+                            size.set(Some((r.width(), r.height())));
+                        }
+                    }
                 }
+            };
+            update();
+            let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |_: js_sys::Array| update());
+            let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok();
+            if let (Some(o), Some(el)) = (&observer, &el) {
+                o.observe(el);
+            }
+            move || {
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(callback);
+            }
+        });
+    }
+    // Follow a focus that changes after the first render (a street chosen in a form).
+    {
+        let view = view.clone();
+        use_effect_with(p.focus, move |f| {
+            if let Some(f) = f {
+                let mut v = *view;
+                v.show(f, 0.6);
+                if v != *view {
+                    view.set(v);
+                }
+            }
+        });
+    }
+    // Open on the zones shown (not the whole coastline) once they have arrived, unless the
+    // caller asked for a focus.
+    let zones_box =
+        use_memo(p.zones.clone(), |zs| BBox::of_points(&zs.iter().map(|z| [z.lon, z.lat]).collect::<Vec<_>>()));
+    {
+        let (view, fitted_once) = (view.clone(), use_mut_ref(|| false));
+        let has_focus = p.focus.is_some();
+        use_effect_with(*zones_box, move |b| {
+            if let Some(b) = b
+                && !has_focus
+                && !*fitted_once.borrow()
+            {
+                *fitted_once.borrow_mut() = true;
+                let mut v = *view;
+                v.show(&b.padded(0.15), 0.9);
+                view.set(v);
             }
         });
     }
@@ -228,10 +274,13 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
         })
     };
     let fit_all = {
-        let view = view.clone();
+        let (view, zones_box) = (view.clone(), *zones_box);
         Callback::from(move |_| {
             let mut v = *view;
-            v.reset();
+            match zones_box {
+                Some(b) => v.show(&b.padded(0.15), 0.9),
+                None => v.reset(),
+            }
             view.set(v);
         })
     };
@@ -281,7 +330,12 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
     };
 
     let v = *view;
-    let unit = 1.0 / (*px_per_unit).max(1e-6); // user units per screen pixel
+    let vb = v.view_box();
+    // User units per screen pixel; before the first measurement, as if 1000 px wide.
+    let unit = match *size {
+        Some((w, h)) => 1.0 / (w / vb[2]).min(h / vb[3]).max(1e-9),
+        None => vb[2] / 1000.0,
+    };
     let zoom = v.zoom();
     let markers = p.zones.iter().map(|z| {
         let (x, y) = base.project([z.lon, z.lat]);

@@ -44,10 +44,11 @@ pub fn HomePage() -> Html {
     let zones = use_state(|| None::<Result<Rc<Vec<ZoneSummary>>, ApiError>>);
     let basemap = use_state(|| Rc::new(Vec::<DistrictShape>::new()));
     let selected = use_state(|| None::<i64>);
-    let narrow =
-        web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|v| v.as_f64()).is_some_and(|w| w < 760.0);
-    let mode = use_state(|| if narrow { Mode::List } else { Mode::Map });
-    let filter = ZoneFilter::from_query(location.as_ref().map(|l| l.query_str()).unwrap_or_default());
+    let query = location.as_ref().map(|l| l.query_str().to_string()).unwrap_or_default();
+    let filter = ZoneFilter::from_query(&query);
+    // Map or list is one state on every screen, kept in the URL (`view=list`) like the filters,
+    // so a shared link or a rotated phone shows the same thing.
+    let mode = if query.trim_start_matches('?').split('&').any(|p| p == "view=list") { Mode::List } else { Mode::Map };
 
     {
         let (overview, zones, basemap) = (overview.clone(), zones.clone(), basemap.clone());
@@ -67,12 +68,19 @@ pub fn HomePage() -> Html {
         });
     }
 
-    let set_filter = {
+    let set_view = {
         let navigator = navigator.clone();
-        move |f: ZoneFilter| {
-            let pairs: Vec<(String, String)> = f.to_pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        move |f: &ZoneFilter, m: Mode| {
+            let mut pairs: Vec<(String, String)> = f.to_pairs().into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            if m == Mode::List {
+                pairs.push(("view".into(), "list".into()));
+            }
             let _ = navigator.replace_with_query(&Route::Home, &pairs);
         }
+    };
+    let set_filter = {
+        let set_view = set_view.clone();
+        move |f: ZoneFilter| set_view(&f, mode)
     };
     let on_district = {
         let (f, set) = (filter.clone(), set_filter.clone());
@@ -132,8 +140,8 @@ pub fn HomePage() -> Html {
         Callback::from(move |id: i64| selected.set(Some(id)))
     };
     let set_mode = |m: Mode| {
-        let mode = mode.clone();
-        Callback::from(move |_| mode.set(m))
+        let (set_view, f) = (set_view.clone(), filter.clone());
+        Callback::from(move |_| set_view(&f, m))
     };
 
     let figures = match &*overview {
@@ -202,7 +210,7 @@ pub fn HomePage() -> Html {
             html! {
                 <>
                     <p class="result-count" id="result-count" role="status">{ lang.t(S::ZonesShown) }{ " " }<strong>{ shown.len() }</strong></p>
-                    <div class={classes!("explorer", if *mode == Mode::List { "mode-list" } else { "mode-map" })}>
+                    <div class={classes!("explorer", if mode == Mode::List { "mode-list" } else { "mode-map" })}>
                         <div class="map-pane">
                             <ZoneMap basemap={(*basemap).clone()} zones={shown.clone()} selected={*selected} on_select={on_select} />
                             { card.unwrap_or_default() }
@@ -269,8 +277,8 @@ pub fn HomePage() -> Html {
                     }
                 </form>
                 <div class="segmented view-toggle" role="radiogroup" aria-label={lang.t(S::ViewAs)}>
-                    <button type="button" role="radio" id="view-map" aria-checked={(*mode == Mode::Map).to_string()} onclick={set_mode(Mode::Map)}>{ lang.t(S::ViewMap) }</button>
-                    <button type="button" role="radio" id="view-list" aria-checked={(*mode == Mode::List).to_string()} onclick={set_mode(Mode::List)}>{ lang.t(S::ViewList) }</button>
+                    <button type="button" role="radio" id="view-map" aria-checked={(mode == Mode::Map).to_string()} onclick={set_mode(Mode::Map)}>{ lang.t(S::ViewMap) }</button>
+                    <button type="button" role="radio" id="view-list" aria-checked={(mode == Mode::List).to_string()} onclick={set_mode(Mode::List)}>{ lang.t(S::ViewList) }</button>
                 </div>
                 <div class="legend muted small" aria-hidden="true">
                     <span class="dot many"></span>{ lang.t(S::LegendMany) }

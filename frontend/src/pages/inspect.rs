@@ -13,6 +13,7 @@ use crate::api::{self, ApiError};
 use crate::app::Route;
 use crate::components::alert::{ErrorAlert, Success};
 use crate::components::photo::PhotoUpload;
+use crate::components::qr::QrScanner;
 use crate::hooks::use_session;
 use crate::i18n::{S, use_lang};
 use crate::pages::permits::{InspectQuery, permit_status};
@@ -26,6 +27,8 @@ pub fn InspectPage() -> Html {
     let pack = use_state(|| None::<Result<PolicyPack, ApiError>>);
     let permit = use_state(|| None::<Result<PermitView, ApiError>>);
     let code = use_state(|| query.code.clone().unwrap_or_default());
+    // The permit found by the code typed or scanned (officers see only their district's).
+    let lookup = use_state(|| None::<Result<PermitView, ApiError>>);
     let checklist = use_state(Vec::<ChecklistAnswer>::new);
     let chosen = use_state(Vec::<String>::new);
     let notes = use_state(String::new);
@@ -69,10 +72,28 @@ pub fn InspectPage() -> Html {
         Some(Ok(p)) => p.clone(),
     };
     let sp = pack.supervision.clone();
-    let current = match &*permit {
-        Some(Ok(p)) => Some(p.clone()),
+    let current = match (&*permit, &*lookup) {
+        (Some(Ok(p)), _) | (_, Some(Ok(p))) => Some(p.clone()),
         _ => None,
     };
+    let find = {
+        let (code, lookup) = (code.clone(), lookup.clone());
+        Callback::from(move |_: ()| {
+            let c = code.trim().to_string();
+            let lookup = lookup.clone();
+            yew::platform::spawn_local(async move {
+                lookup.set(Some(api::get::<PermitView>(&format!("/api/v1/review/permits/{}", urlencode(&c))).await));
+            });
+        })
+    };
+    let lookup_error: Option<String> = match &*lookup {
+        Some(Err(ApiError::NotFound(_))) => Some(lang.t(S::PermitCodeNotFound).to_string()),
+        Some(Err(e @ ApiError::Validation(_))) => e.field_errors().first().map(|f| lang.pick(&f.message)),
+        Some(Err(e)) => Some(e.message(lang.is_en())),
+        _ => None,
+    };
+    // A recorded breach fails its checklist item: the box follows the violation.
+    let failed: Vec<String> = sp.failed_items(&chosen).map(str::to_string).collect();
     // What each chosen violation would cost, charged one after another as the server does.
     let mut ledger: Vec<LedgerEntry> = current
         .as_ref()
@@ -98,6 +119,8 @@ pub fn InspectPage() -> Html {
     let after = sp.standing(&ledger);
 
     let submit = {
+        let failed_now = failed.clone();
+        let permit_id = query.permit.or(current.as_ref().map(|p| p.id));
         let (code, checklist, chosen, notes, photos, error, done, permit_id) = (
             code.clone(),
             checklist.clone(),
@@ -106,7 +129,7 @@ pub fn InspectPage() -> Html {
             photos.clone(),
             error.clone(),
             done.clone(),
-            query.permit,
+            permit_id,
         );
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -114,7 +137,10 @@ pub fn InspectPage() -> Html {
                 permit_code: if permit_id.is_none() { Some(code.trim().to_string()) } else { None },
                 permit_id,
                 zone_id: None,
-                checklist: (*checklist).clone(),
+                checklist: checklist
+                    .iter()
+                    .map(|c| ChecklistAnswer { id: c.id.clone(), ok: c.ok && !failed_now.contains(&c.id) })
+                    .collect(),
                 notes: (*notes).clone(),
                 violations: (*chosen).clone(),
                 evidence_ids: (*photos).clone(),
@@ -151,26 +177,60 @@ pub fn InspectPage() -> Html {
         <section class="page narrow">
             <h1>{ lang.either("现场检查", "Inspection") }</h1>
             <form class="form" id="inspection-form" onsubmit={submit}>
-                if let Some(p) = &current {
-                    <p class="card"><strong>{ &p.title }</strong>{ " " }{ permit_status(lang, &p.status) }<br />{ &p.location }<br />
-                        <span class="muted small">{ &p.holder }{ " · " }{ p.standing.points }{ lang.either(" 分", " points") }</span></p>
-                } else {
-                    <div class="field">
-                        <label for="permit-code">{ lang.either("许可核验码（扫码或输入）", "Permit code (scan or type)") }</label>
-                        <input id="permit-code" type="text" autocapitalize="characters" value={(*code).clone()}
-                            oninput={{ let c = code.clone(); Callback::from(move |e: InputEvent| c.set(e.target_unchecked_into::<HtmlInputElement>().value())) }} />
+                if query.permit.is_none() {
+                    <div class={classes!("field", lookup_error.is_some().then_some("invalid"))}>
+                        <label for="permit-code">{ lang.t(S::PermitCodeLabel) }</label>
+                        <p class="hint" id="permit-code-hint">{ lang.t(S::PermitCodeHint) }</p>
+                        if let Some(msg) = &lookup_error {
+                            <ul class="field-errors" id="permit-code-error"><li>{ msg }</li></ul>
+                        }
+                        <div class="input-with-button">
+                            <input id="permit-code" type="text" autocapitalize="characters" autocomplete="off" spellcheck="false" value={(*code).clone()}
+                                aria-invalid={lookup_error.is_some().to_string()}
+                                aria-describedby={if lookup_error.is_some() { "permit-code-hint permit-code-error" } else { "permit-code-hint" }}
+                                oninput={{
+                                    let (c, lookup, find) = (code.clone(), lookup.clone(), find.clone());
+                                    Callback::from(move |e: InputEvent| {
+                                        let v = e.target_unchecked_into::<HtmlInputElement>().value();
+                                        let full = v.trim().len() == 20;
+                                        c.set(v);
+                                        lookup.set(None);
+                                        if full { find.emit(()); }
+                                    })
+                                }}
+                                onkeydown={{ let find = find.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Enter" { e.prevent_default(); find.emit(()); }) }} />
+                            <button type="button" class="button secondary" id="find-permit" onclick={{ let find = find.clone(); Callback::from(move |_| find.emit(())) }}>{ lang.t(S::FindPermit) }</button>
+                        </div>
+                        <QrScanner on_code={{
+                            let (c, lookup) = (code.clone(), lookup.clone());
+                            Callback::from(move |scanned: String| {
+                                let v = crate::components::qr::code_from_scan(&scanned);
+                                c.set(v.clone());
+                                let lookup = lookup.clone();
+                                yew::platform::spawn_local(async move {
+                                    lookup.set(Some(api::get::<PermitView>(&format!("/api/v1/review/permits/{}", urlencode(&v))).await));
+                                });
+                            })
+                        }} />
                     </div>
+                }
+                if let Some(p) = &current {
+                    <PermitCard permit={p.clone()} />
                 }
                 <fieldset class="field">
                     <legend>{ lang.either("检查项（勾选表示符合）", "Checklist (ticked = fine)") }</legend>
                     { for sp.checklist.iter().map(|item| {
-                        let ok = checklist.iter().find(|c| c.id == item.id).is_none_or(|c| c.ok);
+                        let broken = failed.contains(&item.id);
+                        let ok = !broken && checklist.iter().find(|c| c.id == item.id).is_none_or(|c| c.ok);
                         let toggle = { let checklist = checklist.clone(); let id = item.id.clone(); Callback::from(move |_| {
                             let mut next = (*checklist).clone();
                             if let Some(c) = next.iter_mut().find(|c| c.id == id) { c.ok = !c.ok; }
                             checklist.set(next);
                         }) };
-                        html! { <label class="check"><input type="checkbox" id={format!("check-{}", item.id)} checked={ok} onchange={toggle} />{ lang.pick(&item.text) }</label> }
+                        html! { <label class={classes!("check", broken.then_some("broken"))}><input type="checkbox" id={format!("check-{}", item.id)} checked={ok} disabled={broken} onchange={toggle} />
+                            { lang.pick(&item.text) }
+                            if broken { <span class="badge full">{ lang.t(S::ViolationRecorded) }</span> }
+                        </label> }
                     }) }
                 </fieldset>
                 <fieldset class="field">
@@ -208,6 +268,44 @@ pub fn InspectPage() -> Html {
                 }
                 <button type="submit" class="button primary" id="submit-inspection">{ lang.either("提交检查记录", "Record the inspection") }</button>
             </form>
+        </section>
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    js_sys::encode_uri_component(s).as_string().unwrap_or_default()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PermitCardProps {
+    pub permit: PermitView,
+}
+
+/// What an officer needs on site about a permit: whose, where, for what, until when, how it stands.
+#[component]
+pub fn PermitCard(p: &PermitCardProps) -> Html {
+    let lang = use_lang();
+    let pv = &p.permit;
+    let max = pv.suspend_at_points.max(1);
+    let pct = (pv.standing.points.min(max) * 100 / max).min(100);
+    html! {
+        <section class="card permit-card" id="permit-card" aria-labelledby="permit-card-title">
+            <h2 id="permit-card-title">{ crate::pages::permits::kind_title(lang, &pv.kind) }{ " " }{ permit_status(lang, &pv.status) }</h2>
+            <dl class="details">
+                <div class="kv"><dt>{ lang.t(S::Holder) }</dt><dd id="permit-holder">{ &pv.holder }</dd></div>
+                <div class="kv"><dt>{ lang.t(S::Address) }</dt><dd>{ &pv.location }</dd></div>
+                <div class="kv"><dt>{ lang.t(S::Trade) }</dt><dd>{ &pv.trade }</dd></div>
+                <div class="kv"><dt>{ lang.t(S::Hours) }</dt><dd>{ &pv.hours }</dd></div>
+                <div class="kv"><dt>{ lang.t(S::ValidPeriod) }</dt><dd>{ format!("{} – {}", pv.valid_from, pv.valid_until) }</dd></div>
+                <div class="kv"><dt>{ lang.t(S::PenaltyPoints) }</dt><dd>
+                    <span id="permit-points">{ format!("{} / {}", pv.standing.points, pv.suspend_at_points) }</span>
+                    <div class="meter" role="img" aria-label={format!("{} / {}", pv.standing.points, pv.suspend_at_points)}>
+                        <span class={classes!(pv.standing.suspend.then_some("over"))} style={format!("width:{pct}%")}></span>
+                    </div>
+                </dd></div>
+            </dl>
+            if !pv.status_reason.is_empty() { <p class="muted small">{ &pv.status_reason }</p> }
+            <Link<Route> to={Route::Permit { id: pv.id }}>{ lang.t(S::OpenPermit) }</Link<Route>>
         </section>
     }
 }

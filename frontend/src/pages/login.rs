@@ -46,8 +46,9 @@ pub fn LoginPage() -> Html {
             yew::platform::spawn_local(async move {
                 match api::post::<_, SessionResponse>("/api/v1/auth/login", &*form).await {
                     Ok(r) => {
+                        let to = crate::components::header::landing(r.user.role);
                         session.set(Session { loaded: true, me: Some(r.user) });
-                        navigator.push(&Route::Home);
+                        navigator.push(&to);
                     }
                     Err(e) => error.set(Some(e)),
                 }

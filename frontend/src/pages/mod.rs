@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin_zones;
 pub mod apply;
+pub mod calendar;
 pub mod complaints;
 pub mod dashboard;
 pub mod filing;

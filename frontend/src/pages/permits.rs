@@ -28,7 +28,7 @@ pub fn permit_status(lang: Lang, s: &str) -> Html {
     html! { <span class={classes!("badge", "permit-status", s.to_string())} data-status={s.to_string()}>{ lang.either(zh, en) }</span> }
 }
 
-fn kind_name(lang: Lang, k: &str) -> &'static str {
+pub fn kind_title(lang: Lang, k: &str) -> &'static str {
     match k {
         "stall" => lang.either("摊位许可", "Stall permit"),
         "cross_store" => lang.either("跨店经营备案", "Cross-storefront filing"),
@@ -85,7 +85,7 @@ pub fn MyPermitsPage() -> Html {
                             <li class="card" data-id={p.id.to_string()}>
                                 <Link<Route> to={Route::Permit { id: p.id }}>{ &p.title }{ " · " }{ &p.location }</Link<Route>>
                                 { " " }{ permit_status(lang, &p.status) }
-                                <p class="muted small">{ kind_name(lang, &p.kind) }{ " · " }{ lang.t(S::ValidPeriod) }{ format!(" {} – {}", p.valid_from, p.valid_until) }
+                                <p class="muted small">{ kind_title(lang, &p.kind) }{ " · " }{ lang.t(S::ValidPeriod) }{ format!(" {} – {}", p.valid_from, p.valid_until) }
                                     { " · " }{ p.standing.points }{ lang.either(" 分", " points") }</p>
                                 if p.can_renew { <p class="notice">{ lang.either("即将到期，可在线续期。", "Ending soon: renew online.") }</p> }
                             </li>
@@ -251,7 +251,7 @@ pub fn PermitPage(p: &PermitPageProps) -> Html {
                 <div>
                     <dl class="details card">
                         <div class="kv"><dt>{ lang.t(S::Holder) }</dt><dd>{ &pv.holder }</dd></div>
-                        <div class="kv"><dt>{ lang.either("类型", "Kind") }</dt><dd>{ kind_name(lang, &pv.kind) }</dd></div>
+                        <div class="kv"><dt>{ lang.either("类型", "Kind") }</dt><dd>{ kind_title(lang, &pv.kind) }</dd></div>
                         <div class="kv"><dt>{ lang.t(S::Trade) }</dt><dd>{ &pv.trade }</dd></div>
                         <div class="kv"><dt>{ lang.t(S::Hours) }</dt><dd>{ &pv.hours }</dd></div>
                         <div class="kv"><dt>{ lang.t(S::ValidPeriod) }</dt><dd>{ format!("{} – {}", pv.valid_from, pv.valid_until) }</dd></div>

@@ -177,30 +177,28 @@ pub fn RoundPage(p: &RoundPageProps) -> Html {
             <div class="kv"><dt>{ lang.t(label) }</dt><dd><code id={id.to_string()} class="hash">{ value.unwrap_or_else(|| "—".into()) }</code></dd></div>
         }
     };
+    let outcome_text = |l: &common::dto::rounds::ResultLine| -> String {
+        match (&l.zone_name, &l.stall_number, l.waitlist_position) {
+            (Some(z), Some(s), _) => format!("{z} · {s}"),
+            (_, _, Some(w)) => format!("{} {w}", lang.t(S::WaitlistNo)),
+            _ => String::new(),
+        }
+    };
     html! {
         <section class="page round-page">
-            <p><Link<Route> to={Route::Rounds}>{ "← " }{ lang.t(S::RoundsTitle) }</Link<Route>></p>
+            <p class="back-link"><Link<Route> to={Route::Rounds}>{ "← " }{ lang.t(S::RoundsTitle) }</Link<Route>></p>
             <h1>{ &r.name }{ " " }{ status_badge(lang, r.status) }</h1>
             <ErrorAlert error={(*error).clone()} />
             <dl class="card details">
                 <div class="kv"><dt>{ lang.t(S::Window) }</dt><dd>{ format!("{} – {}", r.opens_at.format("%Y-%m-%d %H:%M"), r.closes_at.format("%Y-%m-%d %H:%M")) }</dd></div>
-                <div class="kv"><dt>{ lang.t(S::FigZones) }</dt><dd>{ r.zones.iter().map(|z| z.name.clone()).collect::<Vec<_>>().join("、") }</dd></div>
+                <div class="kv"><dt>{ lang.t(S::FigZones) }</dt><dd>{ r.zones.iter().map(|z| z.name.clone()).collect::<Vec<_>>().join(if lang.is_en() { ", " } else { "、" }) }</dd></div>
                 <div class="kv"><dt>{ lang.t(S::ReservedShare) }</dt><dd>{ format!("{}%", r.reserved_percent) }</dd></div>
-                { code(S::SeedCommitment, r.seed_commitment.clone(), "seed-commitment") }
-                { code(S::Fingerprint, r.fingerprint.clone(), "fingerprint") }
-                { code(S::Seed, r.seed.clone(), "seed") }
-                <div class="kv"><dt>{ lang.t(S::Algorithm) }</dt><dd>{ r.algorithm.clone().unwrap_or_else(|| common::allocation::ALGORITHM_VERSION.into()) }</dd></div>
                 if let Some(n) = r.applicants { <div class="kv"><dt>{ lang.t(S::Applicants) }</dt><dd>{ n }{ " · " }{ lang.t(S::FigStalls) }{ " " }{ r.stalls.unwrap_or(0) }</dd></div> }
                 if let Some(d) = r.notice_until { <div class="kv"><dt>{ lang.t(S::NoticeUntil) }</dt><dd>{ d.to_string() }</dd></div> }
             </dl>
-            <details class="card">
-                <summary>{ lang.t(S::HowDrawWorks) }</summary>
-                <p>{ lang.t(S::HowDrawWorksText) }</p>
-                if r.seed.is_some() {
-                    <p><a href={format!("/api/v1/rounds/{}/record.json", r.id)} download={format!("round-{}.json", r.id)}>{ lang.t(S::DownloadRecord) }</a>
-                        { " · " }<code>{ format!("tangui verify-round --file round-{}.json", r.id) }</code></p>
-                }
-            </details>
+            if !r.results.is_empty() {
+                <MyResult round={r.clone()} />
+            }
             if is_admin {
                 <section class="card admin-actions" id="round-actions">
                     <h2>{ lang.t(S::RoundActions) }</h2>
@@ -222,7 +220,7 @@ pub fn RoundPage(p: &RoundPageProps) -> Html {
                         <ul class="plain">
                             { for objections.iter().map(|o| html! {
                                 <li class="objection">
-                                    <p>{ format!("#{} · ", o.application_id) }{ &o.text }</p>
+                                    <p>{ format!("{} · ", common::dto::cases::CaseKind::Stall.number(o.application_id)) }{ &o.text }</p>
                                     if o.status == "open" {
                                         <form class="form inline" onsubmit={answer(o.id)}>
                                             <label>{ lang.t(S::Answer) }<input type="text" /></label>
@@ -249,30 +247,127 @@ pub fn RoundPage(p: &RoundPageProps) -> Html {
             }
             if !r.results.is_empty() {
                 <h2>{ lang.t(S::Results) }</h2>
-                <div class="table-wrap" tabindex="0">
-                    <table class="data" id="round-results">
+                <div class="table-wrap results-wrap" tabindex="0" role="region" aria-label={lang.t(S::Results)}>
+                    <table class="data stack-on-phone" id="round-results">
                         <thead><tr>
-                            <th scope="col">{ lang.t(S::Position) }</th><th scope="col">{ lang.t(S::Applicant) }</th><th scope="col">{ lang.t(S::IdNumber) }</th>
-                            <th scope="col">{ lang.t(S::Category) }</th><th scope="col">{ lang.t(S::Outcome) }</th>
+                            <th scope="col">{ lang.t(S::Position) }</th><th scope="col">{ lang.t(S::Outcome) }</th>
+                            <th scope="col">{ lang.t(S::Applicant) }</th><th scope="col">{ lang.t(S::Category) }</th>
                         </tr></thead>
                         <tbody>
                             { for r.results.iter().map(|l| html! {
-                                <tr>
-                                    <td>{ l.position }</td>
-                                    <td>{ &l.applicant }{ if l.priority { " ★" } else { "" } }</td>
-                                    <td>{ &l.id_number }</td>
-                                    <td>{ lang.either(l.category.name_zh(), l.category.name_en()) }</td>
-                                    <td>{ match (&l.zone_name, &l.stall_number, l.waitlist_position) {
-                                        (Some(z), Some(s), _) => format!("{z} · {s}"),
-                                        (_, _, Some(w)) => format!("{} {w}", lang.t(S::WaitlistNo)),
-                                        _ => String::new(),
-                                    } }</td>
+                                <tr data-application={l.application_id.to_string()}>
+                                    <td data-label={lang.t(S::Position)}>{ l.position }</td>
+                                    <td data-label={lang.t(S::Outcome)}><strong>{ outcome_text(l) }</strong></td>
+                                    <td data-label={lang.t(S::Applicant)}>{ &l.applicant }</td>
+                                    <td data-label={lang.t(S::Category)}>{ lang.either(l.category.name_zh(), l.category.name_en()) }</td>
                                 </tr>
                             }) }
                         </tbody>
                     </table>
                 </div>
             }
+            <details class="card verification" id="verification">
+                <summary>{ lang.t(S::VerificationMaterial) }</summary>
+                <p>{ lang.t(S::HowDrawWorksText) }</p>
+                <dl class="details">
+                    { code(S::SeedCommitment, r.seed_commitment.clone(), "seed-commitment") }
+                    { code(S::Fingerprint, r.fingerprint.clone(), "fingerprint") }
+                    { code(S::Seed, r.seed.clone(), "seed") }
+                    <div class="kv"><dt>{ lang.t(S::Algorithm) }</dt><dd>{ r.algorithm.clone().unwrap_or_else(|| common::allocation::ALGORITHM_VERSION.into()) }</dd></div>
+                </dl>
+                if r.seed.is_some() {
+                    <p><a href={format!("/api/v1/rounds/{}/record.json", r.id)} download={format!("round-{}.json", r.id)}>{ lang.t(S::DownloadRecord) }</a></p>
+                    <p class="muted small">{ lang.t(S::VerifyCommandIntro) }<code class="hash">{ format!("tangui verify-round --file round-{}.json", r.id) }</code></p>
+                }
+            </details>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct MyResultProps {
+    round: RoundView,
+}
+
+/// "查我的结果": the reader's own line, by the application number on their case page, without
+/// reading through the whole list; a signed-in vendor's own line is looked up for them.
+#[component]
+fn MyResult(p: &MyResultProps) -> Html {
+    let lang = use_lang();
+    let session = use_session();
+    let typed = use_state(String::new);
+    let asked = use_state(|| None::<String>);
+    let mine = use_state(|| None::<i64>);
+    {
+        let (mine, round) = (mine.clone(), p.round.id);
+        let vendor = session.me.as_ref().is_some_and(|m| m.role == common::Role::Vendor);
+        use_effect_with(vendor, move |v| {
+            if *v {
+                yew::platform::spawn_local(async move {
+                    if let Ok(apps) =
+                        api::get::<Vec<common::dto::applications::ApplicationView>>("/api/v1/me/applications").await
+                    {
+                        mine.set(apps.iter().find(|a| a.round_id == Some(round)).map(|a| a.id));
+                    }
+                });
+            }
+        });
+    }
+    let parse = |s: &str| -> Option<i64> {
+        let t = s.trim().trim_start_matches(['S', 's', '#']);
+        t.parse::<i64>().ok()
+    };
+    let wanted = asked.as_deref().and_then(parse).or(*mine);
+    let line = wanted.and_then(|id| p.round.results.iter().find(|l| l.application_id == id));
+    let onsubmit = {
+        let (typed, asked) = (typed.clone(), asked.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            asked.set(Some((*typed).clone()));
+        })
+    };
+    let invalid = asked.as_deref().is_some_and(|a| parse(a).is_none());
+    html! {
+        <section class="card my-result" id="my-result" aria-labelledby="my-result-title">
+            <h2 id="my-result-title">{ lang.t(S::MyResultTitle) }</h2>
+            <form class="form inline" onsubmit={onsubmit} role="search">
+                <div class={classes!("field", "grow", invalid.then_some("invalid"))}>
+                    <label for="my-application">{ lang.t(S::ApplicationNumber) }</label>
+                    <p class="hint" id="my-application-hint">{ lang.t(S::ApplicationNumberHint) }</p>
+                    if invalid { <ul class="field-errors" id="my-application-error"><li>{ lang.t(S::ApplicationNumberInvalid) }</li></ul> }
+                    <input id="my-application" type="text" inputmode="numeric" value={(*typed).clone()} aria-invalid={invalid.to_string()}
+                        aria-describedby={if invalid { "my-application-hint my-application-error" } else { "my-application-hint" }}
+                        oninput={{ let t = typed.clone(); Callback::from(move |e: InputEvent| t.set(e.target_unchecked_into::<HtmlInputElement>().value())) }} />
+                </div>
+                <button type="submit" class="button primary" id="find-my-result">{ lang.t(S::FindMyResult) }</button>
+            </form>
+            { match (wanted, line) {
+                (Some(_), Some(l)) => html! {
+                    <div class="result-answer" id="my-result-answer" role="status" data-outcome={if l.stall_number.is_some() { "placed" } else { "waitlist" }}>
+                        { match (&l.zone_name, &l.stall_number, l.waitlist_position) {
+                            (Some(z), Some(s), _) => html! {
+                                <>
+                                    <p class="answer-outcome">{ lang.t(S::ResultPlaced) }</p>
+                                    <p>{ z }{ " · " }{ lang.t(S::StallNo) }{ " " }<strong>{ s }</strong>
+                                        { l.preference_rank.map(|r| format!(" · {} {r}", lang.t(S::PreferenceRank))).unwrap_or_default() }</p>
+                                    <p class="muted">{ lang.t(S::ResultPlacedNext) }</p>
+                                </>
+                            },
+                            (_, _, Some(w)) => html! {
+                                <>
+                                    <p class="answer-outcome">{ lang.t(S::ResultWaitlist) }{ format!(" {w}") }</p>
+                                    <p class="muted">{ lang.t(S::ResultWaitlistNext) }</p>
+                                </>
+                            },
+                            _ => html! {},
+                        } }
+                    </div>
+                },
+                (Some(_), None) if asked.is_some() && !invalid => html! {
+                    <p class="notice" id="my-result-answer" role="status">{ lang.t(S::ResultNotInRound) }</p>
+                },
+                _ => html! {},
+            } }
         </section>
     }
 }

@@ -43,8 +43,11 @@ pub fn CrossStorePage() -> Html {
         use_effect_with(*district, move |d| {
             let d = *d;
             yew::platform::spawn_local(async move {
-                if let Ok(s) =
-                    api::get::<Vec<SegmentView>>(&format!("/api/v1/street-segments?district={}", d.code())).await
+                if let Ok(s) = api::get::<Vec<SegmentView>>(&format!(
+                    "/api/v1/street-segments?district={}&fileable=true",
+                    d.code()
+                ))
+                .await
                 {
                     segments.set(s);
                 }
@@ -216,7 +219,7 @@ pub fn CrossStorePage() -> Html {
                         let d: String = s.line.iter().enumerate().map(|(i, q)| { let (x, y) = vp.project(*q); format!("{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" }) }).collect();
                         let w = if Some(s.id) == chosen { 7.0 } else { 3.5 };
                         html! { <path class={classes!("segment", s.class.as_str(), (Some(s.id) == chosen).then_some("chosen"))} d={d} stroke-width={(w * unit).to_string()}>
-                            <title>{ format!("{} · {}", s.name, s.class.name_zh()) }</title></path> }
+                            <title>{ format!("{} · {}", s.name, lang.either(s.class.name_zh(), s.class.name_en())) }</title></path> }
                     }) }
                     if pts.len() >= 2 {
                         <path class="draft-outline" d={pts.iter().enumerate().map(|(i, q)| { let (x, y) = vp.project(*q); format!("{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" }) }).collect::<String>() + " Z"}
@@ -321,7 +324,11 @@ pub fn CrossStorePage() -> Html {
                     </div>
                     { field_errors("area") }
                     <p class="muted small">{ lang.t(S::SegmentMapHelp) }</p>
-                    <EvaluationPanel evaluation={evaluation} pack={pack.clone()} />
+                    if segment.is_some() {
+                        <EvaluationPanel evaluation={evaluation} pack={pack.clone()} />
+                    } else {
+                        <p class="card muted" id="evaluation-waiting">{ lang.t(S::CheckStartsWithStreet) }</p>
+                    }
                 </div>
             </div>
         </section>

@@ -2,19 +2,22 @@
 //! promotion form, both evaluated live by the same engine the server runs; the shop's list, each
 //! filing, and the officers' queue.
 
+mod case;
 mod cross_store;
 mod outdoor_promo;
 mod view;
 
+pub use case::FilingPage;
 pub use cross_store::CrossStorePage;
 pub use outdoor_promo::OutdoorPromoPage;
-pub use view::{FilingPage, FilingQueue, MyFilingsPage};
+pub use view::MyFilingsPage;
+use view::{filing_status, kind_name};
 
 use std::rc::Rc;
 
 use chrono::{NaiveDate, NaiveTime};
 use common::District;
-use common::dto::filings::{FilingQueueItem, FilingView};
+use common::dto::filings::{FilingView, filing_kind_name, filing_status_name};
 use common::geo::{self, BBox};
 use common::policy::{
     Check, CrossStoreFiling, EvalContext, Evaluation, OutdoorPromoFiling, PolicyApplication, PolicyPack, ShopTrade,
@@ -34,13 +37,17 @@ use crate::i18n::{Lang, S, use_lang};
 
 pub use common::dto::filings::SegmentView;
 
-/// The rule-by-rule result, live. Each line carries its rule id for tests and screen readers.
+/// The rule-by-rule result in plain words: what was checked and what was found. Officers also
+/// get each rule's clause and source (and where a number is borrowed from another city) in a
+/// disclosure; the rule id stays in a data attribute for tests, never on screen.
 #[derive(Properties, PartialEq)]
 pub struct EvaluationProps {
     pub evaluation: Evaluation,
     pub pack: Rc<PolicyPack>,
     #[prop_or_default]
     pub heading: Option<AttrValue>,
+    #[prop_or_default]
+    pub officer: bool,
 }
 
 #[component]
@@ -52,18 +59,34 @@ pub fn EvaluationPanel(p: &EvaluationProps) -> Html {
             <h2>{ p.heading.clone().unwrap_or_else(|| lang.t(S::LiveCheck).into()) }{ "：" }<span class="outcome">{ lang.either(e.outcome.name_zh(), e.outcome.name_en()) }</span></h2>
             <ul class="rules">
                 { for e.results.iter().map(|r| {
-                    let title = p.pack.rule(&r.rule_id).map(|x| lang.pick(&x.title)).unwrap_or_else(|| r.rule_id.clone());
-                    let (icon, cls) = match r.check { Check::Pass => ("✓", "pass"), Check::Fail => ("✗", "fail"), Check::ForOfficer => ("?", "officer") };
+                    let rule = p.pack.rule(&r.rule_id);
+                    let title = rule.map(|x| lang.pick(&x.title)).unwrap_or_default();
+                    let (icon, cls, label) = match r.check {
+                        Check::Pass => ("✓", "pass", S::CheckPass),
+                        Check::Fail => ("✗", "fail", S::CheckFail),
+                        Check::ForOfficer => ("?", "officer", S::CheckOfficer),
+                    };
                     html! {
                         <li class={cls} data-rule={r.rule_id.clone()} data-check={cls}>
                             <span class="icon" aria-hidden="true">{ icon }</span>
-                            <span><strong>{ title }</strong>{ " · " }{ lang.pick(&r.message) }
-                                <span class="muted small">{ " (" }{ &r.clause }{ ")" }</span></span>
+                            <span>
+                                <span class="visually-hidden">{ lang.t(label) }{ "：" }</span>
+                                if !title.is_empty() { <strong>{ title }</strong>{ " · " } }
+                                { lang.pick(&r.message) }
+                                if p.officer && let Some(rule) = rule {
+                                    <details class="rule-source small">
+                                        <summary>{ lang.t(S::RuleBasis) }</summary>
+                                        <p>{ lang.t(S::Clause) }{ "：" }{ &rule.clause }</p>
+                                        <p>{ lang.t(S::Source) }{ "：" }{ &rule.source.document }</p>
+                                        if let Some(b) = &rule.source.borrowed_from { <p>{ lang.t(S::BorrowedFrom) }{ "：" }{ b }</p> }
+                                    </details>
+                                }
+                            </span>
                         </li>
                     }
                 }) }
             </ul>
-            <p class="muted small">{ lang.t(S::PolicyVersion) }{ format!(" {}", e.pack_version) }{ " · " }{ lang.t(S::ServerDecides) }</p>
+            <p class="muted small">{ lang.t(S::PolicyVersion) }{ format!(" {}", e.pack_version) }</p>
         </section>
     }
 }
