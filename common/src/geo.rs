@@ -203,8 +203,14 @@ impl BBox {
     /// Grown on every side by `frac` of its span, and by at least ~100 m, so that markers on its
     /// edge are not cut by the frame and a single point still has surroundings.
     pub fn padded(&self, frac: f64) -> BBox {
-        let dx = ((self.max_lon - self.min_lon) * frac).max(0.001);
-        let dy = ((self.max_lat - self.min_lat) * frac).max(0.001);
+        self.grown(frac, 0.001)
+    }
+
+    /// Grown on every side by `frac` of its span and by at least `min_deg` degrees (a shop's
+    /// frontage needs metres around it, a district kilometres).
+    pub fn grown(&self, frac: f64, min_deg: f64) -> BBox {
+        let dx = ((self.max_lon - self.min_lon) * frac).max(min_deg);
+        let dy = ((self.max_lat - self.min_lat) * frac).max(min_deg);
         BBox {
             min_lon: self.min_lon - dx,
             min_lat: self.min_lat - dy,
@@ -243,8 +249,9 @@ pub struct Viewport {
 }
 
 impl Viewport {
-    /// Deepest zoom [`Viewport::zoom_at`] allows, relative to the fitted view.
-    pub const MAX_ZOOM: f64 = 256.0;
+    /// Deepest zoom [`Viewport::zoom_at`] allows, relative to the fitted view: with the city
+    /// fitted into 10 000 units, about 15 m across, enough to see and draw a shop's frontage.
+    pub const MAX_ZOOM: f64 = 4096.0;
     /// Furthest zoom-out allowed: the fitted view itself.
     pub const MIN_ZOOM: f64 = 1.0;
     /// Smallest extent fitted, in Mercator units (≈ 200 m), so a single point or a zero-width

@@ -131,6 +131,12 @@ pub fn App() -> Html {
         _ => Lang::Zh,
     });
     let session = use_state(Session::default);
+    // The app has started: the placeholder page from index.html goes.
+    use_effect_with((), |_| {
+        if let Some(boot) = gloo::utils::document().get_element_by_id("boot") {
+            boot.remove();
+        }
+    });
 
     {
         let lang = *lang;

@@ -30,6 +30,11 @@ fn s(x: impl Into<String>) -> Cell {
     Cell::Text(x.into())
 }
 
+/// A label in both languages.
+fn l(zh: &str, en: &str) -> Cell {
+    Cell::Label(Text::new(zh, en))
+}
+
 /// The district the actor's dashboard covers (officers cannot ask for another).
 pub fn scope(actor: &Actor, asked: Option<District>) -> AppResult<Option<District>> {
     match actor.role {
@@ -100,9 +105,12 @@ fn occupancy(c: &mut DbConn, d: Option<District>) -> AppResult<(DataTable, DataT
         rows: by_district
             .iter()
             .map(|(dc, a)| {
-                let name = District::from_code(dc).map(|x| x.name_zh()).unwrap_or(dc);
+                let name = match District::from_code(dc) {
+                    Some(x) => l(x.name_zh(), x.name_en()),
+                    None => s(dc.clone()),
+                };
                 vec![
-                    s(name),
+                    name,
                     n(a.iter().sum::<i64>() as f64),
                     n(a[0] as f64),
                     n(a[1] as f64),
@@ -128,11 +136,14 @@ fn occupancy(c: &mut DbConn, d: Option<District>) -> AppResult<(DataTable, DataT
         rows: by_zone
             .iter()
             .map(|((dc, _), (code, name, a))| {
-                let dn = District::from_code(dc).map(|x| x.name_zh()).unwrap_or(dc);
+                let dn = match District::from_code(dc) {
+                    Some(x) => l(x.name_zh(), x.name_en()),
+                    None => s(dc.clone()),
+                };
                 vec![
                     s(code.clone()),
                     s(name.clone()),
-                    s(dn),
+                    dn,
                     n(a.iter().sum::<i64>() as f64),
                     n(a[0] as f64),
                     n(a[2] as f64),
@@ -144,21 +155,10 @@ fn occupancy(c: &mut DbConn, d: Option<District>) -> AppResult<(DataTable, DataT
     Ok((districts, zones_t))
 }
 
-fn application_status_name(s: &str) -> &'static str {
-    match s {
-        "draft" => "草稿",
-        "submitted" => "待审核",
-        "returned" => "退回补正",
-        "eligible" => "符合条件",
-        "ineligible" => "不符合条件",
-        "in_round" => "参加摇号",
-        "offered" => "已分配待确认",
-        "accepted" => "已接受",
-        "declined" => "已放弃",
-        "waitlisted" => "候补",
-        "expired" => "已过期",
-        "withdrawn" => "已撤回",
-        _ => "其他",
+fn application_status_name(code: &str) -> Cell {
+    match common::application::ApplicationStatus::parse(code) {
+        Some(st) => l(st.name_zh(), st.name_en()),
+        None => s(code.to_string()),
     }
 }
 
@@ -177,8 +177,8 @@ fn cases(c: &mut DbConn, d: Option<District>) -> AppResult<Vec<DataTable>> {
     let status_table = DataTable {
         id: "applications_by_status".into(),
         title: t("摊位申请状态分布", "Stall applications by status"),
-        columns: vec![t("状态", "Status"), t("代码", "Code"), t("数量", "Count")],
-        rows: by_status.iter().map(|(k, v)| vec![s(application_status_name(k)), s(k.clone()), n(*v as f64)]).collect(),
+        columns: vec![t("状态", "Status"), t("数量", "Count")],
+        rows: by_status.iter().map(|(k, v)| vec![application_status_name(k), n(*v as f64)]).collect(),
     };
     let filing_rows: Vec<(String, String, NaiveDateTime, Option<NaiveDate>, Option<NaiveDateTime>)> =
         shop_filings::table
@@ -207,20 +207,17 @@ fn cases(c: &mut DbConn, d: Option<District>) -> AppResult<Vec<DataTable>> {
             t("中位数", "Median"),
             t("90% 在此之内", "90th percentile"),
         ],
-        rows: vec![
-            vec![
-                s("摊位申请"),
-                n(app_days.len() as f64),
-                n(round1(percentile(&app_days, 0.5))),
-                n(round1(percentile(&app_days, 0.9))),
-            ],
-            vec![
-                s("商户备案（需审核）"),
-                n(filing_days.len() as f64),
-                n(round1(percentile(&filing_days, 0.5))),
-                n(round1(percentile(&filing_days, 0.9))),
-            ],
-        ],
+        // Nothing decided yet is "—", not "0 days".
+        rows: [
+            (l("摊位申请", "Stall applications"), &app_days),
+            (l("商户备案（需审核）", "Shop filings (reviewed)"), &filing_days),
+        ]
+        .into_iter()
+        .map(|(kind, d)| {
+            let q = |p: f64| if d.is_empty() { s("—") } else { n(round1(percentile(d, p))) };
+            vec![kind, n(d.len() as f64), q(0.5), q(0.9)]
+        })
+        .collect(),
     };
     let today = today();
     let pending_apps = app_rows.iter().filter(|r| r.0 == "submitted");
@@ -247,10 +244,30 @@ fn cases(c: &mut DbConn, d: Option<District>) -> AppResult<Vec<DataTable>> {
         title: t("待办与逾期", "Open work and overdue items"),
         columns: vec![t("事项", "Kind"), t("待办", "Open"), t("逾期", "Overdue"), t("逾期标准", "Overdue means")],
         rows: vec![
-            vec![s("摊位申请审核"), n(apps_pending as f64), n(apps_overdue as f64), s("超过承诺办结日")],
-            vec![s("商户备案审核"), n(f_pending as f64), n(f_overdue as f64), s("超过承诺办结日")],
-            vec![s("投诉处理"), n(c_open as f64), n(c_old as f64), s("超过 7 天未办结")],
-            vec![s("违规申诉"), n(a_open as f64), n(a_old as f64), s("超过 7 天未决定")],
+            vec![
+                l("摊位申请审核", "Stall application reviews"),
+                n(apps_pending as f64),
+                n(apps_overdue as f64),
+                l("超过承诺办结日", "Past the committed date"),
+            ],
+            vec![
+                l("商户备案审核", "Shop filing reviews"),
+                n(f_pending as f64),
+                n(f_overdue as f64),
+                l("超过承诺办结日", "Past the committed date"),
+            ],
+            vec![
+                l("投诉处理", "Public reports"),
+                n(c_open as f64),
+                n(c_old as f64),
+                l("超过 7 天未办结", "Open over 7 days"),
+            ],
+            vec![
+                l("违规申诉", "Appeals"),
+                n(a_open as f64),
+                n(a_old as f64),
+                l("超过 7 天未决定", "Undecided over 7 days"),
+            ],
         ],
     };
     // The last 12 weeks, Monday to Sunday.
@@ -336,6 +353,7 @@ pub fn to_xlsx(d: &Dashboard, en: bool) -> AppResult<Vec<u8>> {
                 match cell {
                     Cell::Number(x) => ws.write_number(r, col, *x).map_err(err)?,
                     Cell::Text(x) => ws.write_string(r, col, x).map_err(err)?,
+                    Cell::Label(x) => ws.write_string(r, col, if en { &x.en } else { &x.zh }).map_err(err)?,
                 };
             }
         }

@@ -35,7 +35,7 @@ pub fn seed_if_empty(c: &mut DbConn) -> anyhow::Result<()> {
             pv::version.eq(pack.version as i32),
             pv::status.eq("published"),
             pv::pack.eq(serde_json::to_string(&pack)?),
-            pv::note.eq("assets/policy/xiamen.toml"),
+            pv::note.eq("初始版本（随系统发布的厦门政策包）"),
             pv::created_at.eq(t),
             pv::published_at.eq(t),
         ))

@@ -96,8 +96,11 @@ async fn apply_review_draw_accept_and_occupied() {
     b.click(".site-nav a[href='/review']").await;
     b.wait_for("#review-queue").await;
     b.click("#review-queue a").await;
+    b.click("#decision-return").await;
     b.fill("#return-health_certificate", "健康证已过期，请上传有效期内的健康证").await;
-    b.click("#return-application").await;
+    b.click("#decision-continue").await;
+    b.wait_text("#decision-confirm", "健康证已过期").await;
+    b.click("#confirm-decision").await;
     b.wait_text("main h1", "退回补正").await;
     b.sign_out().await;
 
@@ -115,8 +118,12 @@ async fn apply_review_draw_accept_and_occupied() {
     b.sign_in(&officer, "tangui-officer-2026").await;
     b.goto("/review").await;
     b.click("#review-queue a").await;
-    b.click("#mark-eligible").await;
-    b.wait_text("main h1", "审核通过").await;
+    b.click("#decision-eligible").await;
+    b.click("#decision-continue").await;
+    b.click("#confirm-decision").await;
+    b.wait_for("#decision-done").await;
+    let h1 = b.wait_for("main h1").await.text().await.unwrap();
+    assert!(!h1.contains("待审核"), "decided: {h1}");
     b.sign_out().await;
 
     // The admin sets up a round over those zones, opens, closes, draws, confirms.
@@ -129,24 +136,48 @@ async fn apply_review_draw_accept_and_occupied() {
     }
     b.click("#create-round").await;
     b.click("#open-round").await;
+    b.wait_for("#close-round").await;
+    // The verification material sits in a disclosure below the results.
+    b.js("document.querySelector('#verification').open = true; return true;").await;
     b.wait_text("#seed-commitment", "").await;
     let commitment = b.wait_for("#seed-commitment").await.text().await.unwrap();
     assert_eq!(commitment.len(), 64, "commitment published: {commitment}");
     b.click("#close-round").await;
     b.wait_for("#draw-round").await;
+    b.js("document.querySelector('#verification').open = true; return true;").await;
     let fingerprint = b.wait_for("#fingerprint").await.text().await.unwrap();
     assert_eq!(fingerprint.len(), 64);
     b.click("#draw-round").await;
     b.wait_for("#confirm-round").await;
+    b.js("document.querySelector('#verification').open = true; return true;").await;
     let seed = b.wait_for("#seed").await.text().await.unwrap();
     assert_eq!(common::allocation::commitment(&seed).unwrap(), commitment, "the revealed seed matches");
     b.wait_text("#round-results", "陈*英").await;
     b.click("#confirm-round").await;
     b.wait_text("#round-actions", "结果已确认").await;
+    let round_path = b.path().await;
     b.sign_out().await;
 
-    // The vendor accepts; the stall shows occupied.
+    // On a phone, the vendor looks up their own result on the round page by their application
+    // number, then accepts the stall; the stall shows occupied.
+    b.client.set_window_size(390, 844).await.unwrap();
     b.sign_in("13800000001", "tangui-vendor-2026").await;
+    b.goto("/apply").await;
+    let number = b.wait_for("#application-number").await.text().await.unwrap();
+    assert!(number.starts_with('S'), "{number}");
+    b.goto(&round_path).await;
+    b.fill("#my-application", &number).await;
+    b.click("#find-my-result").await;
+    let answer = b.wait_text("#my-result-answer", "已摇中摊位").await;
+    let placed = b.js("return document.querySelector('#my-result-answer').dataset.outcome").await;
+    assert_eq!(placed, "placed", "{answer}");
+    // A number that is not in this draw says so, not an empty page.
+    b.fill("#my-application", "S999999").await;
+    b.click("#find-my-result").await;
+    b.wait_text("#my-result-answer", "没有这个申请编号").await;
+    let sideways = b.js("return document.documentElement.scrollWidth > window.innerWidth").await;
+    assert_eq!(sideways, false, "the round page fits a phone");
+    b.client.set_window_size(1200, 900).await.unwrap();
     b.goto("/apply").await;
     b.wait_for("#offer").await;
     let stall_no =

@@ -41,7 +41,7 @@ const iw = window.innerWidth, sw = document.documentElement.scrollWidth;
 if (sw > iw) {
   const wide = [...document.querySelectorAll('body *')]
     .filter(e => e.getClientRects().length && e.getBoundingClientRect().right > iw + 1)
-    .filter(e => !e.closest('.table-wrap, .tabs'))
+    .filter(e => !(e.parentElement && e.parentElement.closest('.table-wrap, .tabs')))
     .slice(-3)
     .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (typeof e.className === 'string' && e.className ? '.' + e.className.split(' ').join('.') : ''));
   out.push(`scrolls sideways: ${sw} px wide in ${iw} px (${wide.join(', ')})`);
@@ -290,7 +290,19 @@ async fn every_page_fits_a_phone_and_a_desk_in_both_languages() {
                 for f in found.as_array().into_iter().flatten() {
                     problems.push(format!("[{lang} {width}px {who} {}] {}", p.path, f.as_str().unwrap_or_default()));
                 }
-                if let Ok(png) = b.client.screenshot().await {
+                // The whole page, not just the first screen: a person looks through these.
+                let full =
+                    b.js("return Math.min(document.documentElement.scrollHeight, 5000)").await.as_u64().unwrap_or(0)
+                        as u32;
+                if full > height {
+                    b.client.set_window_size(width, full).await.unwrap();
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                let shot = b.client.screenshot().await;
+                if full > height {
+                    b.client.set_window_size(width, height).await.unwrap();
+                }
+                if let Ok(png) = shot {
                     std::fs::write(shots.join(format!("{lang}-{width}-{who}-{}.png", p.name)), png).unwrap();
                     saved += 1;
                 }

@@ -65,7 +65,7 @@ async fn compliant_filing_on_a_suitable_street_is_filed_with_a_certificate() {
     b.click("#submit-filing").await;
     b.wait_text(".filing-status", "已备案").await;
     assert!(b.path().await.starts_with("/filings/"));
-    b.wait_text("#evaluation", "服务器核对结果").await;
+    b.wait_text("#evaluation", "受理时的规则核对").await;
 
     // The certificate link gives the shop a PDF to download.
     let link = b.wait_for("#download-certificate").await;
@@ -111,15 +111,17 @@ async fn restricted_street_filing_goes_to_its_districts_officer() {
     // 湖里's officer does not see it.
     b.sign_in("hl_officer", "tangui-officer-2026").await;
     b.click(".site-nav a[href='/review']").await;
-    b.wait_for("#filing-queue-empty").await;
+    b.wait_for("#queue-empty").await;
     b.sign_out().await;
 
     // 思明's does, decides, and the shop sees the result.
     b.sign_in("sm_officer", "tangui-officer-2026").await;
     b.click(".site-nav a[href='/review']").await;
-    b.click(&format!("#filing-queue tr[data-id='{id}'] a")).await;
-    b.wait_for("#filing-decision").await;
-    b.click("#approve-filing").await;
+    b.click(&format!("#review-queue tr[data-kind='cross_store'][data-id='{id}'] a")).await;
+    b.wait_for("#decision").await;
+    b.click("#decision-approve").await;
+    b.click("#decision-continue").await;
+    b.click("#confirm-decision").await;
     b.wait_text(".filing-status", "已批准").await;
     b.sign_out().await;
 

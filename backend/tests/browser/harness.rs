@@ -262,7 +262,14 @@ impl Browser {
     }
 
     pub async fn click(&self, css: &str) {
-        self.wait_for(css).await.click().await.unwrap();
+        let e = self.wait_for(css).await;
+        // Into the middle of the screen, as a person would scroll to it: at the very top it may
+        // sit under the sticky header.
+        let _ = self
+            .client
+            .execute("arguments[0].scrollIntoView({ block: 'center' });", vec![serde_json::to_value(&e).unwrap()])
+            .await;
+        e.click().await.unwrap();
     }
 
     pub async fn path(&self) -> String {

@@ -12,5 +12,6 @@ mod allocation;
 mod every_page;
 mod filings;
 mod map;
+mod on_the_job;
 mod supervision;
 mod zone_admin;

@@ -91,6 +91,9 @@ async fn pan_and_zoom_change_the_view() {
     let Some(b) = Browser::start().await else { return };
     b.goto("/").await;
     wait_count(&b, ".zone-marker", 150).await;
+    // The map settles on the zones once the district outlines have arrived.
+    b.wait_for(".basemap .district").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let view = || async { b.wait_for(".map-svg").await.attr("data-viewbox").await.unwrap().unwrap() };
     let start = view().await;
 
@@ -98,7 +101,8 @@ async fn pan_and_zoom_change_the_view() {
     let zoomed = view().await;
     assert_ne!(zoomed, start, "button zoom");
 
-    // Drag with the mouse.
+    // Drag with the mouse (the map in view first: the page has figures above it).
+    b.js("document.querySelector('.map-svg').scrollIntoView({ block: 'center' }); return true;").await;
     let svg = b.wait_for(".map-svg").await;
     let drag = MouseActions::new("mouse".into())
         .then(PointerAction::MoveToElement { element: svg.clone(), duration: None, x: 0.0, y: 0.0 })

@@ -85,16 +85,18 @@ async fn a_public_complaint_reaches_the_district_and_the_reporter_sees_it_resolv
 
     // 思明's officers do not see it; 湖里's do, and resolve it.
     b.sign_in("sm_officer", "tangui-officer-2026").await;
+    b.unfold_menu().await;
     b.click(".site-nav a[href='/review']").await;
-    b.wait_for("#complaint-queue-empty").await;
+    b.wait_for("#queue-empty").await;
     b.sign_out().await;
     b.sign_in("hl_officer", "tangui-officer-2026").await;
-    b.click(".site-nav a[href='/review']").await;
-    b.click("#complaint-queue li a").await;
+    // On a desk the workbench is a table.
+    b.click("#review-queue tr[data-kind='complaint'] a").await;
     b.fill("#status-note", "已到场，摊主已按时收摊").await;
     b.click("#resolve").await;
     b.wait_text(".complaint-status", "已解决").await;
     // The dashboard draws the district's figures.
+    b.unfold_menu().await;
     b.click(".site-nav a[href='/dashboard']").await;
     b.wait_for("#dash-occupancy_by_district svg").await;
     b.wait_text("#dash-occupancy_by_district", "湖里区").await;

@@ -344,8 +344,8 @@ impl ComplaintInput {
             e.add(
                 "location",
                 "required",
-                "请说明地点：选择摊规点、许可或在地图上标出",
-                "Say where: a zone, a permit, or a point on the map",
+                "请说明地点：选择所在的摊规点，或在地图上点出位置",
+                "Say where: choose the vending zone, or tap the place on the map",
             );
         }
         if let Some(p) = self.location

@@ -41,21 +41,36 @@ pub struct Health {
 pub enum Cell {
     Number(f64),
     Text(String),
+    /// A label in both languages (a status, a district, a kind of case).
+    Label(crate::Text),
 }
 
 impl Cell {
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Cell::Number(n) => Some(*n),
-            Cell::Text(_) => None,
+            Cell::Text(_) | Cell::Label(_) => None,
         }
     }
 
+    /// The cell as Chinese text.
     pub fn to_text(&self) -> String {
+        self.text_in(false)
+    }
+
+    /// The cell as text in one language (labels have both; data is as it was entered).
+    pub fn text_in(&self, en: bool) -> String {
         match self {
             Cell::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", *n as i64),
             Cell::Number(n) => format!("{n:.1}"),
             Cell::Text(s) => s.clone(),
+            Cell::Label(t) => {
+                if en {
+                    t.en.clone()
+                } else {
+                    t.zh.clone()
+                }
+            }
         }
     }
 }
@@ -82,7 +97,7 @@ impl DataTable {
         out.push_str(&head.join(","));
         out.push_str("\r\n");
         for r in &self.rows {
-            let line: Vec<String> = r.iter().map(|c| field(&c.to_text())).collect();
+            let line: Vec<String> = r.iter().map(|c| field(&c.text_in(en))).collect();
             out.push_str(&line.join(","));
             out.push_str("\r\n");
         }

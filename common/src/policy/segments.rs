@@ -14,6 +14,18 @@ use crate::{District, FieldError, Text};
 
 pub const ROAD_CLASSES: [&str; 4] = ["arterial", "secondary", "branch", "lane"];
 
+/// A road class in words (主干路, 次干路, 支路, 街巷).
+pub fn road_class_name(code: &str) -> crate::Text {
+    let (zh, en) = match code {
+        "arterial" => ("主干路", "Arterial road"),
+        "secondary" => ("次干路", "Secondary road"),
+        "branch" => ("支路", "Branch road"),
+        "lane" => ("街巷", "Lane"),
+        other => (other, other),
+    };
+    crate::Text::new(zh, en)
+}
+
 /// A segment as an admin enters or imports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

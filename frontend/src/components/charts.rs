@@ -30,7 +30,7 @@ pub fn DistrictBars(p: &DistrictBarsProps) -> Html {
                 <rect x={label_w.to_string()} y={(y + 6.0).to_string()} width={used.to_string()} height="20" class="bar used" />
                 <rect x={(label_w + used).to_string()} y={(y + 6.0).to_string()} width={free.to_string()} height="20" class="bar free" />
                 <text x={(label_w + used + free + 6.0).to_string()} y={(y + 21.0).to_string()} class="value">
-                    { format!("{} / {}", d.free_stalls, d.stalls) }
+                    { format!("{} {} / {}", lang.t(S::FigFree), d.free_stalls, d.stalls) }
                 </text>
             </g>
         }
@@ -41,7 +41,7 @@ pub fn DistrictBars(p: &DistrictBarsProps) -> Html {
                 <title id="district-bars-title">{ lang.t(S::FigByDistrict) }</title>
                 { for rows }
             </svg>
-            <table class="visually-hidden">
+            <div class="visually-hidden"><table>
                 <caption>{ lang.t(S::FigByDistrict) }</caption>
                 <thead><tr><th scope="col">{ lang.t(S::ChartDistrict) }</th><th scope="col">{ lang.t(S::FigZones) }</th>
                     <th scope="col">{ lang.t(S::FigStalls) }</th><th scope="col">{ lang.t(S::FigFree) }</th></tr></thead>
@@ -50,7 +50,7 @@ pub fn DistrictBars(p: &DistrictBarsProps) -> Html {
                         <tr><th scope="row">{ lang.either(&d.name_zh, &d.name_en) }</th><td>{ d.zones }</td><td>{ d.stalls }</td><td>{ d.free_stalls }</td></tr>
                     }) }
                 </tbody>
-            </table>
+            </table></div>
         </figure>
     }
 }

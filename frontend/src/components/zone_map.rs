@@ -135,34 +135,27 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
             }
         });
     }
-    // Follow a focus that changes after the first render (a street chosen in a form).
-    {
-        let view = view.clone();
-        use_effect_with(p.focus, move |f| {
-            if let Some(f) = f {
-                let mut v = *view;
-                v.show(f, 0.6);
-                if v != *view {
-                    view.set(v);
-                }
-            }
-        });
-    }
-    // Open on the zones shown (not the whole coastline) once they have arrived, unless the
-    // caller asked for a focus.
+    // What the map opens on: the caller's focus (a street chosen in a form), else the zones
+    // shown (not the whole coastline). It follows the basemap arriving and the zones changing
+    // (a filter) until the person moves the map themselves; a new focus always applies.
     let zones_box =
         use_memo(p.zones.clone(), |zs| BBox::of_points(&zs.iter().map(|z| [z.lon, z.lat]).collect::<Vec<_>>()));
+    let moved_by_hand = use_mut_ref(|| false);
     {
-        let (view, fitted_once) = (view.clone(), use_mut_ref(|| false));
-        let has_focus = p.focus.is_some();
-        use_effect_with(*zones_box, move |b| {
-            if let Some(b) = b
-                && !has_focus
-                && !*fitted_once.borrow()
-            {
-                *fitted_once.borrow_mut() = true;
-                let mut v = *view;
-                v.show(&b.padded(0.15), 0.9);
+        let (view, moved_by_hand, last_focus) = (view.clone(), moved_by_hand.clone(), use_mut_ref(|| None::<BBox>));
+        use_effect_with((p.focus, *zones_box, *base), move |(focus, zones, base)| {
+            let new_focus = *focus != *last_focus.borrow();
+            *last_focus.borrow_mut() = *focus;
+            if *moved_by_hand.borrow() && !new_focus {
+                return;
+            }
+            let mut v = *base;
+            match (focus, zones) {
+                (Some(f), _) => v.show(f, 0.6),
+                (None, Some(b)) => v.show(&b.padded(0.15), 0.9),
+                (None, None) => {}
+            }
+            if v != *view {
                 view.set(v);
             }
         });
@@ -181,16 +174,21 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
         });
     }
 
+    // The view as of this render, for the wheel listener that outlives it.
+    let current = use_mut_ref(|| *view);
+    *current.borrow_mut() = *view;
     // Wheel zoom needs a non-passive listener to stop the page scrolling.
     {
-        let (svg_ref, view, to_user) = (svg_ref.clone(), view.clone(), to_user.clone());
+        let (svg_ref, view, to_user, moved, current) =
+            (svg_ref.clone(), view.clone(), to_user.clone(), moved_by_hand.clone(), current.clone());
         use_effect_with((), move |_| {
             let listener = svg_ref.cast::<Element>().map(|el| {
                 let opts = EventListenerOptions::enable_prevent_default();
                 EventListener::new_with_options(&el, "wheel", opts, move |e| {
                     let e = e.dyn_ref::<WheelEvent>().expect("wheel event");
                     e.prevent_default();
-                    let mut v = *view;
+                    let mut v = *current.borrow();
+                    *moved.borrow_mut() = true;
                     if let Some((x, y)) = to_user(&v, e.client_x() as f64, e.client_y() as f64) {
                         let factor = if e.delta_y() < 0.0 { 1.25 } else { 0.8 };
                         v.zoom_at(factor, x, y);
@@ -214,7 +212,7 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
         })
     };
     let on_pointer_move = {
-        let (pointers, view, measure) = (pointers.clone(), view.clone(), measure.clone());
+        let (pointers, view, measure, moved) = (pointers.clone(), view.clone(), measure.clone(), moved_by_hand.clone());
         Callback::from(move |e: PointerEvent| {
             let mut ps = pointers.borrow_mut();
             let id = e.pointer_id();
@@ -240,6 +238,7 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
             }
             if (nx - px).abs() + (ny - py).abs() > 2.0 {
                 ps.moved = true;
+                *moved.borrow_mut() = true;
             }
             ps.down.insert(id, (nx, ny));
             view.set(v);
@@ -265,8 +264,9 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
         })
     };
     let zoom_by = |factor: f64| {
-        let view = view.clone();
+        let (view, moved) = (view.clone(), moved_by_hand.clone());
         Callback::from(move |_| {
+            *moved.borrow_mut() = true;
             let mut v = *view;
             let vb = v.view_box();
             v.zoom_at(factor, vb[0] + vb[2] / 2.0, vb[1] + vb[3] / 2.0);
@@ -285,8 +285,9 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
         })
     };
     let on_key = {
-        let view = view.clone();
+        let (view, zones_box, moved) = (view.clone(), *zones_box, moved_by_hand.clone());
         Callback::from(move |e: KeyboardEvent| {
+            *moved.borrow_mut() = true;
             let mut v = *view;
             let vb = v.view_box();
             let step = vb[2] * 0.1;
@@ -298,7 +299,10 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
                 "ArrowDown" => v.pan(0.0, -step),
                 "+" | "=" => v.zoom_at(1.5, cx, cy),
                 "-" | "_" => v.zoom_at(1.0 / 1.5, cx, cy),
-                "0" => v.reset(),
+                "0" => match zones_box {
+                    Some(b) => v.show(&b.padded(0.15), 0.9),
+                    None => v.reset(),
+                },
                 _ => return,
             }
             e.prevent_default();
@@ -339,7 +343,9 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
     let zoom = v.zoom();
     let markers = p.zones.iter().map(|z| {
         let (x, y) = base.project([z.lon, z.lat]);
-        let r = (4.0 + (z.stalls_total as f64).sqrt() * 0.9).min(14.0) * unit;
+        // Smaller on a phone, where 150 zones share a few hundred pixels.
+        let small = size.is_some_and(|(w, _)| w < 600.0);
+        let r = if small { (3.0 + (z.stalls_total as f64).sqrt() * 0.5).min(9.0) } else { (4.0 + (z.stalls_total as f64).sqrt() * 0.9).min(14.0) } * unit;
         let selected = p.selected == Some(z.id);
         let on_select = p.on_select.clone();
         let id = z.id;
@@ -370,7 +376,7 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
         AttrValue::from(if lang.is_en() {
             "Map of vending zones. Arrow keys pan, + and − zoom, 0 shows everything."
         } else {
-            "摊规点地图。方向键平移，+ 和 − 缩放，0 显示全部。"
+            "摊规点地图。方向键平移，+ 和 − 缩放，0 显示全部摊规点。"
         })
     });
 

@@ -523,7 +523,8 @@ fn ApplicationStatusView(p: &StatusProps) -> Html {
     };
     html! {
         <div id="application-status">
-            <p class="status-line">{ lang.t(S::Status) }{ "：" }<StatusBadge status={a.status} /></p>
+            <p class="status-line">{ lang.t(S::ApplicationNumber) }{ "：" }<strong id="application-number">{ common::dto::cases::CaseKind::Stall.number(a.id) }</strong>
+                { " · " }{ lang.t(S::Status) }{ "：" }<StatusBadge status={a.status} /></p>
             <ErrorAlert error={(*error).clone()} />
             if let Some(o) = a.offer.as_ref().filter(|o| o.status == "pending") {
                 <div class="card offer" id="offer">

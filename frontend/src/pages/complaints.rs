@@ -57,6 +57,28 @@ pub fn ReportPage() -> Html {
     let tried = use_state(|| false);
     let basemap = use_state(|| Rc::new(Vec::<DistrictShape>::new()));
     let anchored = q.permit.is_some() || q.zone.is_some();
+    // Without a zone or permit in the link, the reporter can pick the zone (or mark the map).
+    let zones = use_state(Vec::<common::dto::zones::ZoneSummary>::new);
+    let picked_zone = use_state(|| None::<i64>);
+    {
+        let zones = zones.clone();
+        use_effect_with(anchored, move |a| {
+            if !*a {
+                yew::platform::spawn_local(async move {
+                    if let Ok(l) = api::get::<common::dto::zones::ZoneList>("/api/v1/zones?per_page=200").await {
+                        let mut list = l.zones;
+                        list.sort_by(|a, b| {
+                            a.district
+                                .code()
+                                .cmp(b.district.code())
+                                .then_with(|| common::text::natural_cmp(&a.name, &b.name))
+                        });
+                        zones.set(list);
+                    }
+                });
+            }
+        });
+    }
     {
         let basemap = basemap.clone();
         use_effect_with(anchored, move |a| {
@@ -72,7 +94,7 @@ pub fn ReportPage() -> Html {
     let input = ComplaintInput {
         service_code: (*service).clone(),
         description: (*description).clone(),
-        zone_id: q.zone,
+        zone_id: q.zone.or(*picked_zone),
         permit_code: q.permit.clone(),
         location: *point,
         address: (*address).clone(),
@@ -145,6 +167,22 @@ pub fn ReportPage() -> Html {
                     { field_errors("description") }
                 </div>
                 if !anchored {
+                    <div class="field">
+                        <label for="report-zone">{ lang.t(S::ReportZone) }</label>
+                        <p class="hint">{ lang.t(S::ReportZoneHint) }</p>
+                        <select id="report-zone" onchange={{ let z = picked_zone.clone(); Callback::from(move |e: Event| z.set(e.target_unchecked_into::<HtmlSelectElement>().value().parse().ok())) }}>
+                            <option value="" selected={picked_zone.is_none()}>{ lang.t(S::NotAtAZone) }</option>
+                            { for common::District::ALL.into_iter().map(|d| html! {
+                                <optgroup label={lang.either(d.name_zh(), d.name_en()).to_string()}>
+                                    { for zones.iter().filter(|z| z.district == d).map(|z| html! {
+                                        <option value={z.id.to_string()} selected={*picked_zone == Some(z.id)}>{ format!("{} · {}", z.name, z.code) }</option>
+                                    }) }
+                                </optgroup>
+                            }) }
+                        </select>
+                    </div>
+                }
+                if !anchored && picked_zone.is_none() {
                     <div class="field">
                         <p class="label">{ lang.either("在地图上点出位置", "Click where it is on the map") }</p>
                         <ZoneMap basemap={(*basemap).clone()} zones={Rc::new(Vec::new())} on_select={Callback::noop()} on_map_click={on_map_click}

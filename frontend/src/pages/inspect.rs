@@ -63,6 +63,25 @@ pub fn InspectPage() -> Html {
             }
         });
     }
+    let find = {
+        let (code, lookup) = (code.clone(), lookup.clone());
+        Callback::from(move |_: ()| {
+            let c = code.trim().to_string();
+            let lookup = lookup.clone();
+            yew::platform::spawn_local(async move {
+                lookup.set(Some(api::get::<PermitView>(&format!("/api/v1/review/permits/{}", urlencode(&c))).await));
+            });
+        })
+    };
+    // Opened from a scan or the public check with `?code=`: look the permit up at once.
+    {
+        let (find, has_code) = (find.clone(), query.code.is_some() && query.permit.is_none());
+        use_effect_with(has_code, move |has| {
+            if *has {
+                find.emit(());
+            }
+        });
+    }
     if session.loaded && !session.me.as_ref().is_some_and(|m| m.role.is_staff()) {
         return html! { <section class="page narrow"><p class="alert error" role="alert">{ lang.t(S::Forbidden) }</p></section> };
     }
@@ -75,16 +94,6 @@ pub fn InspectPage() -> Html {
     let current = match (&*permit, &*lookup) {
         (Some(Ok(p)), _) | (_, Some(Ok(p))) => Some(p.clone()),
         _ => None,
-    };
-    let find = {
-        let (code, lookup) = (code.clone(), lookup.clone());
-        Callback::from(move |_: ()| {
-            let c = code.trim().to_string();
-            let lookup = lookup.clone();
-            yew::platform::spawn_local(async move {
-                lookup.set(Some(api::get::<PermitView>(&format!("/api/v1/review/permits/{}", urlencode(&c))).await));
-            });
-        })
     };
     let lookup_error: Option<String> = match &*lookup {
         Some(Err(ApiError::NotFound(_))) => Some(lang.t(S::PermitCodeNotFound).to_string()),
@@ -165,7 +174,7 @@ pub fn InspectPage() -> Html {
                 <h1>{ lang.either("检查已记录", "Inspection recorded") }</h1>
                 if let Some(p) = &r.permit {
                     <Success>
-                        <p id="inspection-result">{ &p.title }{ " " }{ permit_status(lang, &p.status) }{ " · " }{ p.standing.points }{ lang.either(" 分", " points") }</p>
+                        <p id="inspection-result">{ crate::pages::permits::permit_title(lang, &p.kind) }{ " " }{ permit_status(lang, &p.status) }{ " · " }{ p.standing.points }{ lang.either(" 分", " points") }</p>
                     </Success>
                     <Link<Route> to={Route::Permit { id: p.id }} classes="button">{ lang.either("查看许可", "Open the permit") }</Link<Route>>
                 }
@@ -290,7 +299,7 @@ pub fn PermitCard(p: &PermitCardProps) -> Html {
     let pct = (pv.standing.points.min(max) * 100 / max).min(100);
     html! {
         <section class="card permit-card" id="permit-card" aria-labelledby="permit-card-title">
-            <h2 id="permit-card-title">{ crate::pages::permits::kind_title(lang, &pv.kind) }{ " " }{ permit_status(lang, &pv.status) }</h2>
+            <h2 id="permit-card-title">{ crate::pages::permits::permit_title(lang, &pv.kind) }{ " " }{ permit_status(lang, &pv.status) }</h2>
             <dl class="details">
                 <div class="kv"><dt>{ lang.t(S::Holder) }</dt><dd id="permit-holder">{ &pv.holder }</dd></div>
                 <div class="kv"><dt>{ lang.t(S::Address) }</dt><dd>{ &pv.location }</dd></div>

@@ -28,6 +28,15 @@ pub fn permit_status(lang: Lang, s: &str) -> Html {
     html! { <span class={classes!("badge", "permit-status", s.to_string())} data-status={s.to_string()}>{ lang.either(zh, en) }</span> }
 }
 
+/// A certificate's title in the reader's language (the one printed on the PDF is Chinese).
+pub fn permit_title(lang: Lang, kind: &str) -> &'static str {
+    match kind {
+        "cross_store" => lang.t(S::CertCrossStore),
+        "outdoor_promo" => lang.t(S::CertOutdoorPromo),
+        _ => lang.t(S::CertStall),
+    }
+}
+
 pub fn kind_title(lang: Lang, k: &str) -> &'static str {
     match k {
         "stall" => lang.either("摊位许可", "Stall permit"),
@@ -83,7 +92,7 @@ pub fn MyPermitsPage() -> Html {
                     <ul class="plain permit-list">
                         { for l.iter().map(|p| html! {
                             <li class="card" data-id={p.id.to_string()}>
-                                <Link<Route> to={Route::Permit { id: p.id }}>{ &p.title }{ " · " }{ &p.location }</Link<Route>>
+                                <Link<Route> to={Route::Permit { id: p.id }}>{ permit_title(lang, &p.kind) }{ " · " }{ &p.location }</Link<Route>>
                                 { " " }{ permit_status(lang, &p.status) }
                                 <p class="muted small">{ kind_title(lang, &p.kind) }{ " · " }{ lang.t(S::ValidPeriod) }{ format!(" {} – {}", p.valid_from, p.valid_until) }
                                     { " · " }{ p.standing.points }{ lang.either(" 分", " points") }</p>
@@ -239,7 +248,7 @@ pub fn PermitPage(p: &PermitPageProps) -> Html {
     let field_errors = error.as_ref().map(|e| e.field_errors()).unwrap_or_default();
     html! {
         <section class="page">
-            <h1>{ &pv.title }{ " " }{ permit_status(lang, &pv.status) }</h1>
+            <h1>{ permit_title(lang, &pv.kind) }{ " " }{ permit_status(lang, &pv.status) }</h1>
             <p class="lead">{ &pv.location }</p>
             if pv.status == "suspended" {
                 <p class="alert error" role="alert">{ lang.either("许可已暂停：累计扣分达到暂停线。可对违规记录申诉；申诉期间该项不计分。", "Suspended: points reached the line. You may appeal a violation; it does not count while the appeal is decided.") }</p>

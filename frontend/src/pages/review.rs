@@ -145,7 +145,11 @@ pub fn ReviewQueuePage() -> Html {
                                     if let Some(t) = &c.topic { <strong>{ lang.pick(t) }</strong> }
                                 </p>
                                 if !c.place.is_empty() { <p class="muted small">{ &c.place }</p> }
-                                <p class="small">{ lang.t(S::Deadline) }{ "：" }{ deadline_cell(lang, c) }</p>
+                                if c.deadline.is_some() {
+                                    <p class="small">{ lang.t(S::Deadline) }{ "：" }{ deadline_cell(lang, c) }</p>
+                                } else {
+                                    <p class="small muted">{ lang.t(S::ReceivedAt) }{ "：" }{ c.submitted_at.map(|t| common::time::to_xiamen(t).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default() }</p>
+                                }
                                 if !c.attention.is_empty() {
                                     <ul class="attention small">{ for c.attention.iter().map(|a| html! { <li>{ lang.pick(a) }</li> }) }</ul>
                                 }

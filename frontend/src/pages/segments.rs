@@ -66,7 +66,7 @@ fn SegmentRow(p: &RowProps) -> Html {
     let id = s.id;
     html! {
         <tr data-id={id.to_string()}>
-            <td>{ &s.name }<br /><span class="muted small">{ &s.road_class }</span></td>
+            <td>{ &s.name }<br /><span class="muted small">{ lang.pick(&common::policy::segments::road_class_name(&s.road_class)) }</span></td>
             <td>
                 <label class="visually-hidden" for={format!("class-{id}")}>{ lang.either("分类", "Class") }</label>
                 <select id={format!("class-{id}")} onchange={{ let c = class.clone(); Callback::from(move |e: Event| {

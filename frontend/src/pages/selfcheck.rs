@@ -64,7 +64,14 @@ pub fn SelfCheckPage() -> Html {
             let rule = pack.rule(&rule_id).cloned();
             html! {
                 <div class={classes!("card", "self-check-answer", outcome.as_str())} id="self-check-answer" data-outcome={outcome.as_str()}>
-                    <p class="answer-outcome">{ lang.either(outcome.name_zh(), outcome.name_en()) }</p>
+                    <p class="answer-outcome">{ lang.t(match outcome {
+                        // What to do next, not the filing's status: a cross-storefront filing on a
+                        // restricted street will still need review.
+                        Outcome::Exempt => S::SelfCheckExempt,
+                        Outcome::Filed => S::SelfCheckFile,
+                        Outcome::NeedsReview => S::SelfCheckReview,
+                        Outcome::Rejected => S::SelfCheckRejected,
+                    }) }</p>
                     <p class="lead">{ lang.pick(&message) }</p>
                     <p class="muted">{ lang.t(S::Clause) }{ "：" }{ &clause }</p>
                     if let Some(r) = rule {

@@ -92,7 +92,7 @@ pub fn SupervisionQueuePanel() -> Html {
                 { for queue.revocation_proposals.iter().map(|p| html! {
                     <li class="card" data-proposal={p.id.to_string()}>
                         <strong>{ lang.either("建议撤销：", "Revocation proposed: ") }</strong>
-                        <Link<Route> to={Route::Permit { id: p.id }}>{ &p.title }{ " · " }{ &p.location }</Link<Route>>
+                        <Link<Route> to={Route::Permit { id: p.id }}>{ crate::pages::permits::permit_title(lang, &p.kind) }{ " · " }{ &p.location }</Link<Route>>
                         { format!(" · {} {}", p.points, lang.either("分", "points")) }
                     </li>
                 }) }

@@ -56,7 +56,7 @@ pub fn VerifyPage(p: &VerifyProps) -> Html {
             html! {
                 <div class={classes!("verify-card", if v.status == "valid" { "valid" } else { "invalid" })} id="verify-result" data-status={v.status.clone()}>
                     <p class="verify-status">{ if v.status == "valid" { "✔ " } else { "✖ " } }{ lang.either(zh, en) }</p>
-                    <h1>{ &v.title }</h1>
+                    <h1>{ crate::pages::permits::permit_title(lang, &v.kind) }</h1>
                     <dl class="details">
                         <div class="kv"><dt>{ lang.t(S::Holder) }</dt><dd>{ &v.holder }</dd></div>
                         <div class="kv"><dt>{ lang.t(S::Address) }</dt><dd>{ &v.location }</dd></div>

@@ -226,7 +226,7 @@ pub fn FilingPage(p: &FilingPageProps) -> Html {
             }
             if let Some(pm) = &f.permit {
                 <div class="card permit" id="permit">
-                    <h2>{ permit_title(lang, &pm.kind) }</h2>
+                    <h2>{ crate::pages::permits::permit_title(lang, &pm.kind) }</h2>
                     <p>{ lang.t(S::Code) }{ "：" }<code>{ &pm.verify_code }</code>{ " · " }{ format!("{} – {}", pm.valid_from, pm.valid_until) }</p>
                     <div class="actions">
                         <a class="button primary" id="download-certificate" href={format!("/api/v1/permits/{}/certificate.pdf", pm.id)} download={format!("tangui-{}.pdf", pm.verify_code)}>{ lang.t(S::DownloadCertificate) }</a>
@@ -259,14 +259,6 @@ pub fn FilingPage(p: &FilingPageProps) -> Html {
             <CaseHistory events={f.history.clone()} />
             { revoke.unwrap_or_default() }
         </section>
-    }
-}
-
-fn permit_title(lang: Lang, kind: &str) -> &'static str {
-    match kind {
-        "cross_store" => lang.t(S::CertCrossStore),
-        "outdoor_promo" => lang.t(S::CertOutdoorPromo),
-        _ => lang.t(S::CertStall),
     }
 }
 
@@ -412,7 +404,7 @@ pub fn FilingSummary(p: &FilingSummaryProps) -> Html {
                 .as_ref()
                 .and_then(|a| BBox::of_points(a))
                 .or_else(|| seg.as_ref().and_then(|s| BBox::of_points(&s.line)))
-                .map(|b| b.padded(1.5));
+                .map(|b| b.grown(1.0, 0.00012));
             let what = html! {
                 <>
                     { kv(S::ShopName, text(c.shop_name.clone())) }
@@ -449,7 +441,7 @@ pub fn FilingSummary(p: &FilingSummaryProps) -> Html {
                     }
                 </>
             };
-            (what, vec![(vec![o.location], "point")], Some(BBox::of_point(o.location).padded(0.0)))
+            (what, vec![(vec![o.location], "point")], Some(BBox::of_point(o.location).grown(0.0, 0.0008)))
         }
     };
     let overlay = {
@@ -458,7 +450,7 @@ pub fn FilingSummary(p: &FilingSummaryProps) -> Html {
             html! {
                 <g class="segments-overlay case-overlay">
                     { for shapes.iter().map(|(pts, class)| {
-                        let d: String = pts.iter().enumerate().map(|(i, q)| { let (x, y) = vp.project(*q); format!("{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" }) }).collect();
+                        let d: String = pts.iter().enumerate().map(|(i, q)| { let (x, y) = vp.project(*q); format!("{}{x:.3} {y:.3}", if i == 0 { "M" } else { " L" }) }).collect();
                         match *class {
                             "area" => html! { <path class="draft-outline drawn-area" d={d + " Z"} stroke-width={(2.0 * unit).to_string()} /> },
                             "point" => { let (x, y) = vp.project(pts[0]); html! { <circle class="event-point" cx={x.to_string()} cy={y.to_string()} r={(7.0 * unit).to_string()} /> } },

@@ -216,13 +216,13 @@ pub fn CrossStorePage() -> Html {
             html! {
                 <g class="segments-overlay">
                     { for segs.iter().map(|s| {
-                        let d: String = s.line.iter().enumerate().map(|(i, q)| { let (x, y) = vp.project(*q); format!("{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" }) }).collect();
+                        let d: String = s.line.iter().enumerate().map(|(i, q)| { let (x, y) = vp.project(*q); format!("{}{x:.3} {y:.3}", if i == 0 { "M" } else { " L" }) }).collect();
                         let w = if Some(s.id) == chosen { 7.0 } else { 3.5 };
                         html! { <path class={classes!("segment", s.class.as_str(), (Some(s.id) == chosen).then_some("chosen"))} d={d} stroke-width={(w * unit).to_string()}>
                             <title>{ format!("{} · {}", s.name, lang.either(s.class.name_zh(), s.class.name_en())) }</title></path> }
                     }) }
                     if pts.len() >= 2 {
-                        <path class="draft-outline" d={pts.iter().enumerate().map(|(i, q)| { let (x, y) = vp.project(*q); format!("{}{x:.1} {y:.1}", if i == 0 { "M" } else { " L" }) }).collect::<String>() + " Z"}
+                        <path class="draft-outline" d={pts.iter().enumerate().map(|(i, q)| { let (x, y) = vp.project(*q); format!("{}{x:.3} {y:.3}", if i == 0 { "M" } else { " L" }) }).collect::<String>() + " Z"}
                             stroke-width={(2.0 * unit).to_string()} />
                     }
                     { for pts.iter().map(|q| { let (x, y) = vp.project(*q); html! { <circle class="vertex" cx={x.to_string()} cy={y.to_string()} r={(3.0 * unit).to_string()} /> } }) }
@@ -230,12 +230,13 @@ pub fn CrossStorePage() -> Html {
             }
         })
     };
-    let focus = seg.as_ref().and_then(|s| BBox::of_points(&s.line)).map(|b| BBox {
-        min_lon: b.min_lon - 0.0015,
-        min_lat: b.min_lat - 0.0015,
-        max_lon: b.max_lon + 0.0015,
-        max_lat: b.max_lat + 0.0015,
-    });
+    // The chosen street, or before one is chosen the district's streets.
+    let focus = match &seg {
+        Some(s) => BBox::of_points(&s.line).map(|b| b.grown(0.2, 0.0015)),
+        None => {
+            BBox::of_rings(&segments.iter().map(|s| s.line.clone()).collect::<Vec<_>>()).map(|b| b.grown(0.1, 0.002))
+        }
+    };
     let onsubmit = {
         let (tried, error, navigator) = (tried.clone(), error.clone(), navigator.clone());
         let (application, ok) = (application.clone(), shape.is_empty() && segment.is_some());
@@ -301,7 +302,7 @@ pub fn CrossStorePage() -> Html {
                             let checked = windows.iter().any(|x| x.start == w.start && x.end == w.end);
                             let id = format!("cs-window-{}", w.start.format("%H%M"));
                             html! { <label class="check"><input type="checkbox" id={id} checked={checked} onchange={toggle_window(w.clone())} />
-                                { w.label.clone().map(|l| format!("{l} ")).unwrap_or_default() }{ format!("{}–{}", w.start.format("%H:%M"), w.end.format("%H:%M")) }</label> }
+                                { window_label(lang, w) }{ format!("{}–{}", w.start.format("%H:%M"), w.end.format("%H:%M")) }</label> }
                         }) }
                         { field_errors("windows") }
                     </fieldset>
@@ -333,4 +334,18 @@ pub fn CrossStorePage() -> Html {
             </div>
         </section>
     }
+}
+
+/// A trading window's name (the pack's labels are Chinese: 早, 午, 晚) in the reader's language.
+fn window_label(lang: Lang, w: &TimeWindow) -> String {
+    let label = w.label.as_deref().unwrap_or_default();
+    let name = match (label, lang.is_en()) {
+        ("", _) => return String::new(),
+        (l, false) => l.to_string(),
+        ("早", true) => "Morning".into(),
+        ("午", true) => "Midday".into(),
+        ("晚", true) => "Evening".into(),
+        (_, true) => return String::new(),
+    };
+    format!("{name} ")
 }
