@@ -325,14 +325,17 @@ impl ApplicationStatus {
         }
     }
 
-    pub fn parse(s: &str) -> Option<ApplicationStatus> {
+    /// Every status, in the order a case moves through them.
+    pub const ALL: [ApplicationStatus; 13] = {
         use ApplicationStatus::*;
         [
             Draft, Submitted, Returned, Eligible, Ineligible, Withdrawn, InRound, Allocated, Waitlisted, Offered,
             Accepted, Declined, Expired,
         ]
-        .into_iter()
-        .find(|x| x.as_str() == s)
+    };
+
+    pub fn parse(s: &str) -> Option<ApplicationStatus> {
+        ApplicationStatus::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
     pub fn name_zh(self) -> &'static str {

@@ -291,9 +291,7 @@ pub async fn decide_appeal(
     d: AppealDecision,
 ) -> AppResult<common::dto::lifecycle::PermitView> {
     actor.require(&[Role::DistrictOfficer, Role::CityAdmin])?;
-    let mut e = common::validate::Errors::new();
-    e.text("note", "处理意见", "Decision note", &d.note, 1000);
-    AppError::check(e.0)?;
+    AppError::check(d.validate())?;
     let a = actor.clone();
     app.db
         .write(move |c| {

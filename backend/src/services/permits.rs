@@ -648,6 +648,7 @@ pub async fn request_transfer(app: &App, actor: &Actor, id: i64, r: TransferRequ
 /// An officer of the district approves or refuses a transfer.
 pub async fn decide_transfer(app: &App, actor: &Actor, transfer_id: i64, d: TransferDecision) -> AppResult<PermitView> {
     actor.require(&[Role::DistrictOfficer, Role::CityAdmin])?;
+    AppError::check(d.validate())?;
     let a = actor.clone();
     app.db
         .write(move |c| {

@@ -179,6 +179,9 @@ pub fn rules(f: &HashMap<&'static str, String>) -> Vec<Rule> {
         // Staff work.
         rule(M::GET, "/api/v1/review/applications", Roles(STAFF)),
         rule(M::GET, "/api/v1/review/filings", Roles(STAFF)),
+        rule(M::GET, "/api/v1/review/cases", Roles(STAFF)),
+        // A permit of 思明 by its certificate code: its district's officers and admins only.
+        rule(M::GET, "/api/v1/review/permits/{code}", DistrictStaff).at("/api/v1/review/permits/{code}"),
         rule(M::GET, "/api/v1/review/complaints", Roles(STAFF)),
         rule(M::GET, "/api/v1/review/supervision", Roles(STAFF)),
         rule(M::GET, "/api/v1/dashboard", Roles(STAFF)),

@@ -19,7 +19,7 @@ api_test!(dashboard_is_scoped_and_exports_open_with_the_rows_shown, |app| {
     assert_eq!(d["district"], "350203");
     let occ = d["tables"].as_array().unwrap().iter().find(|t| t["id"] == "occupancy_by_district").unwrap().clone();
     assert_eq!(occ["rows"].as_array().unwrap().len(), 1, "an officer sees only their district");
-    assert_eq!(occ["rows"][0][0], "思明区");
+    assert_eq!(occ["rows"][0][0], json!({ "zh": "思明区", "en": "Siming" }));
     assert!(occ["rows"][0][2].as_f64().unwrap() >= 1.0, "the granted stall is in use");
     let weeks = d["tables"].as_array().unwrap().iter().find(|t| t["id"] == "violations_by_week").unwrap().clone();
     assert_eq!(weeks["rows"].as_array().unwrap().len(), 12);

@@ -139,7 +139,7 @@ async fn an_officer_decides_a_filing_on_a_phone_seeing_the_case_and_confirming()
     b.fill("#decision-reason", "请在平面图上标明桌椅位置\n晚市时段与地面标线不一致").await;
     b.click("#decision-continue").await;
     b.wait_text("#decision-confirm", "退回补正").await;
-    b.wait_text("#confirm-reason", "请在平面图上标明桌椅位置").await;
+    b.wait_text("#decision-confirm-reason", "请在平面图上标明桌椅位置").await;
     b.click("#confirm-decision").await;
     b.wait_for("#decision-done").await;
     b.wait_text(".filing-status", "退回补正").await;

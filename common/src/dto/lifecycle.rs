@@ -180,6 +180,15 @@ pub struct AppealDecision {
     pub note: String,
 }
 
+impl AppealDecision {
+    /// Either way the holder is told why.
+    pub fn validate(&self) -> Vec<crate::FieldError> {
+        let mut e = Errors::new();
+        e.text("note", "处理意见", "Decision note", &self.note, 1000);
+        e.0
+    }
+}
+
 /// An appeal in an officer's queue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -221,6 +230,21 @@ pub struct TransferDecision {
     pub approve: bool,
     #[serde(default)]
     pub note: String,
+}
+
+impl TransferDecision {
+    /// A refusal says why; an approval may add a note.
+    pub fn validate(&self) -> Vec<crate::FieldError> {
+        let mut e = Errors::new();
+        if self.approve {
+            if self.note.chars().count() > 1000 {
+                e.add("note", "too_long", "处理意见最多 1000 字", "Decision note: at most 1000 characters");
+            }
+        } else {
+            e.text("note", "不予转让的理由", "Reason for refusing", &self.note, 1000);
+        }
+        e.0
+    }
 }
 
 /// Staff work list: pending transfers, appeals and revocation proposals of the district.

@@ -23,6 +23,17 @@ pub struct Choice {
     pub consequence: AttrValue,
 }
 
+impl Choice {
+    pub fn new(key: &'static str, label: &'static str, consequence: &'static str) -> Choice {
+        Choice { key, label: label.into(), reason_label: None, reason_hint: None, consequence: consequence.into() }
+    }
+
+    /// Asks for a reason (or note) with this label.
+    pub fn with_reason(self, label: &'static str, hint: Option<&'static str>) -> Choice {
+        Choice { reason_label: Some(label.into()), reason_hint: hint.map(AttrValue::from), ..self }
+    }
+}
+
 /// What the officer chose, after confirming.
 #[derive(Clone, PartialEq, Debug)]
 pub struct Decided {
@@ -47,13 +58,39 @@ pub struct DecisionFormProps {
     /// Lines summarising the extra fields, for the confirmation step.
     #[prop_or_default]
     pub extra_summary: Vec<String>,
-    /// Where errors whose field is not `reason` belong, as (field prefix, element id); an id of
-    /// `decision-reason` puts them at the reason box.
+    /// Where errors whose field is not `reason` belong, as (field prefix, element id); the id
+    /// `reason` puts them at the reason box.
     #[prop_or_default]
     pub field_targets: Vec<(&'static str, &'static str)>,
+    /// Prefix of every element id, so several forms can share a page.
+    #[prop_or(AttrValue::Static("decision"))]
+    pub prefix: AttrValue,
 }
 
-pub const REASON_ID: &str = "decision-reason";
+/// Use as a field target to put errors at the reason box.
+pub const REASON_ID: &str = "reason";
+
+/// Sends a confirmed decision: `busy` while it goes, the server's refusal into `error` (its field
+/// errors then show at the fields), `done` once it is accepted.
+pub fn send<B: serde::Serialize + 'static>(
+    url: String,
+    body: B,
+    error: UseStateHandle<Option<ApiError>>,
+    busy: UseStateHandle<bool>,
+    done: Callback<()>,
+) {
+    busy.set(true);
+    yew::platform::spawn_local(async move {
+        match crate::api::post::<_, serde_json::Value>(&url, &body).await {
+            Ok(_) => {
+                error.set(None);
+                done.emit(());
+            }
+            Err(e) => error.set(Some(e)),
+        }
+        busy.set(false);
+    });
+}
 
 #[component]
 pub fn DecisionForm(p: &DecisionFormProps) -> Html {
@@ -73,22 +110,24 @@ pub fn DecisionForm(p: &DecisionFormProps) -> Html {
         });
     }
     let current = choice.and_then(|k| p.choices.iter().find(|c| c.key == k).cloned());
+    let pre = p.prefix.to_string();
+    let reason_id = format!("{pre}-reason");
     let server = p.error.as_ref().map(|e| e.field_errors()).unwrap_or_default();
     let errors: Vec<FieldError> = if local.is_empty() { server } else { (*local).clone() };
     let target = |field: &str| -> String {
         if field == "choice" {
-            return format!("decision-{}", p.choices.first().map(|c| c.key).unwrap_or("choice"));
+            return format!("{pre}-{}", p.choices.first().map(|c| c.key).unwrap_or("choice"));
         }
         if field == "reason" {
-            return REASON_ID.to_string();
+            return reason_id.clone();
         }
-        p.field_targets
-            .iter()
-            .find(|(prefix, _)| field.starts_with(prefix))
-            .map(|(_, id)| id.to_string())
-            .unwrap_or_default()
+        match p.field_targets.iter().find(|(prefix, _)| field.starts_with(prefix)) {
+            Some((_, id)) if *id == REASON_ID => reason_id.clone(),
+            Some((_, id)) => id.to_string(),
+            None => String::new(),
+        }
     };
-    let reason_errors: Vec<&FieldError> = errors.iter().filter(|e| target(&e.field) == REASON_ID).collect();
+    let reason_errors: Vec<&FieldError> = errors.iter().filter(|e| target(&e.field) == reason_id).collect();
     let choice_errors: Vec<&FieldError> = errors.iter().filter(|e| e.field == "choice").collect();
     let summary: Vec<(String, FieldError)> = errors.iter().map(|e| (target(&e.field), e.clone())).collect();
 
@@ -137,12 +176,12 @@ pub fn DecisionForm(p: &DecisionFormProps) -> Html {
 
     if *confirming && let Some(c) = &current {
         return html! {
-            <section class="card decision confirm" id="decision-confirm" aria-labelledby="confirm-title">
-                <h2 id="confirm-title">{ lang.t(S::ConfirmDecision) }</h2>
+            <section class="card decision confirm" id={format!("{pre}-confirm")} aria-labelledby={format!("{pre}-confirm-title")}>
+                <h2 id={format!("{pre}-confirm-title")}>{ lang.t(S::ConfirmDecision) }</h2>
                 <dl class="details">
-                    <div class="kv"><dt>{ lang.t(S::Decision) }</dt><dd id="confirm-choice"><strong>{ c.label.clone() }</strong></dd></div>
+                    <div class="kv"><dt>{ lang.t(S::Decision) }</dt><dd id={format!("{pre}-confirm-choice")}><strong>{ c.label.clone() }</strong></dd></div>
                     if c.reason_label.is_some() {
-                        <div class="kv"><dt>{ c.reason_label.clone().unwrap_or_default() }</dt><dd id="confirm-reason" class="pre">{ (*reason).clone() }</dd></div>
+                        <div class="kv"><dt>{ c.reason_label.clone().unwrap_or_default() }</dt><dd id={format!("{pre}-confirm-reason")} class="pre">{ (*reason).clone() }</dd></div>
                     }
                     { for p.extra_summary.iter().filter(|_| p.extra.as_ref().is_some_and(|(k, _)| *k == c.key)).map(|l| html! {
                         <div class="kv"><dt>{ lang.t(S::Conditions) }</dt><dd>{ l }</dd></div>
@@ -151,18 +190,18 @@ pub fn DecisionForm(p: &DecisionFormProps) -> Html {
                 <p class="muted">{ c.consequence.clone() }</p>
                 <ErrorAlert error={p.error.clone().filter(|e| !matches!(e, ApiError::Validation(_)))} />
                 <div class="actions">
-                    <button type="button" class="button primary" id="confirm-decision" onclick={on_confirm} disabled={p.busy}>
+                    <button type="button" class="button primary" id={format!("confirm-{pre}")} onclick={on_confirm} disabled={p.busy}>
                         { if p.busy { lang.t(S::Saving) } else { lang.t(S::ConfirmAndSend) } }
                     </button>
-                    <button type="button" class="button secondary" id="back-to-decision" onclick={on_back} disabled={p.busy}>{ lang.t(S::BackToEdit) }</button>
+                    <button type="button" class="button secondary" id={format!("back-to-{pre}")} onclick={on_back} disabled={p.busy}>{ lang.t(S::BackToEdit) }</button>
                 </div>
             </section>
         };
     }
 
     html! {
-        <form class="card decision" id="decision" onsubmit={on_continue} novalidate=true aria-labelledby="decision-title">
-            <h2 id="decision-title">{ lang.t(S::Decision) }</h2>
+        <form class="card decision" id={pre.clone()} onsubmit={on_continue} novalidate=true aria-labelledby={format!("{pre}-title")}>
+            <h2 id={format!("{pre}-title")}>{ lang.t(S::Decision) }</h2>
             <ErrorSummary errors={summary} />
             <ErrorAlert error={p.error.clone().filter(|e| !matches!(e, ApiError::Validation(_)))} />
             <fieldset class={classes!("field", (!choice_errors.is_empty()).then_some("invalid"))}>
@@ -173,7 +212,7 @@ pub fn DecisionForm(p: &DecisionFormProps) -> Html {
                 <div class="choices-row">
                     { for p.choices.iter().map(|c| html! {
                         <label class="radio">
-                            <input type="radio" name="decision" id={format!("decision-{}", c.key)} value={c.key}
+                            <input type="radio" name={pre.clone()} id={format!("{pre}-{}", c.key)} value={c.key}
                                 checked={*choice == Some(c.key)} onchange={pick(c.key)} />
                             { c.label.clone() }
                         </label>
@@ -183,21 +222,21 @@ pub fn DecisionForm(p: &DecisionFormProps) -> Html {
             if let Some(c) = &current {
                 if let Some(label) = &c.reason_label {
                     <div class={classes!("field", (!reason_errors.is_empty()).then_some("invalid"))}>
-                        <label for={REASON_ID}>{ label.clone() }</label>
-                        if let Some(h) = &c.reason_hint { <p class="hint" id="decision-reason-hint">{ h.clone() }</p> }
+                        <label for={reason_id.clone()}>{ label.clone() }</label>
+                        if let Some(h) = &c.reason_hint { <p class="hint" id={format!("{reason_id}-hint")}>{ h.clone() }</p> }
                         if !reason_errors.is_empty() {
-                            <ul class="field-errors" id="decision-reason-error">{ for reason_errors.iter().map(|e| html! { <li>{ lang.pick(&e.message) }</li> }) }</ul>
+                            <ul class="field-errors" id={format!("{reason_id}-error")}>{ for reason_errors.iter().map(|e| html! { <li>{ lang.pick(&e.message) }</li> }) }</ul>
                         }
-                        <textarea id={REASON_ID} rows="4" value={(*reason).clone()} oninput={on_reason}
+                        <textarea id={reason_id.clone()} rows="4" value={(*reason).clone()} oninput={on_reason}
                             aria-invalid={(!reason_errors.is_empty()).to_string()}
-                            aria-describedby={(!reason_errors.is_empty()).then_some("decision-reason-error")} />
+                            aria-describedby={(!reason_errors.is_empty()).then(|| format!("{reason_id}-error"))} />
                     </div>
                 }
                 if let Some((key, html)) = &p.extra && *key == c.key {
                     { html.clone() }
                 }
             }
-            <button type="submit" class="button primary" id="decision-continue">{ lang.t(S::Continue) }</button>
+            <button type="submit" class="button primary" id={format!("{pre}-continue")}>{ lang.t(S::Continue) }</button>
         </form>
     }
 }

@@ -532,4 +532,28 @@ strings! {
     SelfCheckFile => "请在本门户备案", "File it on this portal";
     SelfCheckReview => "需要执法部门审批或另行办理", "It needs an approval or another procedure";
     SelfCheckRejected => "不允许", "Not allowed";
+    Occupancy => "使用率", "Occupancy";
+    AllStatuses => "全部状态", "All statuses";
+    StreetOrPlace => "路段或地点", "Street or place";
+    // Supervision work on the workbench
+    SupervisionWork => "申诉、转让与撤销建议", "Appeals, transfers and revocation proposals";
+    NothingWaiting => "没有待办。", "Nothing waiting.";
+    AppealOf => "申诉：", "Appeal: ";
+    TransferOf => "转让：", "Transfer: ";
+    PermitAndEvidence => "查看许可与证据", "Permit and evidence";
+    RevocationProposed => "建议撤销：", "Revocation proposed: ";
+    PointsUnit => "分", "points";
+    Decide => "处理", "Decide";
+    SetAside => "申诉成立，撤销违规", "Uphold the appeal: set the violation aside";
+    LetItStand => "维持违规", "Let the violation stand";
+    SetAsideConsequence => "违规记录撤销，记分退回，持证人会收到通知。", "The violation is set aside and its points removed; the holder is told.";
+    LetItStandConsequence => "违规和记分保留，持证人会看到处理意见。", "The violation and its points stay; the holder sees your note.";
+    AppealNote => "处理意见（持证人可见）", "Decision note (the holder sees it)";
+    AppealNoteHint => "写明核查了什么、为什么这样决定。", "Say what you checked and why you decided so.";
+    OptionalNote => "说明（可不填）", "Note (optional)";
+    TransferApproveConsequence => "许可转到新持证人名下。", "The permit passes to the new holder.";
+    TransferRefuseConsequence => "许可仍由原持证人持有，双方会看到理由。", "The permit stays with its holder; both see the reason.";
+    RelSpouse => "配偶", "spouse";
+    RelChild => "子女", "child";
+    RelParent => "父母", "parent";
 }

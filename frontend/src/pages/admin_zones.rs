@@ -1,6 +1,8 @@
 //! Zone administration for city admins: the list of all zones, and GeoJSON import/export.
 
-use common::dto::zones::{ImportReport, ZoneList};
+use common::District;
+use common::dto::zones::{ImportReport, ZoneSummary};
+use common::zone::ZoneStatus;
 use common::zone_import::{ImportProblem, parse_zone_collection};
 use gloo::net::http::Method;
 use web_sys::HtmlInputElement;
@@ -37,45 +39,103 @@ pub fn AdminZonesPage() -> Html {
     html! { <AdminOnly><AdminZoneList /></AdminOnly> }
 }
 
+#[derive(Clone, Copy, PartialEq)]
+enum SortBy {
+    Code,
+    Name,
+    Free,
+    Occupancy,
+}
+
 #[component]
 fn AdminZoneList() -> Html {
     let lang = use_lang();
-    let list = use_state(|| None::<Result<ZoneList, ApiError>>);
+    let list = use_state(|| None::<Result<Vec<ZoneSummary>, ApiError>>);
+    let q = use_state(String::new);
+    let district = use_state(|| None::<District>);
+    let status = use_state(|| None::<ZoneStatus>);
+    let sort = use_state(|| (SortBy::Code, false));
     {
         let list = list.clone();
         use_effect_with((), move |_| {
-            yew::platform::spawn_local(async move {
-                list.set(Some(api::get("/api/v1/zones?status=all&per_page=200").await))
-            });
+            yew::platform::spawn_local(async move { list.set(Some(api::all_zones("status=all").await)) });
         });
     }
+    let sort_button = |by: SortBy, label: S| {
+        let sort = sort.clone();
+        let (current, desc) = *sort;
+        let aria = if current == by { if desc { "descending" } else { "ascending" } } else { "none" };
+        let onclick = Callback::from(move |_| {
+            let (c, d) = *sort;
+            sort.set((by, c == by && !d));
+        });
+        html! {
+            <th scope="col" aria-sort={aria}>
+                <button type="button" class="sort-button" {onclick}>{ lang.t(label) }
+                    <span aria-hidden="true">{ match aria { "ascending" => " ▲", "descending" => " ▼", _ => "" } }</span>
+                </button>
+            </th>
+        }
+    };
     let body = match &*list {
         None => html! { <p aria-busy="true">{ lang.t(S::Loading) }</p> },
         Some(Err(e)) => html! { <ErrorAlert error={Some(e.clone())} /> },
-        Some(Ok(l)) => html! {
-            <div class="table-wrap" tabindex="0">
-                <table class="data" id="admin-zones">
-                    <thead><tr>
-                        <th scope="col">{ lang.t(S::Code) }</th><th scope="col">{ lang.t(S::Name) }</th>
-                        <th scope="col">{ lang.t(S::District) }</th><th scope="col">{ lang.t(S::Kind) }</th>
-                        <th scope="col">{ lang.t(S::Status) }</th><th scope="col">{ lang.t(S::FigFree) }</th><th scope="col"></th>
-                    </tr></thead>
-                    <tbody>
-                        { for l.zones.iter().map(|z| html! {
-                            <tr data-code={z.code.clone()}>
-                                <td>{ &z.code }</td>
-                                <td><Link<Route> to={Route::Zone { id: z.id }}>{ &z.name }</Link<Route>></td>
-                                <td>{ lang.either(z.district.name_zh(), z.district.name_en()) }</td>
-                                <td>{ lang.either(z.kind.name_zh(), z.kind.name_en()) }</td>
-                                <td><span class={classes!("badge", "status", z.status.as_str())}>{ lang.either(z.status.name_zh(), z.status.name_en()) }</span></td>
-                                <td>{ z.stalls_free }{ " / " }{ z.stalls_total }</td>
-                                <td><Link<Route> to={Route::AdminZoneEdit { id: z.id }}>{ lang.t(S::Edit) }</Link<Route>></td>
-                            </tr>
-                        }) }
-                    </tbody>
-                </table>
-            </div>
-        },
+        Some(Ok(all)) => {
+            let needle = q.trim().to_lowercase();
+            let mut shown: Vec<&ZoneSummary> = all
+                .iter()
+                .filter(|z| district.is_none_or(|d| z.district == d))
+                .filter(|z| status.is_none_or(|s| z.status == s))
+                .filter(|z| {
+                    needle.is_empty()
+                        || z.name.to_lowercase().contains(&needle)
+                        || z.code.to_lowercase().contains(&needle)
+                        || z.address.to_lowercase().contains(&needle)
+                })
+                .collect();
+            let occupancy = |z: &ZoneSummary| {
+                if z.stalls_total == 0 { 0.0 } else { 1.0 - z.stalls_free as f64 / z.stalls_total as f64 }
+            };
+            let (by, desc) = *sort;
+            shown.sort_by(|a, b| {
+                let o = match by {
+                    SortBy::Code => common::text::natural_cmp(&a.code, &b.code),
+                    SortBy::Name => common::text::natural_cmp(&a.name, &b.name),
+                    SortBy::Free => a.stalls_free.cmp(&b.stalls_free),
+                    SortBy::Occupancy => occupancy(a).total_cmp(&occupancy(b)),
+                };
+                if desc { o.reverse() } else { o }
+            });
+            html! {
+                <>
+                    <p class="result-count" role="status">{ lang.t(S::ZonesShown) }{ " " }<strong>{ shown.len() }</strong>{ format!(" / {}", all.len()) }</p>
+                    <div class="table-wrap" tabindex="0" role="region" aria-label={lang.t(S::ZoneAdminTitle)}>
+                        <table class="data" id="admin-zones">
+                            <thead><tr>
+                                { sort_button(SortBy::Code, S::Code) }{ sort_button(SortBy::Name, S::Name) }
+                                <th scope="col">{ lang.t(S::District) }</th><th scope="col">{ lang.t(S::Kind) }</th>
+                                <th scope="col">{ lang.t(S::Status) }</th>{ sort_button(SortBy::Free, S::FigFree) }
+                                { sort_button(SortBy::Occupancy, S::Occupancy) }<th scope="col"><span class="visually-hidden">{ lang.t(S::Edit) }</span></th>
+                            </tr></thead>
+                            <tbody>
+                                { for shown.iter().map(|z| html! {
+                                    <tr data-code={z.code.clone()}>
+                                        <td>{ &z.code }</td>
+                                        <td class="wrap"><Link<Route> to={Route::Zone { id: z.id }}>{ &z.name }</Link<Route>></td>
+                                        <td>{ lang.either(z.district.name_zh(), z.district.name_en()) }</td>
+                                        <td>{ lang.either(z.kind.name_zh(), z.kind.name_en()) }</td>
+                                        <td><span class={classes!("badge", "status", z.status.as_str())}>{ lang.either(z.status.name_zh(), z.status.name_en()) }</span></td>
+                                        <td>{ z.stalls_free }{ " / " }{ z.stalls_total }</td>
+                                        <td>{ format!("{:.0}%", occupancy(z) * 100.0) }</td>
+                                        <td><Link<Route> to={Route::AdminZoneEdit { id: z.id }}>{ lang.t(S::Edit) }</Link<Route>></td>
+                                    </tr>
+                                }) }
+                            </tbody>
+                        </table>
+                    </div>
+                </>
+            }
+        }
     };
     html! {
         <section class="page">
@@ -85,6 +145,32 @@ fn AdminZoneList() -> Html {
                 <Link<Route> to={Route::AdminZoneImport} classes="button secondary">{ lang.t(S::ImportZones) }</Link<Route>>
                 <a class="button" href="/api/v1/zones/export.geojson" download="tangui-zones.geojson">{ lang.t(S::ExportZones) }</a>
             </div>
+            <form class="filters" role="search" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
+                <div class="field grow">
+                    <label for="az-q">{ lang.t(S::Search) }</label>
+                    <input id="az-q" type="search" value={(*q).clone()} placeholder={lang.t(S::SearchHint)}
+                        oninput={{ let q = q.clone(); Callback::from(move |e: InputEvent| q.set(e.target_unchecked_into::<HtmlInputElement>().value())) }} />
+                </div>
+                <div class="field">
+                    <label for="az-district">{ lang.t(S::District) }</label>
+                    <select id="az-district" onchange={{ let d = district.clone(); Callback::from(move |e: Event| d.set(District::from_code(&e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))) }}>
+                        <option value="" selected={district.is_none()}>{ lang.t(S::AllDistricts) }</option>
+                        { for District::ALL.into_iter().map(|d| html! { <option value={d.code()} selected={*district == Some(d)}>{ lang.either(d.name_zh(), d.name_en()) }</option> }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="az-status">{ lang.t(S::Status) }</label>
+                    <select id="az-status" onchange={{ let st = status.clone(); Callback::from(move |e: Event| {
+                        let v = e.target_unchecked_into::<web_sys::HtmlSelectElement>().value();
+                        st.set([ZoneStatus::Active, ZoneStatus::Suspended, ZoneStatus::Closed].into_iter().find(|s| s.as_str() == v));
+                    }) }}>
+                        <option value="" selected={status.is_none()}>{ lang.t(S::AllStatuses) }</option>
+                        { for [ZoneStatus::Active, ZoneStatus::Suspended, ZoneStatus::Closed].into_iter().map(|s| html! {
+                            <option value={s.as_str()} selected={*status == Some(s)}>{ lang.either(s.name_zh(), s.name_en()) }</option>
+                        }) }
+                    </select>
+                </div>
+            </form>
             { body }
         </section>
     }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use common::application::{ApplicationStatus, DocKind, PriorityGroup, StallApplicationInput, check_upload, item_label};
 use common::dto::applications::{ApplicationView, DocumentView, SaveApplication};
-use common::dto::zones::{ZoneList, ZoneSummary};
+use common::dto::zones::ZoneSummary;
 use common::{FieldError, TradeCategory};
 use gloo::net::http::Method;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -41,8 +41,8 @@ pub fn ApplyPage() -> Html {
             if *signed_in {
                 yew::platform::spawn_local(async move {
                     apps.set(Some(api::get::<Vec<ApplicationView>>("/api/v1/me/applications").await));
-                    if let Ok(l) = api::get::<ZoneList>("/api/v1/zones?per_page=200").await {
-                        zones.set(l.zones);
+                    if let Ok(l) = api::all_zones("").await {
+                        zones.set(l);
                     }
                 });
             }

@@ -65,8 +65,7 @@ pub fn ReportPage() -> Html {
         use_effect_with(anchored, move |a| {
             if !*a {
                 yew::platform::spawn_local(async move {
-                    if let Ok(l) = api::get::<common::dto::zones::ZoneList>("/api/v1/zones?per_page=200").await {
-                        let mut list = l.zones;
+                    if let Ok(mut list) = api::all_zones("").await {
                         list.sort_by(|a, b| {
                             a.district
                                 .code()

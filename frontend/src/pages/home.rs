@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use common::dto::stats::Overview;
-use common::dto::zones::{ZoneList, ZoneSummary};
+use common::dto::zones::ZoneSummary;
 use common::zone::{ZoneFilter, ZoneKind};
 use common::{District, TradeCategory};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -57,7 +57,7 @@ pub fn HomePage() -> Html {
                 overview.set(Some(api::get::<Overview>("/api/v1/stats/overview").await));
             });
             yew::platform::spawn_local(async move {
-                let r = api::get::<ZoneList>("/api/v1/zones?per_page=200").await.map(|l| Rc::new(l.zones));
+                let r = api::all_zones("").await.map(Rc::new);
                 zones.set(Some(r));
             });
             yew::platform::spawn_local(async move {

@@ -11,7 +11,7 @@ use crate::api::{self, ApiError};
 use crate::app::Route;
 use crate::components::alert::{ErrorAlert, Success};
 use crate::components::case::{CaseHistory, StatusBadge};
-use crate::components::decision::{Choice, Decided, DecisionForm};
+use crate::components::decision::{Choice, Decided, DecisionForm, send};
 use crate::hooks::use_session;
 use crate::i18n::{S, use_lang};
 
@@ -53,6 +53,7 @@ pub fn ReviewQueuePage() -> Html {
     let query: CaseQuery = location.as_ref().and_then(|l| l.query::<CaseQuery>().ok()).unwrap_or_default();
     let list = use_state(|| None::<Result<CaseList, ApiError>>);
     let search = use_state(|| query.q.clone().unwrap_or_default());
+    let street = use_state(|| query.street.clone().unwrap_or_default());
     let is_staff = staff(&session);
     {
         let list = list.clone();
@@ -88,6 +89,13 @@ pub fn ReviewQueuePage() -> Html {
             go(CaseQuery { kind: Some(v).filter(|v| !v.is_empty()), status: None, page: None, ..q.clone() })
         })
     };
+    let on_status = {
+        let (go, q) = (go.clone(), query.clone());
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            go(CaseQuery { status: Some(v).filter(|v| !v.is_empty()), page: None, ..q.clone() })
+        })
+    };
     let on_overdue = {
         let (go, q) = (go.clone(), query.clone());
         Callback::from(move |e: Event| {
@@ -96,10 +104,15 @@ pub fn ReviewQueuePage() -> Html {
         })
     };
     let on_search = {
-        let (go, q, search) = (go.clone(), query.clone(), search.clone());
+        let (go, q, search, street) = (go.clone(), query.clone(), search.clone(), street.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            go(CaseQuery { q: Some((*search).clone()).filter(|s| !s.trim().is_empty()), page: None, ..q.clone() })
+            go(CaseQuery {
+                q: Some((*search).clone()).filter(|s| !s.trim().is_empty()),
+                street: Some((*street).clone()).filter(|s| !s.trim().is_empty()),
+                page: None,
+                ..q.clone()
+            })
         })
     };
     let on_clear = {
@@ -118,7 +131,31 @@ pub fn ReviewQueuePage() -> Html {
         Some(Ok(l)) => Some(l.counts.clone()),
         _ => None,
     };
-    let filtered = query.q.is_some() || query.kind.is_some() || query.overdue == Some(true) || query.status.is_some();
+    let filtered = query.q.is_some()
+        || query.kind.is_some()
+        || query.overdue == Some(true)
+        || query.status.is_some()
+        || query.street.is_some();
+    // The statuses of the chosen kind, for the status filter.
+    let kind = query.kind.as_deref().and_then(CaseKind::parse);
+    let statuses: Vec<(String, common::Text)> = match kind {
+        Some(CaseKind::Stall) => ApplicationStatus::ALL
+            .into_iter()
+            .filter(|s| *s != ApplicationStatus::Draft)
+            .map(|s| (s.as_str().to_string(), common::Text::new(s.name_zh(), s.name_en())))
+            .collect(),
+        Some(CaseKind::CrossStore | CaseKind::OutdoorPromo) => {
+            ["pending_review", "filed", "approved", "returned", "rejected", "revoked"]
+                .into_iter()
+                .map(|s| (s.to_string(), common::dto::filings::filing_status_name(s)))
+                .collect()
+        }
+        Some(CaseKind::Complaint) => ["open", "in_progress", "resolved", "closed_no_action"]
+            .into_iter()
+            .map(|s| (s.to_string(), common::dto::lifecycle::complaint_status_name(s)))
+            .collect(),
+        None => Vec::new(),
+    };
 
     let body = match &*list {
         None => html! { <p aria-busy="true">{ lang.t(S::Loading) }</p> },
@@ -233,6 +270,22 @@ pub fn ReviewQueuePage() -> Html {
                         }) }
                     </select>
                 </div>
+                if !statuses.is_empty() {
+                    <div class="field">
+                        <label for="case-status">{ lang.t(S::Status) }</label>
+                        <select id="case-status" onchange={on_status}>
+                            <option value="" selected={query.status.is_none()}>{ lang.t(S::AllStatuses) }</option>
+                            { for statuses.iter().map(|(code, name)| html! {
+                                <option value={code.clone()} selected={query.status.as_deref() == Some(code.as_str())}>{ lang.pick(name) }</option>
+                            }) }
+                        </select>
+                    </div>
+                }
+                <div class="field">
+                    <label for="case-street">{ lang.t(S::StreetOrPlace) }</label>
+                    <input id="case-street" type="search" value={(*street).clone()}
+                        oninput={{ let s = street.clone(); Callback::from(move |e: InputEvent| s.set(e.target_unchecked_into::<HtmlInputElement>().value())) }} />
+                </div>
                 <label class="check"><input id="case-overdue" type="checkbox" checked={query.overdue == Some(true)} onchange={on_overdue} />{ lang.t(S::OnlyOverdue) }</label>
                 <button type="submit" class="button small primary">{ lang.t(S::Search) }</button>
                 if filtered {
@@ -327,20 +380,12 @@ pub fn ReviewCasePage(p: &ReviewCaseProps) -> Html {
     let on_decide = {
         let (error, reload, done, busy, id) = (error.clone(), reload.clone(), done.clone(), busy.clone(), p.id);
         Callback::from(move |d: Decided| {
-            let decision = decision_of(&d);
-            let (error, reload, done, busy) = (error.clone(), reload.clone(), done.clone(), busy.clone());
-            busy.set(true);
-            yew::platform::spawn_local(async move {
-                match api::post::<_, ApplicationView>(&format!("/api/v1/applications/{id}/decision"), &decision).await {
-                    Ok(_) => {
-                        error.set(None);
-                        done.set(true);
-                        reload.set(*reload + 1);
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-                busy.set(false);
+            let (done, reload) = (done.clone(), reload.clone());
+            let after = Callback::from(move |_| {
+                done.set(true);
+                reload.set(*reload + 1);
             });
+            send(format!("/api/v1/applications/{id}/decision"), decision_of(&d), error.clone(), busy.clone(), after)
         })
     };
     let item_input = |item: String| {
@@ -380,27 +425,10 @@ pub fn ReviewCasePage(p: &ReviewCaseProps) -> Html {
     let summary: Vec<String> =
         items.iter().map(|i| format!("{}：{}", lang.pick(&item_label(&i.item)), i.message)).collect();
     let choices = vec![
-        Choice {
-            key: "eligible",
-            label: lang.t(S::MarkEligible).into(),
-            reason_label: None,
-            reason_hint: None,
-            consequence: lang.t(S::EligibleConsequence).into(),
-        },
-        Choice {
-            key: "return",
-            label: lang.t(S::ReturnForCorrection).into(),
-            reason_label: None,
-            reason_hint: None,
-            consequence: lang.t(S::ReturnConsequence).into(),
-        },
-        Choice {
-            key: "ineligible",
-            label: lang.t(S::MarkIneligible).into(),
-            reason_label: Some(lang.t(S::IneligibleReason).into()),
-            reason_hint: Some(lang.t(S::IneligibleReasonHint).into()),
-            consequence: lang.t(S::IneligibleConsequence).into(),
-        },
+        Choice::new("eligible", lang.t(S::MarkEligible), lang.t(S::EligibleConsequence)),
+        Choice::new("return", lang.t(S::ReturnForCorrection), lang.t(S::ReturnConsequence)),
+        Choice::new("ineligible", lang.t(S::MarkIneligible), lang.t(S::IneligibleConsequence))
+            .with_reason(lang.t(S::IneligibleReason), Some(lang.t(S::IneligibleReasonHint))),
     ];
     html! {
         <section class="page case-page">

@@ -2,7 +2,7 @@
 //! the published record), the admin's actions with draw progress, objections, and creating a round.
 
 use common::dto::rounds::{DrawProgress, ObjectionView, RoundInput, RoundStatus, RoundView};
-use common::dto::zones::{ZoneList, ZoneSummary};
+use common::dto::zones::ZoneSummary;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -396,8 +396,8 @@ fn NewRoundForm() -> Html {
         let zones = zones.clone();
         use_effect_with((), move |_| {
             yew::platform::spawn_local(async move {
-                if let Ok(l) = api::get::<ZoneList>("/api/v1/zones?per_page=200").await {
-                    zones.set(l.zones);
+                if let Ok(l) = api::all_zones("").await {
+                    zones.set(l);
                 }
             });
         });

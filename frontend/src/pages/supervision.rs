@@ -1,23 +1,23 @@
 //! Officers' and admins' supervision work on the review page: appeals to decide, transfers to
 //! approve, and (admins) revocation proposals.
 
-use common::dto::lifecycle::{AppealDecision, PermitView, SupervisionQueue, TransferDecision};
-use web_sys::HtmlInputElement;
+use common::dto::lifecycle::{AppealDecision, SupervisionQueue, TransferDecision};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::Route;
 use crate::components::alert::ErrorAlert;
+use crate::components::decision::{Choice, Decided, DecisionForm, send};
 use crate::i18n::{S, use_lang};
 
 fn relation(lang: crate::i18n::Lang, r: &str) -> &'static str {
-    match r {
-        "spouse" => lang.either("配偶", "spouse"),
-        "child" => lang.either("子女", "child"),
-        "parent" => lang.either("父母", "parent"),
-        _ => lang.either("其他", "other"),
-    }
+    lang.t(match r {
+        "spouse" => S::RelSpouse,
+        "child" => S::RelChild,
+        "parent" => S::RelParent,
+        _ => S::Other,
+    })
 }
 
 #[component]
@@ -25,78 +25,115 @@ pub fn SupervisionQueuePanel() -> Html {
     let lang = use_lang();
     let q = use_state(|| None::<Result<SupervisionQueue, ApiError>>);
     let reload = use_state(|| 0u32);
-    let note = use_state(String::new);
-    let error = use_state(|| None::<ApiError>);
     {
         let q = q.clone();
         use_effect_with(*reload, move |_| {
             yew::platform::spawn_local(async move { q.set(Some(api::get("/api/v1/review/supervision").await)) });
         });
     }
-    let decide = |url: String, body: serde_json::Value| {
-        let (error, reload) = (error.clone(), reload.clone());
-        Callback::from(move |_| {
-            let (url, body, error, reload) = (url.clone(), body.clone(), error.clone(), reload.clone());
-            yew::platform::spawn_local(async move {
-                match api::post::<_, PermitView>(&url, &body).await {
-                    Ok(_) => {
-                        error.set(None);
-                        reload.set(*reload + 1);
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-            });
-        })
-    };
     let Some(Ok(queue)) = &*q else {
         return match &*q {
             Some(Err(e)) => html! { <ErrorAlert error={Some(e.clone())} /> },
             _ => html! { <p aria-busy="true">{ lang.t(S::Loading) }</p> },
         };
     };
+    let done = {
+        let reload = reload.clone();
+        Callback::from(move |_| reload.set(*reload + 1))
+    };
     let empty = queue.appeals.is_empty() && queue.transfers.is_empty() && queue.revocation_proposals.is_empty();
     html! {
         <section class="supervision-section" id="supervision">
-            <h2>{ lang.either("申诉、转让与撤销建议", "Appeals, transfers and revocation proposals") }</h2>
-            if empty { <p class="muted">{ lang.either("没有待办。", "Nothing waiting.") }</p> }
-            if !empty {
-                <div class="field">
-                    <label for="decision-note">{ lang.either("处理意见（持证人可见）", "Decision note (the holder sees it)") }</label>
-                    <input id="decision-note" type="text" value={(*note).clone()}
-                        oninput={{ let n = note.clone(); Callback::from(move |e: InputEvent| n.set(e.target_unchecked_into::<HtmlInputElement>().value())) }} />
-                </div>
-            }
-            <ErrorAlert error={(*error).clone()} />
-            <ul class="plain">
+            <h2>{ lang.t(S::SupervisionWork) }</h2>
+            if empty { <p class="muted">{ lang.t(S::NothingWaiting) }</p> }
+            <ul class="plain case-cards-always">
                 { for queue.appeals.iter().map(|a| html! {
                     <li class="card" data-appeal={a.id.to_string()}>
-                        <strong>{ lang.either("申诉：", "Appeal: ") }{ lang.pick(&a.violation) }</strong>{ format!(" (−{})", a.points) }
-                        <p>{ &a.holder }{ "：" }{ &a.reason }</p>
-                        <div class="actions">
-                            <Link<Route> to={Route::Permit { id: a.permit_id }}>{ lang.either("查看许可与证据", "Permit and evidence") }</Link<Route>>
-                            <button type="button" class="button small" onclick={decide(format!("/api/v1/appeals/{}/decision", a.id), serde_json::to_value(AppealDecision { overturn: true, note: (*note).clone() }).unwrap_or_default())}>{ lang.either("申诉成立", "Set aside") }</button>
-                            <button type="button" class="button small" onclick={decide(format!("/api/v1/appeals/{}/decision", a.id), serde_json::to_value(AppealDecision { overturn: false, note: (*note).clone() }).unwrap_or_default())}>{ lang.either("维持", "Let it stand") }</button>
-                        </div>
+                        <h3>{ lang.t(S::AppealOf) }{ lang.pick(&a.violation) }{ format!(" (−{})", a.points) }</h3>
+                        <p><strong>{ &a.holder }</strong>{ "：" }{ &a.reason }</p>
+                        <p><Link<Route> to={Route::Permit { id: a.permit_id }}>{ lang.t(S::PermitAndEvidence) }</Link<Route>></p>
+                        <SupervisionDecision prefix={format!("appeal-{}", a.id)} url={format!("/api/v1/appeals/{}/decision", a.id)}
+                            kind={ItemKind::Appeal} on_done={done.clone()} />
                     </li>
                 }) }
                 { for queue.transfers.iter().map(|t| html! {
                     <li class="card" data-transfer={t.id.to_string()}>
-                        <strong>{ lang.either("转让：", "Transfer: ") }</strong>{ &t.from }{ " → " }{ &t.to }{ format!(" ({})", relation(lang, &t.relation)) }
-                        <div class="actions">
-                            <Link<Route> to={Route::Permit { id: t.permit_id }}>{ lang.either("查看许可", "Permit") }</Link<Route>>
-                            <button type="button" class="button small primary" onclick={decide(format!("/api/v1/transfers/{}/decision", t.id), serde_json::to_value(TransferDecision { approve: true, note: (*note).clone() }).unwrap_or_default())}>{ lang.t(S::Approve) }</button>
-                            <button type="button" class="button small" onclick={decide(format!("/api/v1/transfers/{}/decision", t.id), serde_json::to_value(TransferDecision { approve: false, note: (*note).clone() }).unwrap_or_default())}>{ lang.t(S::Reject) }</button>
-                        </div>
+                        <h3>{ lang.t(S::TransferOf) }{ &t.from }{ " → " }{ &t.to }{ format!(" ({})", relation(lang, &t.relation)) }</h3>
+                        <p><Link<Route> to={Route::Permit { id: t.permit_id }}>{ lang.t(S::OpenPermit) }</Link<Route>></p>
+                        <SupervisionDecision prefix={format!("transfer-{}", t.id)} url={format!("/api/v1/transfers/{}/decision", t.id)}
+                            kind={ItemKind::Transfer} on_done={done.clone()} />
                     </li>
                 }) }
                 { for queue.revocation_proposals.iter().map(|p| html! {
                     <li class="card" data-proposal={p.id.to_string()}>
-                        <strong>{ lang.either("建议撤销：", "Revocation proposed: ") }</strong>
+                        <strong>{ lang.t(S::RevocationProposed) }</strong>
                         <Link<Route> to={Route::Permit { id: p.id }}>{ crate::pages::permits::permit_title(lang, &p.kind) }{ " · " }{ &p.location }</Link<Route>>
-                        { format!(" · {} {}", p.points, lang.either("分", "points")) }
+                        { format!(" · {} {}", p.points, lang.t(S::PointsUnit)) }
                     </li>
                 }) }
             </ul>
         </section>
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+pub enum ItemKind {
+    Appeal,
+    Transfer,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SupervisionDecisionProps {
+    pub prefix: AttrValue,
+    pub url: AttrValue,
+    pub kind: ItemKind,
+    pub on_done: Callback<()>,
+}
+
+/// Deciding one appeal or transfer: choose, give the note the holder will read, confirm.
+#[component]
+fn SupervisionDecision(p: &SupervisionDecisionProps) -> Html {
+    let lang = use_lang();
+    let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let kind = p.kind;
+    let body = move |d: &Decided| -> serde_json::Value {
+        match kind {
+            ItemKind::Appeal => {
+                serde_json::to_value(AppealDecision { overturn: d.choice == "overturn", note: d.reason.clone() })
+            }
+            ItemKind::Transfer => {
+                serde_json::to_value(TransferDecision { approve: d.choice == "approve", note: d.reason.clone() })
+            }
+        }
+        .unwrap_or_default()
+    };
+    let validate = Callback::from(move |d: Decided| match kind {
+        ItemKind::Appeal => AppealDecision { overturn: d.choice == "overturn", note: d.reason }.validate(),
+        ItemKind::Transfer => TransferDecision { approve: d.choice == "approve", note: d.reason }.validate(),
+    });
+    let on_decide = {
+        let (error, busy, url, done) = (error.clone(), busy.clone(), p.url.clone(), p.on_done.clone());
+        Callback::from(move |d: Decided| send(url.to_string(), body(&d), error.clone(), busy.clone(), done.clone()))
+    };
+    let (note, hint) = (lang.t(S::AppealNote), Some(lang.t(S::AppealNoteHint)));
+    let choices = match kind {
+        ItemKind::Appeal => vec![
+            Choice::new("overturn", lang.t(S::SetAside), lang.t(S::SetAsideConsequence)).with_reason(note, hint),
+            Choice::new("uphold", lang.t(S::LetItStand), lang.t(S::LetItStandConsequence)).with_reason(note, hint),
+        ],
+        ItemKind::Transfer => vec![
+            Choice::new("approve", lang.t(S::Approve), lang.t(S::TransferApproveConsequence))
+                .with_reason(lang.t(S::OptionalNote), None),
+            Choice::new("refuse", lang.t(S::Reject), lang.t(S::TransferRefuseConsequence))
+                .with_reason(lang.t(S::RejectReason), None),
+        ],
+    };
+    html! {
+        <details class="inline-decision">
+            <summary>{ lang.t(S::Decide) }</summary>
+            <DecisionForm choices={choices} validate={validate} on_decide={on_decide} error={(*error).clone()} busy={*busy}
+                prefix={p.prefix.clone()} field_targets={vec![("note", crate::components::decision::REASON_ID)]} />
+        </details>
     }
 }

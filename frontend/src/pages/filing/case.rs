@@ -9,7 +9,7 @@ use common::policy::StreetClass;
 
 use super::*;
 use crate::components::alert::Success;
-use crate::components::decision::{Choice, Decided, DecisionForm, REASON_ID};
+use crate::components::decision::{Choice, Decided, DecisionForm, REASON_ID, send};
 use crate::hooks::use_basemap;
 use crate::pages::review::NextCase;
 
@@ -108,19 +108,12 @@ pub fn FilingPage(p: &FilingPageProps) -> Html {
     let post = |path: &'static str, message: &'static str| {
         let (error, reload, busy, done, id) = (error.clone(), reload.clone(), busy.clone(), done.clone(), p.id);
         Callback::from(move |body: serde_json::Value| {
-            let (error, reload, busy, done) = (error.clone(), reload.clone(), busy.clone(), done.clone());
-            busy.set(true);
-            yew::platform::spawn_local(async move {
-                match api::post::<_, FilingView>(&format!("/api/v1/filings/{id}/{path}"), &body).await {
-                    Ok(_) => {
-                        error.set(None);
-                        done.set(Some(message));
-                        reload.set(*reload + 1);
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-                busy.set(false);
+            let (done, reload) = (done.clone(), reload.clone());
+            let after = Callback::from(move |_| {
+                done.set(Some(message));
+                reload.set(*reload + 1);
             });
+            send(format!("/api/v1/filings/{id}/{path}"), body, error.clone(), busy.clone(), after)
         })
     };
     let send_decision = post("decision", "decided");
@@ -147,27 +140,9 @@ pub fn FilingPage(p: &FilingPageProps) -> Html {
             })
         };
         let choices = vec![
-            Choice {
-                key: "approve",
-                label: lang.t(S::Approve).into(),
-                reason_label: None,
-                reason_hint: None,
-                consequence: lang.t(S::ApproveConsequence).into(),
-            },
-            Choice {
-                key: "return",
-                label: lang.t(S::ReturnForCorrection).into(),
-                reason_label: Some(lang.t(S::ReturnItemsOnePerLine).into()),
-                reason_hint: Some(lang.t(S::ReturnItemsHint).into()),
-                consequence: lang.t(S::ReturnConsequence).into(),
-            },
-            Choice {
-                key: "reject",
-                label: lang.t(S::Reject).into(),
-                reason_label: Some(lang.t(S::RejectReason).into()),
-                reason_hint: Some(lang.t(S::RejectReasonHint).into()),
-                consequence: lang.t(S::RejectConsequence).into(),
-            },
+            Choice::new("approve", lang.t(S::Approve), lang.t(S::ApproveConsequence)),
+            Choice::new("return", lang.t(S::ReturnForCorrection), lang.t(S::ReturnConsequence)).with_reason(lang.t(S::ReturnItemsOnePerLine), Some(lang.t(S::ReturnItemsHint))),
+            Choice::new("reject", lang.t(S::Reject), lang.t(S::RejectConsequence)).with_reason(lang.t(S::RejectReason), Some(lang.t(S::RejectReasonHint))),
         ];
         let extra = matches!(application, PolicyApplication::CrossStore(_))
             .then(|| ("approve", conditions_fields(lang, &draft, &application, &error)));
@@ -191,18 +166,12 @@ pub fn FilingPage(p: &FilingPageProps) -> Html {
             e.text("reason", "撤销原因", "Reason", &d.reason, 500);
             e.0
         });
-        let choices = vec![Choice {
-            key: "revoke",
-            label: lang.t(S::RevokeFiling).into(),
-            reason_label: Some(lang.t(S::RevokeReason).into()),
-            reason_hint: Some(lang.t(S::RevokeReasonHint).into()),
-            consequence: lang.t(S::RevokeConsequence).into(),
-        }];
+        let choices = vec![Choice::new("revoke", lang.t(S::RevokeFiling), lang.t(S::RevokeConsequence)).with_reason(lang.t(S::RevokeReason), Some(lang.t(S::RevokeReasonHint)))];
         html! {
             <details class="card danger-zone" id="revoke-section">
                 <summary>{ lang.t(S::RevokeAfterInspection) }</summary>
                 <p class="muted">{ lang.t(S::RevokeExplain) }</p>
-                <DecisionForm choices={choices} validate={validate} on_decide={on_decide} error={(*error).clone()} busy={*busy} />
+                <DecisionForm choices={choices} validate={validate} on_decide={on_decide} error={(*error).clone()} busy={*busy} prefix="revoke" />
             </details>
         }
     });
