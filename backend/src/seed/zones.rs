@@ -431,6 +431,24 @@ pub fn generate() -> Vec<DemoZone> {
             };
         }
     }
+    // Two places can shorten to the same name (both ends of one street): a name that repeats is
+    // numbered (一), (二)… in code order, as signs on the street would be, so no two zones read alike.
+    let mut count = std::collections::HashMap::<String, usize>::new();
+    for z in &out {
+        *count.entry(z.name.clone()).or_default() += 1;
+    }
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    order.sort_by(|a, b| out[*a].code.cmp(&out[*b].code));
+    let mut used = std::collections::HashMap::<String, usize>::new();
+    for i in order {
+        let name = out[i].name.clone();
+        if count[&name] > 1 {
+            let n = used.entry(name.clone()).or_default();
+            *n += 1;
+            let numeral = ["一", "二", "三", "四", "五", "六", "七", "八", "九"].get(*n - 1).copied().unwrap_or("十");
+            out[i].name = format!("{name}（{numeral}）");
+        }
+    }
     out
 }
 
@@ -449,6 +467,8 @@ mod tests {
         }
         let codes: std::collections::HashSet<_> = zones.iter().map(|z| z.code.clone()).collect();
         assert_eq!(codes.len(), TOTAL_ZONES, "codes are unique");
+        let names: std::collections::HashSet<_> = zones.iter().map(|z| z.name.clone()).collect();
+        assert_eq!(names.len(), TOTAL_ZONES, "no two zones share a name");
         let polys = district_polygons();
         let sensitive = sensitive_sites();
         let mut too_close = 0;

@@ -273,17 +273,7 @@ pub async fn staff_view(app: &App, actor: &Actor, id: i64) -> AppResult<Complain
 
 /// An officer moves it on: in progress, resolved, or closed without action (with the reason).
 pub async fn update(app: &App, actor: &Actor, id: i64, u: ComplaintUpdate) -> AppResult<ComplaintView> {
-    let mut e = common::validate::Errors::new();
-    if !["in_progress", "resolved", "closed_no_action"].contains(&u.status.as_str()) {
-        e.add(
-            "status",
-            "unknown",
-            "状态应为处理中、已解决或不予处理",
-            "status must be in_progress, resolved or closed_no_action",
-        );
-    }
-    e.text("note", "处理说明", "Note", &u.note, 1000);
-    AppError::check(e.0)?;
+    AppError::check(u.validate())?;
     let q = staff_visible(actor)?;
     let a = actor.clone();
     app.db

@@ -92,8 +92,10 @@ async fn a_public_complaint_reaches_the_district_and_the_reporter_sees_it_resolv
     b.sign_in("hl_officer", "tangui-officer-2026").await;
     // On a desk the workbench is a table.
     b.click("#review-queue tr[data-kind='complaint'] a").await;
-    b.fill("#status-note", "已到场，摊主已按时收摊").await;
-    b.click("#resolve").await;
+    b.click("#decision-resolved").await;
+    b.fill("#decision-reason", "已到场，摊主已按时收摊").await;
+    b.click("#decision-continue").await;
+    b.click("#confirm-decision").await;
     b.wait_text(".complaint-status", "已解决").await;
     // The dashboard draws the district's figures.
     b.unfold_menu().await;

@@ -422,6 +422,23 @@ pub struct ComplaintUpdate {
     pub note: String,
 }
 
+impl ComplaintUpdate {
+    /// The reporter is told what was done, whatever the outcome.
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut e = Errors::new();
+        if !["in_progress", "resolved", "closed_no_action"].contains(&self.status.as_str()) {
+            e.add(
+                "status",
+                "unknown",
+                "状态应为处理中、已解决或不予处理",
+                "status must be in_progress, resolved or closed_no_action",
+            );
+        }
+        e.text("note", "处理说明", "Note", &self.note, 1000);
+        e.0
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReopenRequest {

@@ -39,18 +39,18 @@ pub struct ErrorSummaryProps {
 }
 
 /// "There is a problem": every error of the form, each a link to its field. Takes focus when it
-/// appears so a screen reader reads it and the keyboard is at the first link.
+/// appears so a screen reader reads it and the keyboard is at the first link. Show it after a
+/// submit attempt, not while someone is still typing.
 #[component]
 pub fn ErrorSummary(p: &ErrorSummaryProps) -> Html {
     let lang = use_lang();
     let node = use_node_ref();
+    // Focus when it appears, not again while the person fixes the fields one by one.
     {
         let node = node.clone();
-        let n = p.errors.len();
-        use_effect_with(n, move |n| {
-            if *n > 0
-                && let Some(el) = node.cast::<web_sys::HtmlElement>()
-            {
+        let shown = !p.errors.is_empty();
+        use_effect_with(shown, move |shown| {
+            if *shown && let Some(el) = node.cast::<web_sys::HtmlElement>() {
                 let _ = el.focus();
             }
         });
@@ -84,6 +84,25 @@ pub fn ErrorSummary(p: &ErrorSummaryProps) -> Html {
             </ul>
         </div>
     }
+}
+
+/// Pairs each error with the element to jump to: the page's own id for the field (`map`, by
+/// field name or its first path part), else an element whose id is the field name, else none.
+pub fn with_targets(errors: &[FieldError], map: &[(&str, &str)]) -> Vec<(String, FieldError)> {
+    let doc = gloo::utils::document();
+    errors
+        .iter()
+        .map(|e| {
+            let head = e.field.split(['[', '.']).next().unwrap_or_default();
+            let target = map
+                .iter()
+                .find(|(f, _)| *f == e.field || *f == head)
+                .map(|(_, id)| id.to_string())
+                .or_else(|| doc.get_element_by_id(&e.field).map(|_| e.field.clone()))
+                .unwrap_or_default();
+            (target, e.clone())
+        })
+        .collect()
 }
 
 #[derive(Properties, PartialEq)]

@@ -556,4 +556,18 @@ strings! {
     RelSpouse => "配偶", "spouse";
     RelChild => "子女", "child";
     RelParent => "父母", "parent";
+    // Public reports, for officers
+    ComplaintNote => "处理说明（反映人可见）", "Note (the reporter sees it)";
+    ComplaintResolved => "已解决", "Resolved";
+    ComplaintResolvedConsequence => "反映人会看到已解决和你的说明，不满意可以重新打开。", "The reporter sees it resolved with your note and may reopen it.";
+    ComplaintInProgress => "正在处理", "Being handled";
+    ComplaintInProgressConsequence => "反映人会看到正在处理和你的说明。", "The reporter sees that it is being handled, with your note.";
+    ComplaintNoAction => "不予处理", "Close without action";
+    ComplaintNoActionReason => "不予处理的理由（反映人可见）", "Why nothing is done (the reporter sees it)";
+    ComplaintNoActionConsequence => "案件关闭，反映人会看到理由。", "The case closes; the reporter sees the reason.";
+    ComplaintWhat => "情况", "What";
+    ComplaintWhere => "地点", "Where";
+    PermitLabel => "许可", "Permit";
+    TimesReopened => "被反映未解决次数", "Times reopened";
+    ComplaintPhoto => "反映人拍摄的照片", "Photo with the report";
 }

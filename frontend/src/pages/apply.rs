@@ -14,7 +14,7 @@ use yew_router::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::Route;
-use crate::components::alert::{ErrorAlert, Success};
+use crate::components::alert::{ErrorAlert, ErrorSummary, Success};
 use crate::components::case::{CaseHistory, StatusBadge};
 use crate::hooks::use_session;
 use crate::i18n::{Lang, S, use_lang};
@@ -401,6 +401,16 @@ fn ApplicationForm(p: &FormProps) -> Html {
             }
             if *saved { <Success>{ lang.t(S::DraftSaved) }</Success> }
             <ErrorAlert error={(*error).clone().filter(|e| !matches!(e, ApiError::Validation(_)))} />
+            if *tried_submit || error.as_ref().is_some_and(|e| matches!(e, ApiError::Validation(_))) {
+                <ErrorSummary errors={all.iter().map(|e| {
+                    let target = match e.field.strip_prefix("documents.") {
+                        Some(kind) => format!("file-{kind}"),
+                        None if e.field.starts_with("preferences") => "add-zone".to_string(),
+                        None => e.field.split(['[', '.']).next().unwrap_or_default().to_string(),
+                    };
+                    (target, e.clone())
+                }).collect::<Vec<_>>()} />
+            }
             <div class="field">
                 <label for="category">{ lang.t(S::Category) }</label>
                 <select id="category" onchange={on_category}>

@@ -11,8 +11,9 @@ use yew_router::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::Route;
-use crate::components::alert::{ErrorAlert, Success};
+use crate::components::alert::{ErrorAlert, ErrorSummary, Success, with_targets};
 use crate::components::case::CaseHistory;
+use crate::components::decision::{Choice, Decided, DecisionForm, REASON_ID, send};
 use crate::components::photo::PhotoUpload;
 use crate::components::zone_map::{DistrictShape, ZoneMap, parse_basemap};
 use crate::i18n::{Lang, S, use_lang};
@@ -196,6 +197,11 @@ pub fn ReportPage() -> Html {
                 <div class="field"><label for="contact">{ lang.either("联系电话（可不填，仅工作人员可见）", "Phone (optional, staff only)") }</label>
                     <input id="contact" type="tel" value={(*contact).clone()} oninput={text(contact.clone())} />{ field_errors("contact") }</div>
                 <ErrorAlert error={(*error).clone().filter(|e| e.field_errors().is_empty())} />
+                if *tried || !server.is_empty() {
+                    <ErrorSummary errors={with_targets(&problems.iter().chain(server.iter()).cloned().collect::<Vec<_>>(), &[
+                        ("service_code", "service"), ("location", "report-zone"),
+                    ])} />
+                }
                 <button type="submit" class="button primary" id="submit-report">{ lang.either("提交", "Send") }</button>
             </form>
         </section>
@@ -316,11 +322,14 @@ pub struct IdProps {
 pub fn StaffComplaintPage(p: &IdProps) -> Html {
     let lang = use_lang();
     let c = use_state(|| None::<Result<ComplaintView, ApiError>>);
-    let note = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
+    let busy = use_state(|| false);
+    let reload = use_state(|| 0u32);
+    let done = use_state(|| false);
+    let basemap = crate::hooks::use_basemap();
     {
         let c = c.clone();
-        use_effect_with(p.id, move |id| {
+        use_effect_with((p.id, *reload), move |(id, _)| {
             let id = *id;
             yew::platform::spawn_local(async move { c.set(Some(api::get(&format!("/api/v1/complaints/{id}")).await)) });
         });
@@ -330,50 +339,75 @@ pub fn StaffComplaintPage(p: &IdProps) -> Html {
         Some(Err(e)) => return html! { <section class="page narrow"><ErrorAlert error={Some(e.clone())} /></section> },
         Some(Ok(v)) => v.clone(),
     };
-    let set = |status: &'static str| {
-        let (note, error, c, id) = (note.clone(), error.clone(), c.clone(), p.id);
-        Callback::from(move |_| {
-            let body = ComplaintUpdate { status: status.into(), note: (*note).clone() };
-            let (error, c) = (error.clone(), c.clone());
-            yew::platform::spawn_local(async move {
-                match api::post::<_, ComplaintView>(&format!("/api/v1/complaints/{id}/status"), &body).await {
-                    Ok(v) => {
-                        error.set(None);
-                        c.set(Some(Ok(v)));
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
+    let update = |d: &Decided| ComplaintUpdate { status: d.choice.to_string(), note: d.reason.clone() };
+    let validate = Callback::from(move |d: Decided| update(&d).validate());
+    let on_decide = {
+        let (error, busy, done, reload, id) = (error.clone(), busy.clone(), done.clone(), reload.clone(), p.id);
+        Callback::from(move |d: Decided| {
+            let (done, reload) = (done.clone(), reload.clone());
+            let after = Callback::from(move |_| {
+                done.set(true);
+                reload.set(*reload + 1);
             });
+            send(format!("/api/v1/complaints/{id}/status"), update(&d), error.clone(), busy.clone(), after)
         })
     };
+    let note = lang.t(S::ComplaintNote);
+    let choices = vec![
+        Choice::new("resolved", lang.t(S::ComplaintResolved), lang.t(S::ComplaintResolvedConsequence))
+            .with_reason(note, None),
+        Choice::new("in_progress", lang.t(S::ComplaintInProgress), lang.t(S::ComplaintInProgressConsequence))
+            .with_reason(note, None),
+        Choice::new("closed_no_action", lang.t(S::ComplaintNoAction), lang.t(S::ComplaintNoActionConsequence))
+            .with_reason(lang.t(S::ComplaintNoActionReason), None),
+    ];
     let open = matches!(v.status.as_str(), "open" | "in_progress");
+    let point = v.location;
+    let overlay = Callback::from(move |(vp, unit): (common::geo::Viewport, f64)| match point {
+        Some(p) => {
+            let (x, y) = vp.project(p);
+            html! { <circle class="event-point" cx={x.to_string()} cy={y.to_string()} r={(7.0 * unit).to_string()} /> }
+        }
+        None => html! {},
+    });
     html! {
-        <section class="page narrow">
-            <h1>{ service_name(lang, &v.service_code) }{ " " }{ complaint_status(lang, &v.status) }</h1>
-            <dl class="details card">
-                <div class="kv"><dt>{ lang.either("情况", "What") }</dt><dd>{ &v.description }</dd></div>
-                <div class="kv"><dt>{ lang.either("地点", "Where") }</dt><dd>{ &v.address }{ v.location.map(|p| format!(" ({:.5}, {:.5})", p[1], p[0])).unwrap_or_default() }</dd></div>
-                if let Some(code) = &v.permit_code { <div class="kv"><dt>{ lang.either("许可", "Permit") }</dt><dd><Link<Route> to={Route::Verify { code: code.clone() }}>{ code }</Link<Route>></dd></div> }
-                if let Some(ct) = v.contact.as_ref().filter(|c| !c.is_empty()) { <div class="kv"><dt>{ lang.either("联系电话", "Phone") }</dt><dd>{ ct }</dd></div> }
-                if v.reopened > 0 { <div class="kv"><dt>{ lang.either("被反映未解决", "Reopened") }</dt><dd>{ v.reopened }</dd></div> }
-            </dl>
-            if let Some(e) = v.evidence_id { <img class="evidence-photo" src={format!("/api/v1/evidence/{e}")} alt={lang.either("投诉照片", "Photo with the report")} /> }
-            if open {
-                <div class="card">
-                    <div class="field">
-                        <label for="status-note">{ lang.either("处理说明（举报人可见）", "Note (the reporter sees it)") }</label>
-                        <textarea id="status-note" rows="3" value={(*note).clone()}
-                            oninput={{ let n = note.clone(); Callback::from(move |e: InputEvent| n.set(e.target_unchecked_into::<HtmlTextAreaElement>().value())) }} />
-                    </div>
-                    <ErrorAlert error={(*error).clone()} />
-                    <div class="actions">
-                        <button type="button" class="button" onclick={set("in_progress")}>{ lang.either("处理中", "Being handled") }</button>
-                        <button type="button" class="button primary" id="resolve" onclick={set("resolved")}>{ lang.either("已解决", "Resolved") }</button>
-                        <button type="button" class="button" id="close-no-action" onclick={set("closed_no_action")}>{ lang.either("不予处理", "Close without action") }</button>
-                    </div>
-                </div>
+        <section class="page case-page">
+            <p class="back-link"><Link<Route> to={Route::Review}>{ "← " }{ lang.t(S::BackToWorkbench) }</Link<Route>></p>
+            <h1><span class="case-number">{ common::dto::cases::CaseKind::Complaint.number(v.id) }</span>{ " " }{ service_name(lang, &v.service_code) }{ " " }{ complaint_status(lang, &v.status) }</h1>
+            if *done {
+                <Success>
+                    <p id="decision-done">{ lang.t(S::DecisionSaved) }</p>
+                    <crate::pages::review::NextCase current={v.id} />
+                </Success>
             }
-            <h2>{ lang.either("处理记录", "History") }</h2>
+            <div class="case-layout">
+                <section class="card case-summary" id="case-summary">
+                    <dl class="details">
+                        <div class="kv"><dt>{ lang.t(S::ComplaintWhat) }</dt><dd>{ &v.description }</dd></div>
+                        <div class="kv"><dt>{ lang.t(S::ComplaintWhere) }</dt><dd>{ &v.address }</dd></div>
+                        if let Some(code) = &v.permit_code { <div class="kv"><dt>{ lang.t(S::PermitLabel) }</dt><dd><Link<Route> to={Route::Verify { code: code.clone() }}>{ code }</Link<Route>></dd></div> }
+                        if let Some(ct) = v.contact.as_ref().filter(|c| !c.is_empty()) { <div class="kv"><dt>{ lang.t(S::Phone) }</dt><dd><a href={format!("tel:{ct}")}>{ ct }</a></dd></div> }
+                        <div class="kv"><dt>{ lang.t(S::ReceivedAt) }</dt><dd>{ common::time::to_xiamen(v.created_at).format("%Y-%m-%d %H:%M").to_string() }</dd></div>
+                        if v.reopened > 0 { <div class="kv"><dt>{ lang.t(S::TimesReopened) }</dt><dd>{ v.reopened }</dd></div> }
+                    </dl>
+                    if let Some(e) = v.evidence_id { <img class="evidence-photo" src={format!("/api/v1/evidence/{e}")} alt={lang.t(S::ComplaintPhoto)} /> }
+                    if let Some(p) = v.location {
+                        <div class="case-map">
+                            <ZoneMap basemap={basemap} zones={Rc::new(Vec::new())} on_select={Callback::noop()} overlay={overlay}
+                                focus={Some(common::geo::BBox::of_point(p).grown(0.0, 0.0015))} label={lang.t(S::CaseMapLabel)} />
+                        </div>
+                    }
+                </section>
+                <div class="case-side">
+                    if open {
+                        <DecisionForm choices={choices} validate={validate} on_decide={on_decide} error={(*error).clone()} busy={*busy}
+                            field_targets={vec![("note", REASON_ID)]} />
+                    } else if !v.status_note.is_empty() {
+                        <p class="card"><strong>{ lang.t(S::Reason) }{ "：" }</strong>{ &v.status_note }</p>
+                    }
+                </div>
+            </div>
+            <h2>{ lang.t(S::History) }</h2>
             <CaseHistory events={v.history.clone()} />
         </section>
     }

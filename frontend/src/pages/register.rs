@@ -7,7 +7,7 @@ use yew_router::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::Route;
-use crate::components::alert::ErrorAlert;
+use crate::components::alert::{ErrorAlert, ErrorSummary, with_targets};
 use crate::components::field::{TextField, errors_for};
 use crate::hooks::{Session, use_session};
 use crate::i18n::{S, use_lang};
@@ -31,6 +31,7 @@ pub fn RegisterPage() -> Html {
     let touched = use_state(HashSet::<String>::new);
     let busy = use_state(|| false);
     let error = use_state(|| None::<ApiError>);
+    let submitted = use_state(|| false);
 
     let request = match *kind {
         Kind::Vendor => RegisterRequest::Vendor((*vendor).clone()),
@@ -88,10 +89,12 @@ pub fn RegisterPage() -> Html {
     };
 
     let onsubmit = {
-        let (touched, busy, error, session) = (touched.clone(), busy.clone(), error.clone(), session.clone());
+        let (touched, busy, error, session, submitted) =
+            (touched.clone(), busy.clone(), error.clone(), session.clone(), submitted.clone());
         let request = request.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            submitted.set(true);
             let fields: HashSet<String> =
                 request.validate(common::time::xiamen_today()).into_iter().map(|e| e.field).collect();
             let mut t = (*touched).clone();
@@ -160,6 +163,7 @@ pub fn RegisterPage() -> Html {
                     onclick={choose(Kind::Merchant)}>{ lang.t(S::RegisterAsShop) }</button>
             </div>
             <ErrorAlert error={(*error).clone().filter(|e| !matches!(e, ApiError::Validation(_)))} />
+            if *submitted { <ErrorSummary errors={with_targets(&all, &[])} /> }
             <form class="form" onsubmit={onsubmit} novalidate=true>
                 { fields }
                 <button type="submit" class="button primary" disabled={*busy}>

@@ -259,6 +259,13 @@ pub fn CrossStorePage() -> Html {
             <h1>{ lang.t(S::CrossStoreTitle) }</h1>
             <p class="lead">{ lang.t(S::CrossStoreLead) }</p>
             <ErrorAlert error={(*error).clone().filter(|e| !matches!(e, ApiError::Validation(_)))} />
+            if *tried || !server.is_empty() {
+                <ErrorSummary errors={with_targets(&shape.iter().chain(server.iter()).cloned().collect::<Vec<_>>(), &[
+                    ("segment_id", "cs-segment"), ("shop_name", "cs-shop"), ("address", "cs-address"), ("frontage_m", "cs-frontage"),
+                    ("depth_m", "cs-depth"), ("windows", "cs-windows"), ("starts_on", "cs-starts"), ("ends_on", "cs-ends"),
+                    ("frontage_duties", "cs-duties"), ("area", "draw-area"),
+                ])} />
+            }
             <div class="two-col">
                 <form class="form" onsubmit={onsubmit} novalidate=true id="cross-store-form">
                     <div class="field">
@@ -296,7 +303,7 @@ pub fn CrossStorePage() -> Html {
                         <div class="field"><label for="cs-frontage">{ lang.t(S::Frontage) }</label><input id="cs-frontage" type="number" step="0.1" min="0" value={(*frontage).clone()} oninput={text(frontage.clone())} />{ field_errors("frontage_m") }</div>
                         <div class="field"><label for="cs-depth">{ lang.t(S::Depth) }</label><input id="cs-depth" type="number" step="0.1" min="0" value={(*depth).clone()} oninput={text(depth.clone())} />{ field_errors("depth_m") }</div>
                     </div>
-                    <fieldset class="field">
+                    <fieldset class="field" id="cs-windows">
                         <legend>{ lang.t(S::TimeWindows) }</legend>
                         { for pack.cross_store.windows.iter().map(|w| {
                             let checked = windows.iter().any(|x| x.start == w.start && x.end == w.end);

@@ -29,7 +29,7 @@ use yew_router::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::app::Route;
-use crate::components::alert::ErrorAlert;
+use crate::components::alert::{ErrorAlert, ErrorSummary, with_targets};
 use crate::components::case::CaseHistory;
 use crate::components::zone_map::{DistrictShape, ZoneMap, parse_basemap};
 use crate::hooks::use_session;

@@ -181,6 +181,13 @@ pub fn OutdoorPromoPage() -> Html {
             <h1>{ lang.t(S::OutdoorPromoTitle) }</h1>
             <p class="lead">{ lang.t(S::OutdoorPromoLead) }</p>
             <ErrorAlert error={(*error).clone().filter(|e| !matches!(e, ApiError::Validation(_)))} />
+            if *tried || !server.is_empty() {
+                <ErrorSummary errors={with_targets(&shape.iter().chain(server.iter()).cloned().collect::<Vec<_>>(), &[
+                    ("venue_name", "op-venue"), ("address", "op-address"), ("description", "op-description"), ("area_m2", "op-area"),
+                    ("expected_visitors", "op-visitors"), ("starts_on", "op-starts"), ("ends_on", "op-ends"),
+                    ("daily_start", "op-from"), ("daily_end", "op-to"), ("ads_removed_by", "op-ads-by"), ("temporary_ads", "op-ads"),
+                ])} />
+            }
             <div class="two-col">
                 <form class="form" onsubmit={onsubmit} novalidate=true id="promo-form">
                     <div class="field"><label for="op-venue">{ lang.t(S::Venue) }</label><input id="op-venue" type="text" value={(*venue).clone()} oninput={text(venue.clone())} />{ field_errors("venue_name") }</div>
