@@ -13,6 +13,7 @@ pub mod geo;
 pub mod mask;
 pub mod policy;
 pub mod problem;
+pub mod qr;
 pub mod role;
 pub mod text;
 pub mod time;

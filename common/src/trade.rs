@@ -71,3 +71,36 @@ impl TradeCategory {
         matches!(self, TradeCategory::CookedFood | TradeCategory::FruitVegetable)
     }
 }
+
+/// A trade as a permit stores it (its Chinese name, printed on the certificate) in both
+/// languages, for showing it in the reader's language; `None` for free text.
+pub fn trade_label(stored: &str) -> Option<crate::Text> {
+    let stored = stored.trim();
+    TradeCategory::ALL
+        .into_iter()
+        .find(|t| t.name_zh() == stored)
+        .map(|t| crate::Text::new(t.name_zh(), t.name_en()))
+        .or_else(|| {
+            crate::policy::ShopTrade::ALL
+                .into_iter()
+                .find(|t| t.name_zh() == stored)
+                .map(|t| crate::Text::new(t.name_zh(), t.name_en()))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+
+    #[test]
+    fn a_stored_trade_reads_in_both_languages() {
+        let t = trade_label(TradeCategory::CookedFood.name_zh()).unwrap();
+        assert_eq!(t.en, TradeCategory::CookedFood.name_en());
+        let s = trade_label(crate::policy::ShopTrade::Catering.name_zh()).unwrap();
+        assert_eq!(s.en, crate::policy::ShopTrade::Catering.name_en());
+        assert!(trade_label("冬季新品展示").is_none());
+    }
+}

@@ -20,7 +20,7 @@ fn have_poppler() -> bool {
     ok
 }
 
-/// Renders the first page to a grey bitmap (PGM) and decodes every QR code on it.
+/// Renders the first page to a grey bitmap (PGM) and decodes its QR code.
 fn qr_codes(pdf: &std::path::Path) -> Vec<String> {
     let base = pdf.with_extension("");
     let st = Command::new("pdftoppm").args(["-gray", "-r", "200", "-singlefile"]).arg(pdf).arg(&base).status().unwrap();
@@ -41,8 +41,8 @@ fn qr_codes(pdf: &std::path::Path) -> Vec<String> {
     }
     let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
     let pixels = &pgm[i + 1..];
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
-    img.detect_grids().iter().filter_map(|g| g.decode().ok().map(|(_, s)| s)).collect()
+    // The decoder the officers' scanner runs in the browser.
+    common::qr::decode_luma(w, h, |x, y| pixels[y * w + x]).into_iter().collect()
 }
 
 api_test!(certificate_text_size_and_qr_code, |app| {
@@ -73,6 +73,8 @@ api_test!(certificate_text_size_and_qr_code, |app| {
 
     let codes = qr_codes(&file);
     assert_eq!(codes, vec![format!("{}/verify/{code}", app.state.config.public_url)]);
+    // What the inspection page makes of the scan: the permit's code.
+    assert_eq!(common::dto::filings::code_from_scan(&codes[0]), code);
     let _ = std::fs::remove_dir_all(dir);
 });
 

@@ -14,18 +14,7 @@ use crate::i18n::{S, use_lang};
 
 pub use common::dto::filings::code_from_scan;
 
-/// Decodes the first QR code in an RGBA frame.
-fn decode_rgba(width: usize, height: usize, rgba: &[u8]) -> Option<String> {
-    if width == 0 || height == 0 || rgba.len() < width * height * 4 {
-        return None;
-    }
-    let luma = |x: usize, y: usize| -> u8 {
-        let i = (y * width + x) * 4;
-        ((rgba[i] as u32 * 299 + rgba[i + 1] as u32 * 587 + rgba[i + 2] as u32 * 114) / 1000) as u8
-    };
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(width, height, luma);
-    img.detect_grids().into_iter().find_map(|g| g.decode().ok().map(|(_, text)| text))
-}
+use common::qr::decode_rgba;
 
 #[derive(Properties, PartialEq)]
 pub struct QrScannerProps {

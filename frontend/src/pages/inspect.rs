@@ -303,7 +303,7 @@ pub fn PermitCard(p: &PermitCardProps) -> Html {
             <dl class="details">
                 <div class="kv"><dt>{ lang.t(S::Holder) }</dt><dd id="permit-holder">{ &pv.holder }</dd></div>
                 <div class="kv"><dt>{ lang.t(S::Address) }</dt><dd>{ &pv.location }</dd></div>
-                <div class="kv"><dt>{ lang.t(S::Trade) }</dt><dd>{ &pv.trade }</dd></div>
+                <div class="kv"><dt>{ lang.t(S::Trade) }</dt><dd>{ common::trade::trade_label(&pv.trade).map(|t| lang.pick(&t)).unwrap_or_else(|| pv.trade.clone()) }</dd></div>
                 <div class="kv"><dt>{ lang.t(S::Hours) }</dt><dd>{ &pv.hours }</dd></div>
                 <div class="kv"><dt>{ lang.t(S::ValidPeriod) }</dt><dd>{ format!("{} – {}", pv.valid_from, pv.valid_until) }</dd></div>
                 <div class="kv"><dt>{ lang.t(S::PenaltyPoints) }</dt><dd>

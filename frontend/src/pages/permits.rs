@@ -261,7 +261,7 @@ pub fn PermitPage(p: &PermitPageProps) -> Html {
                     <dl class="details card">
                         <div class="kv"><dt>{ lang.t(S::Holder) }</dt><dd>{ &pv.holder }</dd></div>
                         <div class="kv"><dt>{ lang.either("类型", "Kind") }</dt><dd>{ kind_title(lang, &pv.kind) }</dd></div>
-                        <div class="kv"><dt>{ lang.t(S::Trade) }</dt><dd>{ &pv.trade }</dd></div>
+                        <div class="kv"><dt>{ lang.t(S::Trade) }</dt><dd>{ common::trade::trade_label(&pv.trade).map(|t| lang.pick(&t)).unwrap_or_else(|| pv.trade.clone()) }</dd></div>
                         <div class="kv"><dt>{ lang.t(S::Hours) }</dt><dd>{ &pv.hours }</dd></div>
                         <div class="kv"><dt>{ lang.t(S::ValidPeriod) }</dt><dd>{ format!("{} – {}", pv.valid_from, pv.valid_until) }</dd></div>
                         <div class="kv"><dt>{ lang.either("核验码", "Verify code") }</dt><dd><code>{ &pv.verify_code }</code></dd></div>

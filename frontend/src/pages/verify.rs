@@ -60,7 +60,7 @@ pub fn VerifyPage(p: &VerifyProps) -> Html {
                     <dl class="details">
                         <div class="kv"><dt>{ lang.t(S::Holder) }</dt><dd>{ &v.holder }</dd></div>
                         <div class="kv"><dt>{ lang.t(S::Address) }</dt><dd>{ &v.location }</dd></div>
-                        <div class="kv"><dt>{ lang.t(S::Trade) }</dt><dd>{ &v.trade }</dd></div>
+                        <div class="kv"><dt>{ lang.t(S::Trade) }</dt><dd>{ common::trade::trade_label(&v.trade).map(|t| lang.pick(&t)).unwrap_or_else(|| v.trade.clone()) }</dd></div>
                         <div class="kv"><dt>{ lang.t(S::Hours) }</dt><dd>{ &v.hours }</dd></div>
                         <div class="kv"><dt>{ lang.t(S::ValidPeriod) }</dt><dd>{ format!("{} – {}", v.valid_from, v.valid_until) }</dd></div>
                         <div class="kv"><dt>{ lang.t(S::District) }</dt><dd>{ lang.either(v.district.name_zh(), v.district.name_en()) }</dd></div>
