@@ -388,7 +388,7 @@ strings! {
     CertOutdoorPromo => "外摆促销备案凭证", "Outdoor promotion certificate";
     CertStall => "摊位经营许可证", "Stall permit";
     // Decisions
-    ChooseDecision => "处理结果", "Decision";
+    ChooseDecision => "处理结果", "What do you decide?";
     Continue => "继续", "Continue";
     ConfirmDecision => "请确认处理结果", "Check your decision";
     ConfirmAndSend => "确认并提交", "Confirm and send";
