@@ -18,8 +18,8 @@ pub struct App {
     pub draws: Arc<crate::services::rounds::ProgressBoard>,
     /// Names this server process in job claims and outbox claims.
     pub instance: String,
-    /// Delivers queued notices (logs them unless an SMS gateway is configured).
-    pub sender: Arc<dyn crate::services::notices::Sender>,
+    /// Hands text messages to the gateway (or to the log when none is configured).
+    pub sender: Arc<dyn crate::services::sms::Sender>,
 }
 
 /// Cheap to clone; handlers receive it with `State(state): State<AppState>`.

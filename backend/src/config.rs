@@ -36,6 +36,56 @@ pub struct Config {
     pub run_jobs: bool,
     /// `TANGUI_JOB_INTERVAL_SECS`: how often the scheduled jobs run (default 300).
     pub job_interval_secs: u64,
+    /// Text messages: the gateway (none: inbox and log only) and how messages are paced.
+    pub sms: SmsConfig,
+}
+
+/// How text messages leave: through Kannel's `sendsms` interface when a gateway URL is set.
+#[derive(Debug, Clone)]
+pub struct SmsConfig {
+    /// `TANGUI_SMS_GATEWAY_URL`: Kannel's sendsms URL, e.g. `http://127.0.0.1:13013/cgi-bin/sendsms`.
+    pub gateway_url: Option<String>,
+    /// `TANGUI_SMS_USERNAME` / `TANGUI_SMS_PASSWORD`: the sendsms-user of the Kannel configuration.
+    pub username: String,
+    pub password: String,
+    /// `TANGUI_SMS_SENDER`: the sender number or id the carrier gave the city.
+    pub sender: String,
+    /// `TANGUI_SMS_CALLBACK_SECRET`: the shared secret in the delivery-report and incoming-text
+    /// URLs the gateway calls (required with a gateway).
+    pub callback_secret: Option<String>,
+    /// `TANGUI_SMS_CALLBACK_URL`: how the gateway reaches this portal (default the public URL).
+    pub callback_url: String,
+    /// `TANGUI_SMS_RATE`: messages per second handed to the gateway (default 20).
+    pub rate_per_sec: u32,
+    /// `TANGUI_SMS_PER_RECIPIENT_HOUR`: at most this many texts to one phone an hour (default 10).
+    pub per_recipient_hour: u32,
+    /// `TANGUI_SMS_QUIET_HOURS`: no texts between these Xiamen times, e.g. `22:00-08:00` (empty:
+    /// none); account-security texts are sent anyway.
+    pub quiet_hours: Option<(chrono::NaiveTime, chrono::NaiveTime)>,
+    /// `TANGUI_SMS_MAX_ATTEMPTS`: tries before a message is given up as dead (default 8).
+    pub max_attempts: u32,
+    /// `TANGUI_SMS_RETRY_SECS`: the first retry's delay; each next one doubles, with jitter (default 30).
+    pub retry_base_secs: u64,
+    /// `TANGUI_SMS_POLL_MS`: how often the courier looks for messages to send (default 1000).
+    pub poll_ms: u64,
+}
+
+impl SmsConfig {
+    /// The quiet hours from `22:00-08:00`.
+    pub fn parse_quiet(v: &str) -> anyhow::Result<Option<(chrono::NaiveTime, chrono::NaiveTime)>> {
+        let v = v.trim();
+        if v.is_empty() || v == "none" {
+            return Ok(None);
+        }
+        let (a, b) = v
+            .split_once('-')
+            .ok_or_else(|| anyhow::anyhow!("TANGUI_SMS_QUIET_HOURS: expected HH:MM-HH:MM, got {v:?}"))?;
+        let t = |x: &str| {
+            chrono::NaiveTime::parse_from_str(x.trim(), "%H:%M")
+                .map_err(|_| anyhow::anyhow!("TANGUI_SMS_QUIET_HOURS: expected HH:MM-HH:MM, got {v:?}"))
+        };
+        Ok(Some((t(a)?, t(b)?)))
+    }
 }
 
 impl Config {
@@ -76,6 +126,36 @@ impl Config {
         let bind = get("TANGUI_BIND").unwrap_or_else(|| "127.0.0.1:8080".into());
         let public_url =
             get("TANGUI_PUBLIC_URL").unwrap_or_else(|| format!("http://{bind}")).trim_end_matches('/').to_string();
+        let sms = {
+            let gateway_url = get("TANGUI_SMS_GATEWAY_URL").filter(|s| !s.trim().is_empty());
+            let callback_secret = get("TANGUI_SMS_CALLBACK_SECRET").filter(|s| !s.is_empty());
+            if gateway_url.is_some() && callback_secret.as_deref().is_none_or(|s| s.len() < 16) {
+                anyhow::bail!(
+                    "TANGUI_SMS_CALLBACK_SECRET: set a secret of at least 16 characters with TANGUI_SMS_GATEWAY_URL \
+                     (the gateway puts it in the delivery-report and incoming-text URLs)"
+                );
+            }
+            SmsConfig {
+                gateway_url,
+                username: get("TANGUI_SMS_USERNAME").unwrap_or_default(),
+                password: get("TANGUI_SMS_PASSWORD").unwrap_or_default(),
+                sender: get("TANGUI_SMS_SENDER").unwrap_or_default(),
+                callback_secret,
+                callback_url: get("TANGUI_SMS_CALLBACK_URL")
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| public_url.clone())
+                    .trim_end_matches('/')
+                    .to_string(),
+                rate_per_sec: number("TANGUI_SMS_RATE", 20)?.clamp(1, 10_000) as u32,
+                per_recipient_hour: number("TANGUI_SMS_PER_RECIPIENT_HOUR", 10)?.clamp(1, 1_000) as u32,
+                quiet_hours: SmsConfig::parse_quiet(
+                    &get("TANGUI_SMS_QUIET_HOURS").unwrap_or_else(|| "22:00-08:00".into()),
+                )?,
+                max_attempts: number("TANGUI_SMS_MAX_ATTEMPTS", 8)?.clamp(1, 100) as u32,
+                retry_base_secs: number("TANGUI_SMS_RETRY_SECS", 30)?.clamp(1, 86_400) as u64,
+                poll_ms: number("TANGUI_SMS_POLL_MS", 1000)?.clamp(50, 60_000) as u64,
+            }
+        };
         Ok(Config {
             database_url: get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/tangui.db".into()),
             public_url,
@@ -91,6 +171,7 @@ impl Config {
             log_json: get("TANGUI_LOG_FORMAT").is_some_and(|f| f == "json"),
             run_jobs: flag("TANGUI_JOBS", true)?,
             job_interval_secs: number("TANGUI_JOB_INTERVAL_SECS", 300)?.clamp(5, 86_400) as u64,
+            sms,
         })
     }
 }

@@ -124,8 +124,5 @@ const JOBS: &[Job] = &[
     Job { name: "permits.expire", run: |s| Box::pin(async move { crate::services::permits::expire_due(&s).await }) },
     Job { name: "permits.remind", run: |s| Box::pin(async move { crate::services::permits::remind_due(&s).await }) },
     Job { name: "points.lapse", run: |s| Box::pin(async move { crate::services::inspections::lapse_due(&s).await }) },
-    Job {
-        name: "notices.deliver",
-        run: |s| Box::pin(async move { crate::services::notices::deliver(&s, s.sender.clone()).await }),
-    },
+    Job { name: "offers.remind", run: |s| Box::pin(async move { crate::services::offers::remind_due(&s).await }) },
 ];

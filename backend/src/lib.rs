@@ -41,6 +41,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         }
     };
     Ok(AppState(Arc::new(App {
+        sender: services::sms::sender_for(&config.sms),
         config,
         db,
         hasher: auth::password::Hasher::new(),
@@ -48,7 +49,6 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         zone_cache: Default::default(),
         draws: Default::default(),
         instance: format!("{}-{}", std::process::id(), auth::rand_bytes::random_hex(3)),
-        sender: Arc::new(services::notices::LogSender),
     })))
 }
 

@@ -267,6 +267,7 @@ async fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
     let app = router::build(state.clone());
     if state.config.run_jobs {
         backend::jobs::spawn(state.clone(), std::time::Duration::from_secs(state.config.job_interval_secs));
+        backend::services::sms::spawn_courier(state.clone());
     }
     println!("\n摊规通 Tangui is running: {public}\n");
     if demo {

@@ -16,7 +16,7 @@ use crate::app::AppState;
 use crate::auth::csrf::csrf_layer;
 use crate::controllers::{
     applications, auth, cases, complaints, dashboard, filings, health, meta, notifications, open311, permits, policy,
-    rounds, segments, supervision, users, zones,
+    rounds, segments, sms, supervision, users, zones,
 };
 use crate::error::AppError;
 use crate::extract::JSON_LIMIT;
@@ -29,7 +29,7 @@ use crate::web;
         X-CSRF-Token header equal to the tangui_csrf cookie."),
     // Served by its own lean router (see `build`), documented here.
     paths(zones::zones_geojson),
-    tags((name = "meta"), (name = "accounts"), (name = "users"), (name = "zones"), (name = "zone admin"), (name = "applications"), (name = "review"), (name = "calendar"), (name = "rounds"), (name = "offers"), (name = "policy"), (name = "filings"), (name = "permits"), (name = "supervision"), (name = "complaints"))
+    tags((name = "meta"), (name = "accounts"), (name = "users"), (name = "zones"), (name = "zone admin"), (name = "applications"), (name = "review"), (name = "calendar"), (name = "rounds"), (name = "offers"), (name = "policy"), (name = "filings"), (name = "permits"), (name = "supervision"), (name = "complaints"), (name = "notices"))
 )]
 struct ApiDoc;
 
@@ -117,6 +117,10 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(notifications::inbox))
         .routes(routes!(notifications::mark_read))
         .routes(routes!(notifications::mark_all_read))
+        .routes(routes!(sms::delivery_report))
+        .routes(routes!(sms::incoming))
+        .routes(routes!(sms::outbox))
+        .routes(routes!(sms::retry))
         .routes(routes!(complaints::create_complaint))
         .routes(routes!(complaints::complaint_by_token))
         .routes(routes!(complaints::reopen_complaint))

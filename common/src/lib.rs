@@ -11,6 +11,7 @@ pub mod district;
 pub mod dto;
 pub mod geo;
 pub mod mask;
+pub mod notice;
 pub mod policy;
 pub mod problem;
 pub mod qr;

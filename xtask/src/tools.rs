@@ -15,8 +15,19 @@ const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
 const AXE_VERSION: &str = "4.14.1";
 /// nginx: the scale-out test runs two server processes behind the repository's nginx config.
-const APT_TEST_PACKAGES: [&str; 6] =
-    ["chromium", "chromium-driver", "fonts-wqy-microhei", "poppler-utils", "postgresql-client", "nginx"];
+/// What the tests need from Debian: the browser and its driver, a CJK font, PDF tools, the
+/// PostgreSQL client (backups), nginx (two instances behind it) and Kannel with its fake carrier
+/// (text messages end to end).
+const APT_TEST_PACKAGES: [&str; 8] = [
+    "chromium",
+    "chromium-driver",
+    "fonts-wqy-microhei",
+    "poppler-utils",
+    "postgresql-client",
+    "nginx",
+    "kannel",
+    "kannel-extras",
+];
 
 pub fn step(n: &str, what: &str) {
     println!("\n==> [{n}] {what}");
@@ -225,7 +236,7 @@ pub fn apt_install(packages: &[&str]) -> Result<(), String> {
 pub fn test_all(root: &Path, args: &[String]) -> Result<(), String> {
     let started = Instant::now();
     let quick = args.iter().any(|a| a == "--no-lint");
-    step("test 1/6", "test packages from Debian (browser, driver, CJK font, PDF tools, nginx)");
+    step("test 1/6", "test packages from Debian (browser, driver, CJK font, PDF tools, nginx, Kannel)");
     apt_install_test_packages()?;
     install_axe(root)?;
     let env = setup(root, true)?;
@@ -257,14 +268,19 @@ pub fn test_all(root: &Path, args: &[String]) -> Result<(), String> {
 
     step("test 4/6", "unit, API (SQLite, PostgreSQL) and browser tests: cargo test --workspace");
     let mut c = Command::new("cargo");
-    c.current_dir(root).envs(&env).env("TANGUI_DIST", root.join("dist")).env("TANGUI_E2E_REQUIRED", "1").args([
-        "test",
-        "--workspace",
-        // The SPA has no native tests; building it for the host would only cost time.
-        "--exclude",
-        "frontend",
-        "--no-fail-fast",
-    ]);
+    c.current_dir(root)
+        .envs(&env)
+        .env("TANGUI_DIST", root.join("dist"))
+        .env("TANGUI_E2E_REQUIRED", "1")
+        .env("TANGUI_KANNEL_REQUIRED", "1")
+        .args([
+            "test",
+            "--workspace",
+            // The SPA has no native tests; building it for the host would only cost time.
+            "--exclude",
+            "frontend",
+            "--no-fail-fast",
+        ]);
     sh(&mut c)?;
 
     step("test 5/6", "shared rules compiled to wasm32, run by wasm-bindgen-test-runner");

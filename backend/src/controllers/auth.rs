@@ -39,8 +39,33 @@ impl axum::extract::FromRequestParts<AppState> for ClientInfo {
 /// Sets the session cookie and a fresh CSRF token (a new session never reuses the old token).
 fn signed_in(state: &AppState, jar: CookieJar, s: NewSession, status: StatusCode) -> impl IntoResponse + use<> {
     let csrf = random_hex(16);
-    let jar = jar.add(session_cookie(&state.0, s.token)).add(csrf_cookie(state.config.cookie_secure, csrf.clone()));
+    let jar = jar
+        .add(session_cookie(&state.0, s.token))
+        .add(csrf_cookie(state.config.cookie_secure, csrf.clone()))
+        .add(device_cookie(state.config.cookie_secure, s.device));
     (status, jar, Json(SessionResponse { user: s.user.to_me(), csrf_token: csrf }))
+}
+
+const DEVICE_COOKIE: &str = "tangui_device";
+
+/// A random id for this browser, kept a year, so that a sign-in from a new one is told to the
+/// account holder. It says nothing by itself and is not a session.
+fn device_cookie(secure: bool, id: String) -> axum_extra::extract::cookie::Cookie<'static> {
+    axum_extra::extract::cookie::Cookie::build((DEVICE_COOKIE, id))
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(axum_extra::extract::cookie::SameSite::Lax)
+        .max_age(time::Duration::days(365))
+        .build()
+}
+
+/// This browser's device id, or a new one.
+fn device_of(jar: &CookieJar) -> String {
+    jar.get(DEVICE_COOKIE)
+        .map(|c| c.value().to_string())
+        .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        .unwrap_or_else(|| random_hex(16))
 }
 
 /// Register as a vendor (real name, resident ID, mobile) or a shop (credit code); signs in.
@@ -52,7 +77,8 @@ pub async fn register(
     jar: CookieJar,
     ApiJson(req): ApiJson<RegisterRequest>,
 ) -> AppResult<impl IntoResponse> {
-    let s = accounts::register(&state, req, client.ip, client.user_agent).await?;
+    let device = device_of(&jar);
+    let s = accounts::register(&state, req, client.ip, client.user_agent, device).await?;
     Ok(signed_in(&state, jar, s, StatusCode::CREATED))
 }
 
@@ -65,7 +91,8 @@ pub async fn login(
     jar: CookieJar,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> AppResult<impl IntoResponse> {
-    let s = accounts::login(&state, req, client.ip, client.user_agent).await?;
+    let device = device_of(&jar);
+    let s = accounts::login(&state, req, client.ip, client.user_agent, device).await?;
     Ok(signed_in(&state, jar, s, StatusCode::OK))
 }
 

@@ -15,6 +15,7 @@ pub mod permits;
 pub mod policy;
 pub mod rounds;
 pub mod segments;
+pub mod sms;
 pub mod supervision;
 pub mod users;
 pub mod zones;

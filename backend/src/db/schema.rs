@@ -15,6 +15,7 @@ diesel::table! {
         disabled -> Bool,
         created_at -> Timestamp,
         password_changed_at -> Timestamp,
+        lang -> Text,
     }
 }
 
@@ -417,6 +418,7 @@ diesel::table! {
         dedupe_key -> Text,
         created_at -> Timestamp,
         read_at -> Nullable<Timestamp>,
+        subject -> Text,
     }
 }
 
@@ -432,6 +434,32 @@ diesel::table! {
         claimed_by -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        body -> Text,
+        urgent -> Bool,
+        next_attempt_at -> Nullable<Timestamp>,
+        claimed_at -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+        last_answer -> Text,
+    }
+}
+
+diesel::table! {
+    sms_inbound (id) {
+        id -> BigInt,
+        sender -> Text,
+        user_id -> Nullable<BigInt>,
+        text -> Text,
+        action -> Text,
+        result -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sign_in_devices (user_id, device) {
+        user_id -> BigInt,
+        device -> Text,
+        first_seen -> Timestamp,
     }
 }
 
@@ -483,6 +511,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     permit_transfers,
     notifications,
     outbox,
+    sms_inbound,
+    sign_in_devices,
     complaints,
     job_runs,
     sessions,

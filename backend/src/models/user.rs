@@ -25,6 +25,8 @@ pub struct User {
     pub disabled: bool,
     pub created_at: NaiveDateTime,
     pub password_changed_at: NaiveDateTime,
+    /// `zh` or `en`: the language of their text messages.
+    pub lang: String,
 }
 
 #[derive(Debug, Insertable)]

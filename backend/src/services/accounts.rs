@@ -5,6 +5,7 @@ use common::dto::auth::{ChangePasswordRequest, LoginRequest, RegisterRequest};
 use common::dto::users::CreateStaffRequest;
 use common::validate::check_mobile;
 use common::{FieldError, Role};
+use diesel::prelude::*;
 use serde_json::json;
 
 use crate::app::App;
@@ -14,18 +15,56 @@ use crate::error::{AppError, AppResult};
 use crate::models::audit;
 use crate::models::session::Session;
 use crate::models::user::{NewUser, User};
+use crate::services::notices::{Notice, notify};
 
 /// A new session for a user: the token goes in the cookie, only its hash in the database.
 pub struct NewSession {
     pub token: String,
     pub user: User,
+    /// This browser's device id (kept in a cookie), to tell the holder of new sign-ins.
+    pub device: String,
+}
+
+/// Notes the device an account signs in from; tells the holder when it is a new one (not on
+/// the account's very first device).
+fn seen_device(c: &mut crate::db::DbConn, user_id: i64, device: &str, t: chrono::NaiveDateTime) -> AppResult<()> {
+    use crate::db::schema::sign_in_devices as d;
+    let known: i64 = d::table.filter(d::user_id.eq(user_id)).count().get_result(c)?;
+    let this: i64 = d::table.filter(d::user_id.eq(user_id).and(d::device.eq(device))).count().get_result(c)?;
+    if this > 0 {
+        return Ok(());
+    }
+    diesel::insert_into(d::table)
+        .values((d::user_id.eq(user_id), d::device.eq(device), d::first_seen.eq(t)))
+        .execute(c)?;
+    if known > 0 {
+        let (zh, en) = crate::services::offers::when_text(t);
+        notify(
+            c,
+            Notice::of(
+                "account.new_signin",
+                user_id,
+                format!("user:{user_id}"),
+                format!("account.new_signin:{user_id}:{device}"),
+                &[("when", &zh)],
+                &[("when", &en)],
+            ),
+        )?;
+    }
+    Ok(())
 }
 
 fn taken(field: &str, zh: &str, en: &str) -> FieldError {
     FieldError::new(field, "already_registered", zh, en)
 }
 
-pub async fn register(app: &App, req: RegisterRequest, ip: String, ua: String) -> AppResult<NewSession> {
+pub async fn register(
+    app: &App,
+    req: RegisterRequest,
+    ip: String,
+    ua: String,
+    device: String,
+) -> AppResult<NewSession> {
     AppError::check(req.validate(today()))?;
     let password = match &req {
         RegisterRequest::Vendor(v) => v.password.clone(),
@@ -35,6 +74,7 @@ pub async fn register(app: &App, req: RegisterRequest, ip: String, ua: String) -
     let token = auth::new_token();
     let token_hash = auth::token_hash(&token);
     let max_age = Duration::hours(app.config.session_max_hours);
+    let dev = device.clone();
     let user = app
         .db
         .write(move |c| {
@@ -103,11 +143,12 @@ pub async fn register(app: &App, req: RegisterRequest, ip: String, ua: String) -
                 json!({ "role": role.as_str() }),
             )?;
             Session::create(c, id, &token_hash, t, max_age, &ip, &ua)?;
+            seen_device(c, id, &dev, t)?;
             Ok(User::find(c, id)?)
         })
         .await?;
     tracing::info!(user_id = user.id, role = %user.role, "account registered");
-    Ok(NewSession { token, user })
+    Ok(NewSession { token, user, device })
 }
 
 /// Phone numbers are stored as 11 digits; usernames as typed (lower case).
@@ -115,7 +156,7 @@ fn normalise_login(login: &str) -> String {
     check_mobile(login).unwrap_or_else(|| login.trim().to_ascii_lowercase())
 }
 
-pub async fn login(app: &App, req: LoginRequest, ip: String, ua: String) -> AppResult<NewSession> {
+pub async fn login(app: &App, req: LoginRequest, ip: String, ua: String, device: String) -> AppResult<NewSession> {
     AppError::check(req.validate())?;
     let login = normalise_login(&req.login);
     let (key, ip2) = (login.clone(), ip.clone());
@@ -143,15 +184,24 @@ pub async fn login(app: &App, req: LoginRequest, ip: String, ua: String) -> AppR
         }
     };
     let uid = user.id;
+    let (dev, lang) = (device.clone(), req.lang.filter(|l| l == "zh" || l == "en"));
     app.db
         .write(move |c| {
+            let t = now();
             throttle::clear(c, &login)?;
-            Session::create(c, uid, &token_hash, now(), max_age, &ip, &ua)?;
+            Session::create(c, uid, &token_hash, t, max_age, &ip, &ua)?;
+            // Their texts follow the language they use the portal in.
+            if let Some(l) = lang {
+                diesel::update(crate::db::schema::users::table.find(uid))
+                    .set(crate::db::schema::users::lang.eq(l))
+                    .execute(c)?;
+            }
+            seen_device(c, uid, &dev, t)?;
             Ok(())
         })
         .await?;
     tracing::info!(user_id = uid, "signed in");
-    Ok(NewSession { token, user })
+    Ok(NewSession { token, user, device })
 }
 
 pub async fn logout(app: &App, actor: Option<Actor>) -> AppResult<()> {
@@ -182,6 +232,17 @@ pub async fn change_password(app: &App, actor: &Actor, req: ChangePasswordReques
             User::set_password(c, uid, &hash, t)?;
             Session::delete_others(c, uid, sid)?;
             audit::record(c, t, Some(uid), "account.password_changed", "user", &uid.to_string(), json!({}))?;
+            notify(
+                c,
+                Notice::of(
+                    "account.password_changed",
+                    uid,
+                    format!("user:{uid}"),
+                    format!("account.password_changed:{uid}:{}", t.and_utc().timestamp_micros()),
+                    &[],
+                    &[],
+                ),
+            )?;
             Ok(())
         })
         .await

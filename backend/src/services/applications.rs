@@ -2,11 +2,14 @@
 
 use std::collections::HashMap;
 
-use common::application::{ApplicationStatus, Decision, DocKind, ReturnItem, StallApplicationInput, check_upload};
+use common::application::{
+    ApplicationStatus, Decision, DocKind, ReturnItem, StallApplicationInput, check_upload, item_label,
+};
 use common::dto::applications::{
     ApplicantView, ApplicationView, CaseEvent, DocumentView, OfferView, PreferenceView, QueueItem, QueueList,
     SaveApplication,
 };
+use common::dto::cases::CaseKind;
 use common::{FieldError, Role, mask};
 use diesel::prelude::*;
 use serde_json::json;
@@ -22,6 +25,7 @@ use crate::models::audit;
 use crate::models::calendar;
 use crate::models::user::User;
 use crate::models::zone::{Zone, stall_counts};
+use crate::services::notices::{Notice, notify};
 
 /// Working days an officer has to decide (承诺时限). A default until the policy pack sets it.
 pub const REVIEW_WORKING_DAYS: u32 = 5;
@@ -274,6 +278,19 @@ pub async fn submit(app: &App, actor: &Actor, id: i64) -> AppResult<ApplicationV
                 if resubmitted { "application.resubmitted" } else { "application.submitted" },
                 json!({ "district": first.district_code, "deadline": deadline }),
             )?;
+            let (case, version) = (CaseKind::Stall.number(id), cur.version + 1);
+            let (dz, de) = (deadline.format("%-m月%-d日").to_string(), deadline.format("%-d %b").to_string());
+            notify(
+                c,
+                Notice::of(
+                    "application.submitted",
+                    cur.applicant_id,
+                    format!("application:{id}"),
+                    format!("application.submitted:{id}:v{version}"),
+                    &[("case", &case), ("deadline", &dz)],
+                    &[("deadline", &de)],
+                ),
+            )?;
             Ok(())
         })
         .await?;
@@ -334,7 +351,33 @@ pub async fn decide(app: &App, actor: &Actor, id: i64, decision: Decision) -> Ap
                     apps::return_items.eq(serde_json::to_string(&items).unwrap_or_default()),
                 ))
                 .execute(c)?;
-            record(c, &a, id, action, json!({ "reason": reason, "items": items }))
+            record(c, &a, id, action, json!({ "reason": reason, "items": items }))?;
+            let (applicant, version): (i64, i32) =
+                apps::table.find(id).select((apps::applicant_id, apps::version)).first(c)?;
+            let case = CaseKind::Stall.number(id);
+            let listed = |en: bool| {
+                items
+                    .iter()
+                    .map(|i| {
+                        let label = item_label(&i.item);
+                        format!("{}：{}", if en { label.en } else { label.zh }, i.message.trim())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(if en { "; " } else { "；" })
+            };
+            let (items_zh, items_en) = (listed(false), listed(true));
+            notify(
+                c,
+                Notice::of(
+                    action,
+                    applicant,
+                    format!("application:{id}"),
+                    format!("{action}:{id}:v{version}"),
+                    &[("case", &case), ("items", &items_zh), ("reason", &reason)],
+                    &[("items", &items_en)],
+                ),
+            )?;
+            Ok(())
         })
         .await?;
     view(app, actor, id).await

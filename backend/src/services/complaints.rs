@@ -315,6 +315,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, u: ComplaintUpdate) -> Ap
                         body: Text::new(u.note.trim().to_string(), u.note.trim().to_string()),
                         link: format!("/complaints/{}", x.token),
                         dedupe_key: format!("complaint:{id}:{}:{}", u.status, x.reopened),
+                        subject: format!("complaint:{id}"),
                     },
                 )?;
             }

@@ -24,6 +24,7 @@ use crate::error::{AppError, AppResult};
 use crate::models::permit::{NewPermit, Permit};
 use crate::models::segment::Segment;
 use crate::models::{audit, calendar};
+use crate::services::notices::{Notice, notify};
 use crate::services::policy;
 
 /// Filings that occupy their place or dates (for overlap checks).
@@ -343,6 +344,17 @@ pub async fn submit(
                 let p = issue_permit(c, id, None)?;
                 audit::record(c, t, None, "filing.filed", "filing", &id.to_string(), json!({ "permit": p.id }))?;
             }
+            let reason = |en: bool| {
+                eval.failures().map(|r| if en { r.message.en.clone() } else { r.message.zh.clone() }).collect::<Vec<_>>().join(if en { "; " } else { "；" })
+            };
+            let (dz, de) = deadline.map(|d| (d.format("%-m月%-d日").to_string(), d.format("%-d %b").to_string())).unwrap_or_default();
+            let (rz, re) = (reason(false), reason(true));
+            let kind = match status {
+                "filed" => "filing.filed",
+                "pending_review" => "filing.submitted",
+                _ => "filing.rejected",
+            };
+            notify_filing(c, id, kind, &[("deadline", &dz), ("reason", &rz)], &[("deadline", &de), ("reason", &re)])?;
             Ok(id)
         })
         .await?;
@@ -360,7 +372,7 @@ pub async fn decide(app: &App, actor: &Actor, id: i64, decision: FilingDecision)
                 AppError::check(cond.validate(&filing.application()?))?;
             }
             let t = now();
-            let (status, action, reason, items): (&str, &str, String, Vec<ReturnItem>) = match &decision {
+            let (status, action, reason, items): (&str, &'static str, String, Vec<ReturnItem>) = match &decision {
                 FilingDecision::Approve { .. } => ("approved", "filing.approved", String::new(), vec![]),
                 FilingDecision::Reject { reason } => ("rejected", "filing.rejected", reason.trim().into(), vec![]),
                 FilingDecision::Return { items } => ("returned", "filing.returned", String::new(), items.clone()),
@@ -399,6 +411,8 @@ pub async fn decide(app: &App, actor: &Actor, id: i64, decision: FilingDecision)
             if status == "approved" {
                 issue_permit(c, id, conditions.as_ref())?;
             }
+            let listed = items.iter().map(|i| i.message.trim().to_string()).collect::<Vec<_>>().join("；");
+            notify_filing(c, id, action, &[("reason", &reason), ("items", &listed)], &[])?;
             Ok(())
         })
         .await?;
@@ -446,6 +460,7 @@ pub async fn revoke(app: &App, actor: &Actor, id: i64, reason: String) -> AppRes
                 &id.to_string(),
                 json!({ "reason": reason.trim() }),
             )?;
+            notify_filing(c, id, "filing.revoked", &[("reason", reason.trim())], &[])?;
             Ok(())
         })
         .await?;
@@ -507,6 +522,26 @@ fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<FilingView> {
         segment,
         contact,
     })
+}
+
+/// Tells the shop what became of its filing (the kind's text, filled with `vars`).
+fn notify_filing(
+    c: &mut DbConn,
+    id: i64,
+    kind: &'static str,
+    vars: &[(&str, &str)],
+    vars_en: &[(&str, &str)],
+) -> AppResult<()> {
+    let (merchant, filing_kind, version): (i64, String, i32) =
+        sf::table.find(id).select((sf::merchant_id, sf::kind, sf::version)).first(c)?;
+    let name = common::dto::filings::filing_kind_name(&filing_kind);
+    let (case, id_s) = (common::dto::cases::CaseKind::CrossStore.number(id), id.to_string());
+    let mut all: Vec<(&str, &str)> = vec![("case", &case), ("kind", &name.zh), ("id", &id_s)];
+    all.extend_from_slice(vars);
+    let mut en: Vec<(&str, &str)> = vec![("kind", &name.en)];
+    en.extend_from_slice(vars_en);
+    notify(c, Notice::of(kind, merchant, format!("filing:{id}"), format!("{kind}:{id}:v{version}"), &all, &en))?;
+    Ok(())
 }
 
 fn history(c: &mut DbConn, id: i64) -> AppResult<Vec<common::dto::applications::CaseEvent>> {

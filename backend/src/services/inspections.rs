@@ -212,6 +212,7 @@ pub async fn record(app: &App, actor: &Actor, input: InspectionInput) -> AppResu
                     body: Text::new(zh, en),
                     link: format!("/permits/{}", p.id),
                     dedupe_key: format!("permit.violation:{vid}"),
+                    subject: format!("permit:{}", p.id),
                 })?;
                 apply_standing(c, p.id, &sp)?;
             }
@@ -336,6 +337,7 @@ pub async fn decide_appeal(
                     body: Text::new(d.note.trim().to_string(), d.note.trim().to_string()),
                     link: format!("/permits/{}", p.id),
                     dedupe_key: format!("permit.appeal:{appeal_id}"),
+                    subject: format!("permit:{}", p.id),
                 },
             )?;
             let sp = policy::current(c)?.supervision;

@@ -13,4 +13,5 @@ pub mod offers;
 pub mod permits;
 pub mod policy;
 pub mod rounds;
+pub mod sms;
 pub mod zones;

@@ -1,14 +1,16 @@
-//! Notices: a row in the holder's in-app inbox and, beside it, a message in the outbox for the
-//! phone. Both are written in the same transaction as the state change they report, and only
-//! after that change actually happened (the callers notify after a conditional update changed a
-//! row), so a notice never announces something that did not occur. A `dedupe_key` makes the
-//! same notice impossible to write twice, even when two instances run the same job.
+//! Notices: a row in the person's in-app inbox and, beside it, a text message in the outbox for
+//! their phone. Both are written in the same transaction as the state change they report, and
+//! only after that change actually happened (the callers notify after a conditional update
+//! changed a row), so a notice never announces something that did not occur. A `dedupe_key`
+//! makes the same notice impossible to write twice, even when two instances run the same job.
 //!
-//! The outbox is drained by a job through a [`Sender`]. The default logs each message; an SMS
-//! gateway is another implementation of the same trait.
+//! What each kind says comes from the table in `common::notice`; the outbox is drained by the
+//! courier in `services::sms`.
+
+use std::collections::{HashMap, HashSet};
 
 use common::Text;
-use common::dto::lifecycle::{Inbox, NotificationView};
+use common::dto::lifecycle::{Inbox, NoticeDelivery, NotificationView};
 use diesel::prelude::*;
 
 use crate::app::App;
@@ -27,117 +29,144 @@ pub struct Notice<'a> {
     pub link: String,
     /// Unique per real event, e.g. `permit.suspended:42:v7`.
     pub dedupe_key: String,
+    /// What it is about, e.g. `application:12`, so the case can show it.
+    pub subject: String,
 }
 
-/// Writes the inbox row and queues the outbound message. Returns false when this exact notice
-/// was already written (the event was reported before).
+impl Notice<'static> {
+    /// A notice of a kind in the table, its texts filled from `vars` (`vars_en` override in English).
+    pub fn of(
+        code: &'static str,
+        user_id: i64,
+        subject: String,
+        dedupe_key: String,
+        vars: &[(&str, &str)],
+        vars_en: &[(&str, &str)],
+    ) -> Notice<'static> {
+        let kind = common::notice::kind(code).unwrap_or_else(|| panic!("notice kind {code} is not in the table"));
+        let r = kind.render(vars, vars_en);
+        Notice { user_id, kind: kind.code, title: r.title, body: r.text, link: r.link, dedupe_key, subject }
+    }
+}
+
+/// Writes the inbox row and queues the text message. Returns false when this exact notice was
+/// already written (the event was reported before).
 pub fn notify(c: &mut DbConn, notice: Notice<'_>) -> AppResult<bool> {
+    Ok(notify_many(c, vec![notice])? == 1)
+}
+
+/// Writes many notices at once (a draw's results): a few statements per thousand, not per notice.
+/// Notices already written (same dedupe key) are skipped. Returns how many were new.
+pub fn notify_many(c: &mut DbConn, notices: Vec<Notice<'_>>) -> AppResult<usize> {
+    if notices.is_empty() {
+        return Ok(0);
+    }
     let t = now();
-    // A savepoint, so a duplicate (already reported) leaves the caller's transaction usable.
-    let inserted = c.transaction(|c| {
-        diesel::insert_into(n::table)
-            .values((
-                n::user_id.eq(notice.user_id),
-                n::kind.eq(notice.kind),
-                n::title_zh.eq(&notice.title.zh),
-                n::title_en.eq(&notice.title.en),
-                n::body_zh.eq(&notice.body.zh),
-                n::body_en.eq(&notice.body.en),
-                n::link.eq(&notice.link),
-                n::dedupe_key.eq(&notice.dedupe_key),
-                n::created_at.eq(t),
-            ))
-            .execute(c)
-    });
-    match inserted {
-        Ok(_) => {}
-        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
-            return Ok(false);
-        }
-        Err(e) => return Err(e.into()),
-    }
-    let id: i64 = n::table.filter(n::dedupe_key.eq(&notice.dedupe_key)).select(n::id).first(c)?;
-    let phone: Option<String> = users::table.find(notice.user_id).select(users::phone).get_result(c)?;
-    if let Some(phone) = phone.filter(|p| !p.is_empty()) {
-        diesel::insert_into(o::table)
-            .values((
-                o::notification_id.eq(id),
-                o::channel.eq("sms"),
-                o::recipient.eq(phone),
-                o::status.eq("pending"),
-                o::attempts.eq(0),
-                o::last_error.eq(""),
-                o::created_at.eq(t),
-            ))
-            .execute(c)?;
-    }
-    Ok(true)
-}
-
-/// An outbound message as a sender gets it.
-pub struct Outgoing {
-    pub channel: String,
-    pub recipient: String,
-    pub text: String,
-}
-
-/// Delivers outbox messages. Implementations must be safe to call from a blocking thread.
-pub trait Sender: Send + Sync {
-    fn send(&self, msg: &Outgoing) -> Result<(), String>;
-}
-
-/// Writes each message to the log (the default until an SMS gateway is configured).
-pub struct LogSender;
-
-impl Sender for LogSender {
-    fn send(&self, msg: &Outgoing) -> Result<(), String> {
-        let masked = common::mask::phone(&msg.recipient);
-        tracing::info!(channel = %msg.channel, to = %masked, text = %msg.text, "notice sent");
-        Ok(())
-    }
-}
-
-/// Scheduled: claims pending messages for this instance, sends them, records the result. A
-/// message is claimed with a conditional update, so two instances never send the same one.
-pub async fn deliver(app: &App, sender: std::sync::Arc<dyn Sender>) -> AppResult<usize> {
-    let me = app.instance.clone();
-    app.db
-        .write(move |c| {
-            let pending: Vec<i64> =
-                o::table.filter(o::status.eq("pending")).order(o::id.asc()).limit(200).select(o::id).load(c)?;
-            let mut sent = 0;
-            for id in pending {
-                let claimed = diesel::update(o::table.find(id).filter(o::status.eq("pending")))
-                    .set((o::status.eq("sending"), o::claimed_by.eq(&me), o::attempts.eq(o::attempts + 1)))
-                    .execute(c)?;
-                if claimed == 0 {
-                    continue;
-                }
-                let (channel, recipient, title, body): (String, String, String, String) = o::table
-                    .inner_join(n::table)
-                    .filter(o::id.eq(id))
-                    .select((o::channel, o::recipient, n::title_zh, n::body_zh))
-                    .first(c)?;
-                let msg = Outgoing { channel, recipient, text: format!("【摊规通】{title}：{body}") };
-                let (status, err) = match sender.send(&msg) {
-                    Ok(()) => ("sent", String::new()),
-                    Err(e) => ("pending", e),
-                };
-                diesel::update(o::table.find(id))
-                    .set((o::status.eq(status), o::last_error.eq(err), o::sent_at.eq((status == "sent").then(now))))
-                    .execute(c)?;
-                sent += usize::from(status == "sent");
+    let mut fresh = Vec::with_capacity(notices.len());
+    let mut seen = HashSet::new();
+    for ch in notices.chunks(500) {
+        let keys: Vec<&str> = ch.iter().map(|x| x.dedupe_key.as_str()).collect();
+        let existing: HashSet<String> =
+            n::table.filter(n::dedupe_key.eq_any(&keys)).select(n::dedupe_key).load::<String>(c)?.into_iter().collect();
+        for x in ch {
+            if !existing.contains(&x.dedupe_key) && seen.insert(x.dedupe_key.clone()) {
+                fresh.push(x);
             }
-            Ok(sent)
+        }
+    }
+    if fresh.is_empty() {
+        return Ok(0);
+    }
+    let user_ids: Vec<i64> = fresh.iter().map(|x| x.user_id).collect::<HashSet<_>>().into_iter().collect();
+    let mut contact: HashMap<i64, (Option<String>, String)> = HashMap::new();
+    for ch in user_ids.chunks(500) {
+        let rows: Vec<(i64, Option<String>, String)> =
+            users::table.filter(users::id.eq_any(ch)).select((users::id, users::phone, users::lang)).load(c)?;
+        contact.extend(rows.into_iter().map(|(id, phone, lang)| (id, (phone, lang))));
+    }
+    for ch in fresh.chunks(500) {
+        let rows: Vec<_> = ch
+            .iter()
+            .map(|x| {
+                (
+                    n::user_id.eq(x.user_id),
+                    n::kind.eq(x.kind),
+                    n::title_zh.eq(&x.title.zh),
+                    n::title_en.eq(&x.title.en),
+                    n::body_zh.eq(&x.body.zh),
+                    n::body_en.eq(&x.body.en),
+                    n::link.eq(&x.link),
+                    n::dedupe_key.eq(&x.dedupe_key),
+                    n::created_at.eq(t),
+                    n::subject.eq(&x.subject),
+                )
+            })
+            .collect();
+        match c {
+            DbConn::Pg(pg) => diesel::insert_into(n::table).values(&rows).execute(pg)?,
+            DbConn::Sqlite(s) => diesel::insert_into(n::table).values(&rows).execute(s)?,
+        };
+        let keys: Vec<&str> = ch.iter().map(|x| x.dedupe_key.as_str()).collect();
+        let ids: HashMap<String, i64> =
+            n::table.filter(n::dedupe_key.eq_any(&keys)).select((n::dedupe_key, n::id)).load(c)?.into_iter().collect();
+        let messages: Vec<_> = ch
+            .iter()
+            .filter_map(|x| {
+                let (phone, lang) = contact.get(&x.user_id)?;
+                let phone = phone.as_deref().filter(|p| !p.is_empty())?;
+                let text = if lang == "en" { &x.body.en } else { &x.body.zh };
+                let urgent = common::notice::kind(x.kind).is_some_and(|k| k.urgent);
+                Some((
+                    o::notification_id.eq(*ids.get(&x.dedupe_key)?),
+                    o::channel.eq("sms"),
+                    o::recipient.eq(phone.to_string()),
+                    o::status.eq("queued"),
+                    o::attempts.eq(0),
+                    o::last_error.eq(""),
+                    o::created_at.eq(t),
+                    o::body.eq(text.clone()),
+                    o::urgent.eq(urgent),
+                    o::last_answer.eq(""),
+                ))
+            })
+            .collect();
+        if !messages.is_empty() {
+            match c {
+                DbConn::Pg(pg) => diesel::insert_into(o::table).values(&messages).execute(pg)?,
+                DbConn::Sqlite(s) => diesel::insert_into(o::table).values(&messages).execute(s)?,
+            };
+        }
+    }
+    Ok(fresh.len())
+}
+
+/// The notices about one case, oldest first, with what became of their text messages.
+pub fn for_subject(c: &mut DbConn, subject: &str, user_id: Option<i64>) -> AppResult<Vec<NoticeDelivery>> {
+    let mut q = n::table.left_join(o::table).filter(n::subject.eq(subject)).into_boxed();
+    if let Some(u) = user_id {
+        q = q.filter(n::user_id.eq(u));
+    }
+    let rows: Vec<(String, String, String, chrono::NaiveDateTime, Option<String>, Option<chrono::NaiveDateTime>)> = q
+        .order(n::id.asc())
+        .select((n::kind, n::title_zh, n::title_en, n::created_at, o::status.nullable(), o::delivered_at.nullable()))
+        .load(c)?;
+    Ok(rows
+        .into_iter()
+        .map(|(kind, tz, te, created_at, sms, delivered_at)| NoticeDelivery {
+            kind,
+            title: Text::new(tz, te),
+            created_at,
+            sms_status: sms,
+            delivered_at,
         })
-        .await
+        .collect())
 }
 
 pub async fn inbox(app: &App, actor: &Actor) -> AppResult<Inbox> {
     let uid = actor.user_id;
     app.db
         .run(move |c| {
-            let rows: Vec<(
+            type Row = (
                 i64,
                 String,
                 String,
@@ -147,7 +176,10 @@ pub async fn inbox(app: &App, actor: &Actor) -> AppResult<Inbox> {
                 String,
                 chrono::NaiveDateTime,
                 Option<chrono::NaiveDateTime>,
-            )> = n::table
+                Option<String>,
+            );
+            let rows: Vec<Row> = n::table
+                .left_join(o::table)
                 .filter(n::user_id.eq(uid))
                 .order(n::id.desc())
                 .limit(100)
@@ -161,6 +193,7 @@ pub async fn inbox(app: &App, actor: &Actor) -> AppResult<Inbox> {
                     n::link,
                     n::created_at,
                     n::read_at,
+                    o::status.nullable(),
                 ))
                 .load(c)?;
             let unread: i64 = n::table.filter(n::user_id.eq(uid).and(n::read_at.is_null())).count().get_result(c)?;
@@ -168,7 +201,7 @@ pub async fn inbox(app: &App, actor: &Actor) -> AppResult<Inbox> {
                 unread,
                 items: rows
                     .into_iter()
-                    .map(|(id, kind, tz, te, bz, be, link, created_at, read_at)| NotificationView {
+                    .map(|(id, kind, tz, te, bz, be, link, created_at, read_at, sms)| NotificationView {
                         id,
                         kind,
                         title: Text::new(tz, te),
@@ -176,6 +209,7 @@ pub async fn inbox(app: &App, actor: &Actor) -> AppResult<Inbox> {
                         link,
                         created_at,
                         read: read_at.is_some(),
+                        sms_status: sms,
                     })
                     .collect(),
             })

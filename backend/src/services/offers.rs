@@ -17,9 +17,60 @@ use crate::db::schema::{allocation_rounds as rounds, offers, stall_applications 
 use crate::error::{AppError, AppResult};
 use crate::models::audit;
 use crate::models::zone::bump_version;
+use crate::services::notices::{Notice, notify_many};
 
 /// Days a waiting-list offer stays open.
 pub const WAITLIST_OFFER_DAYS: i64 = 7;
+
+/// Hours before an offer lapses when its holder is reminded.
+pub const REMINDER_HOURS: i64 = 48;
+
+/// A moment as people read it in a text: Xiamen time, "12月8日17:00" / "8 Dec 17:00".
+pub fn when_text(t: chrono::NaiveDateTime) -> (String, String) {
+    let x = common::time::to_xiamen(t);
+    (x.format("%-m月%-d日%H:%M").to_string(), x.format("%-d %b %H:%M").to_string())
+}
+
+/// Writes the notices of one kind about some offers; returns how many were new.
+pub fn notify_offers(c: &mut DbConn, kind: &'static str, offer_ids: &[i64]) -> AppResult<usize> {
+    let notices = offer_notices(c, kind, offer_ids)?;
+    notify_many(c, notices)
+}
+
+/// Notices of one kind about some offers (`offer.made`, `offer.reminder`, …), their zone, stall
+/// and deadline looked up in bulk (a round confirms thousands at once).
+pub fn offer_notices(c: &mut DbConn, kind: &'static str, offer_ids: &[i64]) -> AppResult<Vec<Notice<'static>>> {
+    use crate::db::schema::zones;
+    let mut out = Vec::with_capacity(offer_ids.len());
+    for ch in offer_ids.chunks(500) {
+        let rows: Vec<(i64, i64, i64, chrono::NaiveDateTime, String, String)> = offers::table
+            .inner_join(stalls::table.on(stalls::id.eq(offers::stall_id)))
+            .inner_join(zones::table.on(zones::id.eq(stalls::zone_id)))
+            .filter(offers::id.eq_any(ch))
+            .select((
+                offers::id,
+                offers::applicant_id,
+                offers::application_id,
+                offers::respond_by,
+                zones::name,
+                stalls::number,
+            ))
+            .load(c)?;
+        for (oid, applicant, app_id, respond_by, zone, stall) in rows {
+            let (zh, en) = when_text(respond_by);
+            let code = oid.to_string();
+            out.push(Notice::of(
+                kind,
+                applicant,
+                format!("application:{app_id}"),
+                format!("{kind}:{oid}"),
+                &[("deadline", &zh), ("zone", &zone), ("stall", &stall), ("code", &code)],
+                &[("deadline", &en)],
+            ));
+        }
+    }
+    Ok(out)
+}
 
 type OfferRow = (i64, i64, i64, i64, String, chrono::NaiveDateTime);
 
@@ -96,6 +147,7 @@ pub async fn accept(app: &App, actor: &Actor, offer_id: i64) -> AppResult<()> {
                 &app_id.to_string(),
                 json!({ "offer": offer_id, "stall": stall_id, "permit": permit.verify_code }),
             )?;
+            notify_offers(c, "offer.accepted", &[offer_id])?;
             Ok(())
         })
         .await?;
@@ -151,6 +203,8 @@ fn close_offer(
         &app_id.to_string(),
         json!({ "offer": offer_id, "stall": stall_id }),
     )?;
+    let kind = if app_status == ApplicationStatus::Declined { "offer.declined" } else { "offer.lapsed" };
+    notify_offers(c, kind, &[offer_id])?;
     offer_down_waitlist(c, stall_id)?;
     Ok(())
 }
@@ -216,6 +270,7 @@ pub fn offer_down_waitlist(c: &mut DbConn, stall_id: i64) -> AppResult<Option<i6
             &app_id.to_string(),
             json!({ "offer": oid, "stall": stall_id, "from_waitlist": true }),
         )?;
+        notify_offers(c, "offer.made", &[oid])?;
         bump_version(c)?;
         return Ok(Some(oid));
     }
@@ -294,4 +349,20 @@ pub async fn expire_due(app: &App) -> AppResult<usize> {
         app.zone_cache.invalidate();
     }
     Ok(n)
+}
+
+/// Scheduled: holders of offers that lapse within two days are reminded once, by text.
+pub async fn remind_due(app: &App) -> AppResult<usize> {
+    app.db
+        .write(|c| {
+            let t = now();
+            let due: Vec<i64> = offers::table
+                .filter(offers::status.eq("pending"))
+                .filter(offers::respond_by.gt(t).and(offers::respond_by.le(t + Duration::hours(REMINDER_HOURS))))
+                .select(offers::id)
+                .load(c)?;
+            // The dedupe key keeps it to one reminder per offer, however often this runs.
+            notify_offers(c, "offer.reminder", &due)
+        })
+        .await
 }

@@ -88,7 +88,15 @@ fn holder_notice(p: &Permit, kind: &str, title: Text, body: Text, key: String) -
         "permit.appeal" => "permit.appeal",
         _ => "permit",
     };
-    Notice { user_id: p.holder_id, kind, title, body, link: format!("/permits/{}", p.id), dedupe_key: key }
+    Notice {
+        user_id: p.holder_id,
+        kind,
+        title,
+        body,
+        link: format!("/permits/{}", p.id),
+        dedupe_key: key,
+        subject: format!("permit:{}", p.id),
+    }
 }
 
 /// Brings the permit's status in line with its ledger: suspends at the threshold, lifts a
@@ -719,6 +727,7 @@ pub async fn decide_transfer(app: &App, actor: &Actor, transfer_id: i64, d: Tran
                         ),
                         link: format!("/permits/{permit_id}"),
                         dedupe_key: format!("permit.transfer:{transfer_id}:{uid}"),
+                        subject: format!("permit:{permit_id}"),
                     },
                 )?;
             }

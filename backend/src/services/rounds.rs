@@ -26,6 +26,7 @@ use crate::db::schema::{
 use crate::error::{AppError, AppResult};
 use crate::models::audit::{self, NewRecord};
 use crate::models::{calendar, zone::bump_version};
+use crate::services::notices::{Notice, notify_many};
 
 /// Draw progress per round, for the admin page and the CLI.
 #[derive(Default)]
@@ -378,8 +379,60 @@ pub fn draw_in_tx(c: &mut DbConn, id: i64, by: i64, board: &ProgressBoard) -> Ap
             "allocated": result.assignments.len(), "waitlisted": result.waitlist.len() }),
     });
     audit::record_many(c, t, records)?;
+    draw_notices(c, id, &result, notice_until)?;
     board.set(id, "writing", total, total);
     Ok(result)
+}
+
+/// Tells every applicant of a draw its result, in the draw's transaction: the stall drawn and
+/// the end of the notice period, or the place on the waiting list.
+fn draw_notices(c: &mut DbConn, round: i64, result: &DrawResult, notice_until: chrono::NaiveDate) -> AppResult<()> {
+    let applicant_of: HashMap<i64, i64> = apps::table
+        .filter(apps::round_id.eq(round))
+        .select((apps::id, apps::applicant_id))
+        .load(c)?
+        .into_iter()
+        .collect();
+    let stall_ids: Vec<i64> = result.assignments.iter().map(|a| a.stall_id).collect();
+    let mut place: HashMap<i64, (String, String)> = HashMap::new();
+    for ch in chunks(&stall_ids) {
+        let rows: Vec<(i64, String, String)> = stalls::table
+            .inner_join(zones::table.on(zones::id.eq(stalls::zone_id)))
+            .filter(stalls::id.eq_any(ch))
+            .select((stalls::id, zones::name, stalls::number))
+            .load(c)?;
+        place.extend(rows.into_iter().map(|(id, z, n)| (id, (z, n))));
+    }
+    let (date_zh, date_en) = (notice_until.format("%-m月%-d日").to_string(), notice_until.format("%-d %b").to_string());
+    let round_s = round.to_string();
+    let mut notices = Vec::with_capacity(result.order.len());
+    for a in &result.assignments {
+        let (Some(user), Some((zone, stall))) = (applicant_of.get(&a.application_id), place.get(&a.stall_id)) else {
+            continue;
+        };
+        notices.push(Notice::of(
+            "round.placed",
+            *user,
+            format!("application:{}", a.application_id),
+            format!("round.placed:{round}:{}", a.application_id),
+            &[("zone", zone), ("stall", stall), ("date", &date_zh), ("round", &round_s)],
+            &[("date", &date_en)],
+        ));
+    }
+    for (i, app_id) in result.waitlist.iter().enumerate() {
+        let Some(user) = applicant_of.get(app_id) else { continue };
+        let position = (i + 1).to_string();
+        notices.push(Notice::of(
+            "round.waitlisted",
+            *user,
+            format!("application:{app_id}"),
+            format!("round.waitlisted:{round}:{app_id}"),
+            &[("position", &position), ("round", &round_s)],
+            &[],
+        ));
+    }
+    notify_many(c, notices)?;
+    Ok(())
 }
 
 pub async fn lodge_objection(
@@ -599,6 +652,18 @@ pub async fn confirm(app: &App, actor: &Actor, id: i64) -> AppResult<RoundView> 
                 detail: json!({ "offers": allocated.len(), "released": unused.len() }),
             });
             audit::record_many(c, t, records)?;
+            // Each placed applicant is asked to confirm, by text, before the deadline.
+            let mut made: Vec<i64> = Vec::with_capacity(allocated.len());
+            for ch in chunks(&allocated) {
+                made.extend(
+                    offers::table
+                        .filter(offers::round_id.eq(Some(id)).and(offers::application_id.eq_any(ch)))
+                        .filter(offers::status.eq("pending"))
+                        .select(offers::id)
+                        .load::<i64>(c)?,
+                );
+            }
+            crate::services::offers::notify_offers(c, "offer.made", &made)?;
             Ok(())
         })
         .await?;

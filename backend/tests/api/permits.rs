@@ -21,7 +21,7 @@ fn inspection(permit_id: i64, violations: &[&str], evidence: &[i64]) -> Value {
         "notes": "夜市巡查", "violations": violations, "evidence_ids": evidence, "location": [118.0826, 24.4566] })
 }
 
-async fn phone_of(app: &TestApp, id: i64) -> String {
+pub async fn phone_of(app: &TestApp, id: i64) -> String {
     use backend::db::schema::users;
     app.state
         .db
@@ -31,7 +31,7 @@ async fn phone_of(app: &TestApp, id: i64) -> String {
         .unwrap()
 }
 
-async fn set_valid_until(app: &TestApp, permit: i64, days_from_today: i64) {
+pub async fn set_valid_until(app: &TestApp, permit: i64, days_from_today: i64) {
     use backend::db::schema::permits;
     let d = backend::clock::today() + chrono::Duration::days(days_from_today);
     app.state
@@ -181,9 +181,9 @@ api_test!(renewal_reminders_and_expiry, |app| {
     let kinds = inbox_kinds(&vendor).await;
     assert_eq!(kinds.iter().filter(|k| *k == "permit.reminder").count(), 1);
     assert!(app.count("outbox").await >= 1, "an SMS is queued beside the inbox notice");
-    let sent = backend::services::notices::deliver(&app.state, app.state.sender.clone()).await.unwrap();
+    let sent = backend::services::sms::deliver_once(&app.state).await.unwrap();
     assert!(sent >= 1);
-    assert_eq!(backend::services::notices::deliver(&app.state, app.state.sender.clone()).await.unwrap(), 0);
+    assert_eq!(backend::services::sms::deliver_once(&app.state).await.unwrap(), 0);
 
     let r = vendor.post(&format!("/api/v1/permits/{permit}/renew"), &json!({})).await;
     r.assert_status(200);

@@ -7,7 +7,7 @@ use crate::util::*;
 use common::District;
 use serde_json::{Value, json};
 
-async fn eligible(app: &TestApp, officer: &Client, prefs: &[i64]) -> (Client, i64) {
+pub async fn eligible(app: &TestApp, officer: &Client, prefs: &[i64]) -> (Client, i64) {
     let (v, id) = submitted(app, prefs).await;
     officer
         .post(&format!("/api/v1/applications/{id}/decision"), &json!({ "decision": "eligible" }))
@@ -22,7 +22,7 @@ fn round_body(zone_ids: &[i64], notice_days: u8) -> Value {
 }
 
 /// A new 思明 zone with `n` cooked-food stalls, so tests control how scarce stalls are.
-async fn small_zone(admin: &Client, code: &str, n: u32) -> i64 {
+pub async fn small_zone(admin: &Client, code: &str, n: u32) -> i64 {
     let ring = common::geo::rectangle_polygon([118.12, 24.49], 30.0, 10.0, 0.0);
     let body = json!({
         "zone": { "code": code, "name": format!("{code}测试点"), "district": "350203", "address": "思明区测试路", "kind": "permanent",

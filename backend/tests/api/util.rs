@@ -119,6 +119,8 @@ impl TestApp {
             }
         };
         let mut config = Config::from_sources(|_| None, &HashMap::new()).unwrap();
+        // Texts go out whatever the hour the tests run at.
+        config.sms.quiet_hours = None;
         config.database_url = url;
         config.db_pool_size = 8;
         config.dist_dir = std::env::temp_dir().join("tangui-no-dist");
@@ -127,6 +129,15 @@ impl TestApp {
         let state = backend::build_state(config).await.expect("state");
         let router = backend::router::build(state.clone());
         Some(TestApp { state, router, backend, _cleanup: cleanup })
+    }
+
+    /// The same database with a changed configuration (an SMS gateway, say): a new state and router.
+    pub async fn with_config(self, change: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = self.state.config.clone();
+        change(&mut config);
+        let state = backend::build_state(config).await.expect("state");
+        let router = backend::router::build(state.clone());
+        TestApp { state, router, backend: self.backend, _cleanup: self._cleanup }
     }
 
     /// Another server instance on the same database (as behind a load balancer).

@@ -71,6 +71,9 @@ pub struct LoginRequest {
     /// Mobile number (vendors and shops) or username (staff).
     pub login: String,
     pub password: String,
+    /// The language the person uses the portal in (`zh` or `en`), for their text messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 impl LoginRequest {

@@ -290,6 +290,64 @@ pub struct NotificationView {
     pub link: String,
     pub created_at: NaiveDateTime,
     pub read: bool,
+    /// What became of its text message (`queued`, `sent`, `delivered`, `failed`, `dead`); none
+    /// when the account has no phone.
+    #[serde(default)]
+    pub sms_status: Option<String>,
+}
+
+/// A notice about a case, as the case page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticeDelivery {
+    pub kind: String,
+    pub title: Text,
+    pub created_at: NaiveDateTime,
+    pub sms_status: Option<String>,
+    pub delivered_at: Option<NaiveDateTime>,
+}
+
+/// A text message's state in words.
+pub fn sms_status_name(status: &str) -> Text {
+    let (zh, en) = match status {
+        "queued" | "sending" => ("短信待发送", "Text queued"),
+        "sent" => ("短信已发出", "Text sent"),
+        "delivered" => ("短信已送达", "Text delivered"),
+        "failed" => ("短信未送达，将重试", "Text not delivered; retrying"),
+        "dead" => ("短信未送达", "Text not delivered"),
+        _ => ("短信状态未知", "Text state unknown"),
+    };
+    Text::new(zh, en)
+}
+
+/// One text message in the outbox, for the admin's outbox page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutboxRow {
+    pub id: i64,
+    pub kind: String,
+    /// Masked (138****0001): the page is for the gateway's health, not for reading numbers.
+    pub recipient: String,
+    pub status: String,
+    pub attempts: i32,
+    pub body: String,
+    pub last_error: String,
+    pub last_answer: String,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+    pub delivered_at: Option<NaiveDateTime>,
+    pub next_attempt_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OutboxPage {
+    pub items: Vec<OutboxRow>,
+    pub total: i64,
+    /// Messages per state, for the whole outbox.
+    pub counts: Vec<(String, i64)>,
+    /// Whether a gateway is configured (otherwise messages are written to the log).
+    pub gateway: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,0 +1,14 @@
+DROP TABLE sign_in_devices;
+DROP TABLE sms_inbound;
+DROP INDEX outbox_notification;
+DROP INDEX outbox_recipient_sent;
+DROP INDEX outbox_due;
+ALTER TABLE users DROP COLUMN lang;
+DROP INDEX notifications_subject;
+ALTER TABLE notifications DROP COLUMN subject;
+ALTER TABLE outbox DROP COLUMN last_answer;
+ALTER TABLE outbox DROP COLUMN delivered_at;
+ALTER TABLE outbox DROP COLUMN claimed_at;
+ALTER TABLE outbox DROP COLUMN next_attempt_at;
+ALTER TABLE outbox DROP COLUMN urgent;
+ALTER TABLE outbox DROP COLUMN body;
