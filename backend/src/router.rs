@@ -115,6 +115,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(supervision::decide_appeal))
         .routes(routes!(supervision::supervision_queue))
         .routes(routes!(notifications::inbox))
+        .routes(routes!(notifications::unread))
         .routes(routes!(notifications::mark_read))
         .routes(routes!(notifications::mark_all_read))
         .routes(routes!(sms::delivery_report))

@@ -68,6 +68,8 @@ pub enum Route {
     Account,
     #[at("/admin/users")]
     AdminUsers,
+    #[at("/admin/outbox")]
+    AdminOutbox,
     #[at("/admin/calendar")]
     AdminCalendar,
     #[at("/admin/zones")]
@@ -113,6 +115,7 @@ fn switch(route: Route) -> Html {
         Route::Register => html! { <pages::register::RegisterPage /> },
         Route::Account => html! { <pages::account::AccountPage /> },
         Route::AdminUsers => html! { <pages::users::UsersPage /> },
+        Route::AdminOutbox => html! { <pages::outbox::OutboxPage /> },
         Route::AdminCalendar => html! { <pages::calendar::CalendarPage /> },
         Route::AdminZones => html! { <pages::admin_zones::AdminZonesPage /> },
         Route::AdminZoneNew => html! { <pages::zone_editor::ZoneEditorPage /> },
@@ -131,6 +134,7 @@ pub fn App() -> Html {
         _ => Lang::Zh,
     });
     let session = use_state(Session::default);
+    let unread = crate::hooks::Unread(use_state(|| 0i64));
     // The app has started: the placeholder page from index.html goes.
     use_effect_with((), |_| {
         if let Some(boot) = gloo::utils::document().get_element_by_id("boot") {
@@ -160,13 +164,15 @@ pub fn App() -> Html {
     html! {
         <ContextProvider<crate::hooks::LangHandle> context={lang}>
             <ContextProvider<crate::hooks::SessionHandle> context={session}>
-                <BrowserRouter>
-                    <Header />
-                    <main id="main" tabindex="-1">
-                        <Switch<Route> render={switch} />
-                    </main>
-                    <Footer />
-                </BrowserRouter>
+                <ContextProvider<crate::hooks::Unread> context={unread}>
+                    <BrowserRouter>
+                        <Header />
+                        <main id="main" tabindex="-1">
+                            <Switch<Route> render={switch} />
+                        </main>
+                        <Footer />
+                    </BrowserRouter>
+                </ContextProvider<crate::hooks::Unread>>
             </ContextProvider<crate::hooks::SessionHandle>>
         </ContextProvider<crate::hooks::LangHandle>>
     }

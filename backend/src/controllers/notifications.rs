@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use common::Problem;
-use common::dto::lifecycle::Inbox;
+use common::dto::lifecycle::{Inbox, UnreadCount};
 
 use crate::app::AppState;
 use crate::auth::CurrentUser;
@@ -15,6 +15,12 @@ use crate::services::notices as service;
 #[utoipa::path(get, path = "/api/v1/me/notifications", tag = "accounts", responses((status = 200, body = Inbox)))]
 pub async fn inbox(State(state): State<AppState>, CurrentUser(actor): CurrentUser) -> AppResult<Json<Inbox>> {
     Ok(Json(service::inbox(&state, &actor).await?))
+}
+
+/// How many notices are unread: the header asks on every page, so it is one count, not the list.
+#[utoipa::path(get, path = "/api/v1/me/notifications/unread", tag = "accounts", responses((status = 200, body = UnreadCount)))]
+pub async fn unread(State(state): State<AppState>, CurrentUser(actor): CurrentUser) -> AppResult<Json<UnreadCount>> {
+    Ok(Json(UnreadCount { unread: service::unread(&state, &actor).await? }))
 }
 
 /// Mark one notice read.

@@ -75,7 +75,7 @@ pub async fn incoming(State(state): State<AppState>, Query(q): Query<IncomingQue
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
-    /// `queued`, `sending`, `sent`, `delivered`, `failed` or `dead`.
+    /// `queued`, `sending`, `sent`, `delivered`, `failed`, `dead` or `logged` (no gateway).
     pub status: Option<String>,
     pub page: Option<i64>,
 }
@@ -88,8 +88,9 @@ pub async fn outbox(
     Admin(actor): Admin,
     Query(q): Query<OutboxQuery>,
 ) -> AppResult<Json<OutboxPage>> {
-    let status =
-        q.status.filter(|s| ["queued", "sending", "sent", "delivered", "failed", "dead"].contains(&s.as_str()));
+    let status = q
+        .status
+        .filter(|s| ["queued", "sending", "sent", "delivered", "failed", "dead", "logged"].contains(&s.as_str()));
     Ok(Json(service::outbox(&state, &actor, status, q.page.unwrap_or(1)).await?))
 }
 

@@ -25,7 +25,7 @@ use crate::models::audit;
 use crate::models::calendar;
 use crate::models::user::User;
 use crate::models::zone::{Zone, stall_counts};
-use crate::services::notices::{Notice, notify};
+use crate::services::notices::{self, Notice, notify};
 
 /// Working days an officer has to decide (承诺时限). A default until the policy pack sets it.
 pub const REVIEW_WORKING_DAYS: u32 = 5;
@@ -548,6 +548,7 @@ fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<ApplicationVi
         documents,
         applicant,
         history: history(c, id)?,
+        notices: notices::for_subject(c, &format!("application:{id}"), None)?,
         offer,
         round_id: r.round_id,
         version: r.version,

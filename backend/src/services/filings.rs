@@ -24,7 +24,7 @@ use crate::error::{AppError, AppResult};
 use crate::models::permit::{NewPermit, Permit};
 use crate::models::segment::Segment;
 use crate::models::{audit, calendar};
-use crate::services::notices::{Notice, notify};
+use crate::services::notices::{self, Notice, notify};
 use crate::services::policy;
 
 /// Filings that occupy their place or dates (for overlap checks).
@@ -518,6 +518,7 @@ fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<FilingView> {
         return_items: serde_json::from_str(&f.return_items).unwrap_or_default(),
         permit,
         history: history(c, id)?,
+        notices: notices::for_subject(c, &format!("filing:{id}"), None)?,
         version: f.version,
         segment,
         contact,

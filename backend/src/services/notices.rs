@@ -217,6 +217,11 @@ pub async fn inbox(app: &App, actor: &Actor) -> AppResult<Inbox> {
         .await
 }
 
+pub async fn unread(app: &App, actor: &Actor) -> AppResult<i64> {
+    let uid = actor.user_id;
+    app.db.run(move |c| Ok(n::table.filter(n::user_id.eq(uid).and(n::read_at.is_null())).count().get_result(c)?)).await
+}
+
 /// Marks one notice (or, with `None`, all) read.
 pub async fn mark_read(app: &App, actor: &Actor, id: Option<i64>) -> AppResult<()> {
     let uid = actor.user_id;

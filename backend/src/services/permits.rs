@@ -23,7 +23,7 @@ use crate::db::schema::{
 use crate::error::{AppError, AppResult};
 use crate::models::audit;
 use crate::models::permit::Permit;
-use crate::services::notices::{Notice, notify};
+use crate::services::notices::{self, Notice, notify};
 use crate::services::{offers, policy};
 
 /// Permits the actor may see: holders their own, officers their district's, admins all.
@@ -370,6 +370,7 @@ pub fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<PermitVie
         inspections: inspections_view,
         transfer,
         history: audit::case_events(c, "permit", p.id)?,
+        notices: notices::for_subject(c, &format!("permit:{}", p.id), None)?,
         version: p.version,
     })
 }

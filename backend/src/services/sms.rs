@@ -4,7 +4,8 @@
 //!
 //! A message moves `queued → sending → sent → delivered`, or on failure to `failed` (due again
 //! after a backoff that doubles, with jitter) and after the last try to `dead`, which an admin
-//! sees and can retry. A message is claimed with a conditional update, so two instances never
+//! sees and can retry. With no gateway configured a message is written to the log and marked
+//! `logged`, so no page claims a text reached a phone. A message is claimed with a conditional update, so two instances never
 //! send the same one; the send itself happens outside any database transaction.
 
 use std::future::Future;
@@ -276,13 +277,13 @@ pub async fn deliver_once(app: &App) -> AppResult<usize> {
             for (id, attempts, r) in results {
                 match r {
                     Ok(answer) => {
-                        // Without a gateway a logged message is as far as it goes: count it delivered.
-                        let status = if gateway { "sent" } else { "delivered" };
+                        // Without a gateway the message went to the log and no further: it
+                        // says so (`logged`) rather than claiming a delivery.
+                        let status = if gateway { "sent" } else { "logged" };
                         diesel::update(o::table.find(id).filter(o::status.eq("sending")))
                             .set((
                                 o::status.eq(status),
                                 o::sent_at.eq(t),
-                                o::delivered_at.eq((!gateway).then_some(t)),
                                 o::last_answer.eq(answer),
                                 o::last_error.eq(""),
                             ))

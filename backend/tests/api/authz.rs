@@ -164,6 +164,7 @@ pub fn rules(f: &HashMap<&'static str, String>) -> Vec<Rule> {
         // Reads of one's own things.
         rule(M::GET, "/api/v1/me", SignedIn),
         rule(M::GET, "/api/v1/me/notifications", SignedIn),
+        rule(M::GET, "/api/v1/me/notifications/unread", SignedIn),
         rule(M::GET, "/api/v1/me/applications", SignedIn),
         rule(M::GET, "/api/v1/me/permits", SignedIn),
         rule(M::GET, "/api/v1/me/filings", SignedIn),

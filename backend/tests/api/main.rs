@@ -15,6 +15,7 @@ mod corpus;
 mod crash;
 mod dashboard;
 mod filings;
+#[path = "../support/kannel.rs"]
 mod kannel;
 mod notices;
 mod permits;

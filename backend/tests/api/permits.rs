@@ -202,8 +202,15 @@ api_test!(renewal_reminders_and_expiry, |app| {
     // Notices can be read.
     let inbox = vendor.get("/api/v1/me/notifications").await.value();
     assert!(inbox["unread"].as_i64().unwrap() >= 3);
+    let before = inbox["unread"].as_i64().unwrap();
+    assert_eq!(
+        vendor.get("/api/v1/me/notifications/unread").await.value()["unread"],
+        before,
+        "the header's count is the inbox's"
+    );
     let first = inbox["items"][0]["id"].as_i64().unwrap();
     vendor.post(&format!("/api/v1/me/notifications/{first}/read"), &json!({})).await.assert_status(204);
+    assert_eq!(vendor.get("/api/v1/me/notifications/unread").await.value()["unread"], before - 1);
     let (other, _) = app.vendor().await;
     other.post(&format!("/api/v1/me/notifications/{first}/read"), &json!({})).await.assert_status(404);
     vendor.post("/api/v1/me/notifications/read-all", &json!({})).await.assert_status(204);

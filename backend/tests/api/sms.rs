@@ -146,9 +146,17 @@ api_test!(a_confirmed_round_texts_each_placed_applicant_and_the_reports_come_bac
     wait_delivered(&app, &offer_msgs).await;
     // The vendor's inbox says it reached the phone.
     let inbox = vendors[0].0.get("/api/v1/me/notifications").await.value();
-    let offer = inbox["items"].as_array().unwrap().iter().find(|i| i["kind"] == "offer.made");
-    if let Some(offer) = offer {
-        assert_eq!(offer["sms_status"], "delivered");
+    let offer =
+        inbox["items"].as_array().unwrap().iter().find(|i| i["kind"] == "offer.made").expect("offer in the inbox");
+    assert_eq!(offer["sms_status"], "delivered");
+    // So do the vendor's case page and the officer's view of the same case.
+    let case = format!("/api/v1/applications/{}", vendors[0].1);
+    for who in [&vendors[0].0, &officer] {
+        let notices = who.get(&case).await.value()["notices"].as_array().unwrap().clone();
+        let made = notices.iter().find(|x| x["kind"] == "offer.made").expect("offer notice on the case");
+        assert_eq!(made["sms_status"], "delivered");
+        assert!(made["delivered_at"].is_string());
+        assert!(notices.iter().any(|x| x["kind"] == "application.submitted"), "{notices:?}");
     }
 
     // A report without the secret, or with a wrong one, is refused and changes nothing.

@@ -86,6 +86,7 @@ async fn main_pages_have_no_serious_accessibility_violations() {
         ("/rounds".into(), "main h1"),
         ("/admin/policy".into(), "main h1"),
         ("/admin/users".into(), "#users-table"),
+        ("/admin/outbox".into(), "#outbox-filter"),
     ];
 
     let mut problems = Vec::new();

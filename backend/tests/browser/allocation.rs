@@ -8,10 +8,10 @@ use fantoccini::Locator;
 
 use crate::harness::Browser;
 
-const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01 photo of an id card";
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF";
+pub const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01 photo of an id card";
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF";
 
-async fn change_select(b: &Browser, css: &str, value: &str) {
+pub async fn change_select(b: &Browser, css: &str, value: &str) {
     b.wait_for(css).await;
     b.js(&format!(
         "const s = document.querySelector('{css}'); s.value = '{value}'; s.dispatchEvent(new Event('change', {{ bubbles: true }}));"
@@ -19,9 +19,74 @@ async fn change_select(b: &Browser, css: &str, value: &str) {
     .await;
 }
 
-async fn upload(b: &Browser, kind: &str, path: &std::path::Path) {
+pub async fn upload(b: &Browser, kind: &str, path: &std::path::Path) {
     let input = b.wait_for(&format!("#file-{kind}")).await;
     input.send_keys(&path.display().to_string()).await.unwrap();
+}
+
+/// On the application form: a trade and the first three zones offered; returns their ids.
+pub async fn choose_three_zones(b: &Browser) -> Vec<i64> {
+    change_select(b, "#category", "cooked_food").await;
+    for _ in 0..3 {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let v = loop {
+            let first =
+                b.js("const o = document.querySelectorAll('#add-zone option')[1]; return o ? o.value : null").await;
+            if let Some(v) = first.as_str() {
+                break v.to_string();
+            }
+            assert!(std::time::Instant::now() < deadline, "zones to choose from");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        change_select(b, "#add-zone", &v).await;
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while b.client.find_all(Locator::Css("#preferences li")).await.unwrap().len() != 3 {
+        assert!(std::time::Instant::now() < deadline, "three preferences");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    b.js("return Array.from(document.querySelectorAll('#preferences li')).map(l => Number(l.dataset.zoneId))")
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect()
+}
+
+/// Opens the first case of the officer's queue: a card on a phone, a table row on a desk.
+async fn open_first_case(b: &Browser) {
+    b.goto("/review").await;
+    b.wait_for("#case-count").await;
+    let cards = b.js("return getComputedStyle(document.querySelector('#case-cards')).display !== 'none'").await;
+    b.click(if cards == serde_json::Value::Bool(true) { "#case-cards a.case-link" } else { "#review-queue a" }).await;
+}
+
+/// The officer opens the first case of the queue and returns it for its health certificate.
+pub async fn officer_returns_health_certificate(b: &Browser, officer: &str, why: &str) {
+    b.sign_in(officer, "tangui-officer-2026").await;
+    open_first_case(b).await;
+    b.click("#decision-return").await;
+    b.fill("#return-health_certificate", why).await;
+    b.click("#decision-continue").await;
+    b.wait_text("#decision-confirm", why).await;
+    b.click("#confirm-decision").await;
+    b.wait_text("main h1", "退回补正").await;
+    b.sign_out().await;
+}
+
+/// The officer opens the first case of the queue and finds it eligible.
+pub async fn officer_finds_eligible(b: &Browser, officer: &str) {
+    b.sign_in(officer, "tangui-officer-2026").await;
+    open_first_case(b).await;
+    b.click("#decision-eligible").await;
+    b.click("#decision-continue").await;
+    b.click("#confirm-decision").await;
+    b.wait_for("#decision-done").await;
+    let h1 = b.wait_for("main h1").await.text().await.unwrap();
+    assert!(!h1.contains("待审核"), "decided: {h1}");
+    b.sign_out().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -37,34 +102,7 @@ async fn apply_review_draw_accept_and_occupied() {
     // Vendor: three preferences, documents, submit.
     b.sign_in("13800000001", "tangui-vendor-2026").await;
     b.click(".site-nav a[href='/apply']").await;
-    change_select(&b, "#category", "cooked_food").await;
-    for _ in 0..3 {
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        let v = loop {
-            let first =
-                b.js("const o = document.querySelectorAll('#add-zone option')[1]; return o ? o.value : null").await;
-            if let Some(v) = first.as_str() {
-                break v.to_string();
-            }
-            assert!(std::time::Instant::now() < deadline, "zones to choose from");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        };
-        change_select(&b, "#add-zone", &v).await;
-        tokio::time::sleep(Duration::from_millis(150)).await;
-    }
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while b.client.find_all(Locator::Css("#preferences li")).await.unwrap().len() != 3 {
-        assert!(std::time::Instant::now() < deadline, "three preferences");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let zone_ids: Vec<i64> = b
-        .js("return Array.from(document.querySelectorAll('#preferences li')).map(l => Number(l.dataset.zoneId))")
-        .await
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_i64().unwrap())
-        .collect();
+    let zone_ids = choose_three_zones(&b).await;
     upload(&b, "id_card", &id_card).await;
     b.wait_text(".doc-row[data-kind='id_card']", "身份证.jpg").await;
     // Submitting now lists what is missing, before anything is sent.
@@ -92,17 +130,7 @@ async fn apply_review_draw_accept_and_occupied() {
         .await
         .unwrap();
     let officer = format!("{}_officer", district.abbr().to_lowercase());
-    b.sign_in(&officer, "tangui-officer-2026").await;
-    b.click(".site-nav a[href='/review']").await;
-    b.wait_for("#review-queue").await;
-    b.click("#review-queue a").await;
-    b.click("#decision-return").await;
-    b.fill("#return-health_certificate", "健康证已过期，请上传有效期内的健康证").await;
-    b.click("#decision-continue").await;
-    b.wait_text("#decision-confirm", "健康证已过期").await;
-    b.click("#confirm-decision").await;
-    b.wait_text("main h1", "退回补正").await;
-    b.sign_out().await;
+    officer_returns_health_certificate(&b, &officer, "健康证已过期，请上传有效期内的健康证").await;
 
     // The vendor sees the item, uploads a new certificate, resubmits.
     b.sign_in("13800000001", "tangui-vendor-2026").await;
@@ -115,16 +143,7 @@ async fn apply_review_draw_accept_and_occupied() {
     b.sign_out().await;
 
     // The officer finds it eligible.
-    b.sign_in(&officer, "tangui-officer-2026").await;
-    b.goto("/review").await;
-    b.click("#review-queue a").await;
-    b.click("#decision-eligible").await;
-    b.click("#decision-continue").await;
-    b.click("#confirm-decision").await;
-    b.wait_for("#decision-done").await;
-    let h1 = b.wait_for("main h1").await.text().await.unwrap();
-    assert!(!h1.contains("待审核"), "decided: {h1}");
-    b.sign_out().await;
+    officer_finds_eligible(&b, &officer).await;
 
     // The admin sets up a round over those zones, opens, closes, draws, confirms.
     b.sign_in("admin", "tangui-admin-2026").await;

@@ -17,6 +17,8 @@ pub struct Browser {
     pub client: Client,
     pub base: String,
     pub state: backend::app::AppState,
+    /// The SMS gateway, for journeys started with [`Browser::start_with_gateway`].
+    pub kannel: Option<crate::kannel::Kannel>,
     driver: Child,
     dir: PathBuf,
     _serial: tokio::sync::MutexGuard<'static, ()>,
@@ -47,6 +49,16 @@ fn free_port() -> u16 {
 impl Browser {
     /// A fresh server with the demo data and a fresh browser; `None` means "skip this test".
     pub async fn start() -> Option<Browser> {
+        Browser::launch(false).await
+    }
+
+    /// As [`Browser::start`], with texts sent through a real Kannel (fakesmsc as the carrier)
+    /// and the courier running, so pages show what became of each text.
+    pub async fn start_with_gateway() -> Option<Browser> {
+        Browser::launch(true).await
+    }
+
+    async fn launch(gateway: bool) -> Option<Browser> {
         let chromedriver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
             .into_iter()
             .find(|p| std::path::Path::new(p).exists());
@@ -83,8 +95,18 @@ impl Browser {
         config.data_dir = dir.join("data");
         config.public_url = format!("http://{addr}");
         config.bind = addr.to_string();
+        let kannel = if gateway {
+            let k = crate::kannel::Kannel::start(&config.public_url).await?;
+            config.sms = k.sms_config(&config.public_url);
+            Some(k)
+        } else {
+            None
+        };
         let state = backend::build_state(config).await.unwrap();
         backend::seed::seed_demo(&state).await.unwrap();
+        if gateway {
+            backend::services::sms::spawn_courier(state.clone());
+        }
         let app = backend::router::build(state.clone());
         tokio::spawn(async move {
             backend::serve(listener, app).await.unwrap();
@@ -147,7 +169,7 @@ impl Browser {
             }
         }
         let client = client.expect("connect to chromedriver");
-        Some(Browser { client, base: format!("http://{addr}"), state, driver, dir, _serial: serial })
+        Some(Browser { client, base: format!("http://{addr}"), state, kannel, driver, dir, _serial: serial })
     }
 
     pub async fn goto(&self, path: &str) {
@@ -296,6 +318,29 @@ impl Browser {
 
     pub async fn js(&self, script: &str) -> serde_json::Value {
         self.client.execute(script, vec![]).await.unwrap()
+    }
+
+    /// The signed-in identity of a seeded account, for setting up through the services.
+    pub async fn actor(&self, login: &'static str) -> backend::auth::Actor {
+        use backend::db::schema::users;
+        use diesel::prelude::*;
+        let (id, role, district): (i64, String, Option<String>) = self
+            .state
+            .db
+            .run(move |c| {
+                Ok(users::table
+                    .filter(users::login.eq(login))
+                    .select((users::id, users::role, users::district_code))
+                    .first(c)?)
+            })
+            .await
+            .unwrap();
+        backend::auth::Actor {
+            user_id: id,
+            role: common::Role::parse(&role).unwrap(),
+            district: district.as_deref().and_then(common::District::from_code),
+            session_id: 0,
+        }
     }
 
     /// Gives the account `login` a stall in `district` with its permit; returns (permit id, code).

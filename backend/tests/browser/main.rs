@@ -5,6 +5,8 @@
 //! `cargo xtask test`), in which case that is a failure.
 
 mod harness;
+#[path = "../support/kannel.rs"]
+mod kannel;
 
 mod a11y;
 mod accounts;
@@ -12,6 +14,7 @@ mod allocation;
 mod every_page;
 mod filings;
 mod map;
+mod notices;
 mod on_the_job;
 mod supervision;
 mod zone_admin;

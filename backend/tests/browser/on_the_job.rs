@@ -5,9 +5,6 @@
 
 use std::time::Duration;
 
-use backend::auth::Actor;
-use common::Role;
-
 use crate::harness::Browser;
 
 const PHONE: (u32, u32) = (390, 844);
@@ -42,21 +39,9 @@ async fn one_tap_on_map_shows_the_markers_inside_the_frame_on_a_phone() {
     b.finish().await;
 }
 
-async fn actor(b: &Browser, login: &'static str) -> Actor {
-    use backend::db::schema::users;
-    use diesel::prelude::*;
-    let (id, role): (i64, String) = b
-        .state
-        .db
-        .run(move |c| Ok(users::table.filter(users::login.eq(login)).select((users::id, users::role)).first(c)?))
-        .await
-        .unwrap();
-    Actor { user_id: id, role: Role::parse(&role).unwrap(), district: None, session_id: 0 }
-}
-
 /// A shop's filing on a restricted 思明 street with the area drawn beside it; returns its id.
 async fn drawn_filing(b: &Browser) -> i64 {
-    let shop = actor(b, "13900000001").await;
+    let shop = b.actor("13900000001").await;
     let (seg_id, line) = b
         .state
         .db

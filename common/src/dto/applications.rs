@@ -95,6 +95,9 @@ pub struct ApplicationView {
     pub required_documents: Vec<DocKind>,
     pub applicant: ApplicantView,
     pub history: Vec<CaseEvent>,
+    /// The notices sent about this case, with what became of each text message.
+    #[serde(default)]
+    pub notices: Vec<crate::dto::lifecycle::NoticeDelivery>,
     pub offer: Option<OfferView>,
     pub round_id: Option<i64>,
     pub version: i32,

@@ -27,6 +27,9 @@ pub struct FilingView {
     pub return_items: Vec<ReturnItem>,
     pub permit: Option<PermitSummary>,
     pub history: Vec<CaseEvent>,
+    /// The notices sent about this case, with what became of each text message.
+    #[serde(default)]
+    pub notices: Vec<crate::dto::lifecycle::NoticeDelivery>,
     pub version: i32,
     /// The street filed against (cross-storefront), as it stood when the page was read.
     #[serde(default)]

@@ -42,6 +42,9 @@ pub struct PermitView {
     pub can_surrender: bool,
     pub can_transfer: bool,
     pub history: Vec<CaseEvent>,
+    /// The notices sent about this case, with what became of each text message.
+    #[serde(default)]
+    pub notices: Vec<NoticeDelivery>,
     pub version: i32,
 }
 
@@ -290,7 +293,8 @@ pub struct NotificationView {
     pub link: String,
     pub created_at: NaiveDateTime,
     pub read: bool,
-    /// What became of its text message (`queued`, `sent`, `delivered`, `failed`, `dead`); none
+    /// What became of its text message (`queued`, `sent`, `delivered`, `failed`, `dead`, or
+    /// `logged` when no gateway is configured); none
     /// when the account has no phone.
     #[serde(default)]
     pub sms_status: Option<String>,
@@ -310,12 +314,29 @@ pub struct NoticeDelivery {
 /// A text message's state in words.
 pub fn sms_status_name(status: &str) -> Text {
     let (zh, en) = match status {
-        "queued" | "sending" => ("短信待发送", "Text queued"),
+        "queued" => ("短信待发送", "Text queued"),
+        "sending" => ("短信发送中", "Text being sent"),
         "sent" => ("短信已发出", "Text sent"),
         "delivered" => ("短信已送达", "Text delivered"),
         "failed" => ("短信未送达，将重试", "Text not delivered; retrying"),
         "dead" => ("短信未送达", "Text not delivered"),
+        "logged" => ("未发短信（未配置短信网关）", "No text sent (no SMS gateway configured)"),
         _ => ("短信状态未知", "Text state unknown"),
+    };
+    Text::new(zh, en)
+}
+
+/// A state's short name, for the outbox page's filter (where every row is a text message).
+pub fn sms_status_short(status: &str) -> Text {
+    let (zh, en) = match status {
+        "queued" => ("待发送", "Queued"),
+        "sending" => ("发送中", "Sending"),
+        "sent" => ("已发出", "Sent"),
+        "delivered" => ("已送达", "Delivered"),
+        "failed" => ("失败待重试", "Failed, retrying"),
+        "dead" => ("已停止重试", "Gave up"),
+        "logged" => ("仅写入日志", "Logged only"),
+        _ => ("未知", "Unknown"),
     };
     Text::new(zh, en)
 }
@@ -348,6 +369,12 @@ pub struct OutboxPage {
     pub counts: Vec<(String, i64)>,
     /// Whether a gateway is configured (otherwise messages are written to the log).
     pub gateway: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnreadCount {
+    pub unread: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

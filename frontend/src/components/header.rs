@@ -3,7 +3,7 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::Route;
-use crate::hooks::{Session, use_session};
+use crate::hooks::{Session, use_session, use_unread};
 use crate::i18n::{Lang, S, use_lang};
 
 /// Where each role starts after signing in: the work they came to do, not the public map.
@@ -42,6 +42,7 @@ pub fn nav_links(role: Option<Role>) -> Vec<(Route, S)> {
             links.push((Route::AdminSegments, S::NavSegments));
             links.push((Route::AdminCalendar, S::NavCalendar));
             links.push((Route::AdminUsers, S::NavUsers));
+            links.push((Route::AdminOutbox, S::NavOutbox));
         }
     }
     links.push((Route::Rounds, S::NavRounds));
@@ -60,7 +61,26 @@ pub fn Header() -> Html {
     let navigator = use_navigator();
     let route = use_route::<Route>();
     let open = use_state(|| false);
+    let unread = use_unread();
 
+    // The unread count, asked again on every page change (one count, not the list).
+    {
+        let unread = unread.clone();
+        let who = session.me.as_ref().map(|m| m.id);
+        use_effect_with((route.clone(), who), move |(_, who)| {
+            if who.is_some() {
+                yew::platform::spawn_local(async move {
+                    if let Ok(c) =
+                        crate::api::get::<common::dto::lifecycle::UnreadCount>("/api/v1/me/notifications/unread").await
+                    {
+                        unread.0.set(c.unread);
+                    }
+                });
+            } else {
+                unread.0.set(0);
+            }
+        });
+    }
     // Close the mobile menu after navigating.
     {
         let open = open.clone();
@@ -94,12 +114,21 @@ pub fn Header() -> Html {
 
     let me = session.me.clone();
     let role = me.as_ref().map(|m| m.role);
+    let count = *unread.0;
+    let count_badge = |id: &'static str| {
+        html! {
+            if count > 0 {
+                <span class="unread-count" id={id}>{ count.min(99) }<span class="visually-hidden">{ " " }{ lang.t(S::UnreadSuffix) }</span></span>
+            }
+        }
+    };
     let links = nav_links(role).into_iter().map(|(r, s)| {
         let current = route.as_ref() == Some(&r);
+        let badge = if r == Route::Inbox { count_badge("nav-unread") } else { Html::default() };
         html! {
             <li>
                 <Link<Route> to={r} classes={classes!(current.then_some("current"))}>
-                    <span aria-current={current.then_some("page")}>{ lang.t(s) }</span>
+                    <span aria-current={current.then_some("page")}>{ lang.t(s) }</span>{ badge }
                 </Link<Route>>
             </li>
         }
@@ -113,6 +142,12 @@ pub fn Header() -> Html {
                     <img src="/favicon.svg" alt="" width="28" height="28" />
                     <span>{ lang.t(S::AppName) }</span>
                 </Link<Route>>
+                if me.is_some() {
+                    // On a phone the menu is folded: the inbox and its count stay in view.
+                    <Link<Route> to={Route::Inbox} classes="inbox-link">
+                        { lang.t(S::NavInbox) }{ count_badge("bar-unread") }
+                    </Link<Route>>
+                }
                 <button class="menu-toggle" aria-expanded={open.to_string()} aria-controls="site-nav" onclick={toggle_menu}>
                     { lang.t(S::NavMenu) }
                 </button>

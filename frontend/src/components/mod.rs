@@ -7,6 +7,7 @@ pub mod decision;
 pub mod field;
 pub mod footer;
 pub mod header;
+pub mod notices;
 pub mod photo;
 pub mod qr;
 pub mod zone_map;

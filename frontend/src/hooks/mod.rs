@@ -9,3 +9,12 @@ pub use session::{Session, SessionHandle, use_session};
 use crate::i18n::Lang;
 
 pub type LangHandle = yew::UseStateHandle<Lang>;
+
+/// How many notices the signed-in account has not read: the header shows it, the inbox lowers it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unread(pub yew::UseStateHandle<i64>);
+
+#[yew::hook]
+pub fn use_unread() -> Unread {
+    yew::use_context::<Unread>().expect("Unread context is provided by App")
+}

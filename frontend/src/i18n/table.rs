@@ -570,4 +570,33 @@ strings! {
     PermitLabel => "许可", "Permit";
     TimesReopened => "被反映未解决次数", "Times reopened";
     ComplaintPhoto => "反映人拍摄的照片", "Photo with the report";
+    // Notices and text messages
+    InboxEmpty => "还没有消息。", "No messages yet.";
+    InboxUnread => "未读", "Unread";
+    InboxMarkAllRead => "全部标为已读", "Mark all read";
+    UnreadSuffix => "条未读消息", "unread messages";
+    InAppOnly => "仅站内消息（账户没有手机号）", "In the app only (no phone on the account)";
+    CaseNotices => "已发出的通知", "Notices sent";
+    CaseNoticesLead => "每条通知发到站内消息，并以短信发到账户登记的手机。", "Each notice goes to the in-app inbox and as a text message to the phone on the account.";
+    CaseNoticesNone => "还没有发出通知。", "No notices sent yet.";
+    NavOutbox => "短信记录", "Text messages";
+    OutboxTitle => "短信发送记录", "Text messages sent";
+    OutboxLead => "每条短信的状态和短信网关的答复。未送达的短信会自动重试，重试次数用完后在此显示，可以重新发送。号码只显示前三位和后四位。", "Each text message's state and the gateway's answer. Failed messages are retried automatically; once the tries run out they show here and can be sent again. Numbers show only their first three and last four digits.";
+    OutboxNoGateway => "尚未配置短信网关：短信只写入服务器日志，不会发到手机。", "No SMS gateway is configured: messages are written to the server log and reach no phone.";
+    OutboxAll => "全部", "All";
+    OutboxFilter => "按状态筛选", "Filter by state";
+    OutboxEmpty => "没有这种状态的短信。", "No messages in this state.";
+    OutboxRecipient => "发往", "To";
+    OutboxTries => "发送次数", "Tries";
+    OutboxQueuedAt => "排队时间", "Queued";
+    OutboxAnswer => "网关答复", "Gateway's answer";
+    OutboxError => "失败原因", "Why it failed";
+    OutboxNextTry => "下次尝试", "Next try";
+    OutboxDeliveredAt => "送达时间", "Delivered";
+    OutboxRetry => "重新发送", "Send again";
+    OutboxRetried => "已重新排队发送。", "Queued to be sent again.";
+    OfferByText => "也可以用账户登记的手机回复短信：", "Or reply to the text from the phone on the account: ";
+    OfferByTextAccept => " 接受，", " to accept, ";
+    OfferByTextDecline => " 放弃。", " to decline.";
+    OutboxTotal => "条", "messages";
 }

@@ -16,6 +16,7 @@ use crate::api::{self, ApiError};
 use crate::app::Route;
 use crate::components::alert::{ErrorAlert, ErrorSummary, Success};
 use crate::components::case::{CaseHistory, StatusBadge};
+use crate::components::notices::CaseNotices;
 use crate::hooks::use_session;
 use crate::i18n::{Lang, S, use_lang};
 
@@ -88,7 +89,13 @@ pub fn ApplyPage() -> Html {
             html! {
                 <>
                     { match open {
-                        Some(a) if a.status.is_editable() => html! { <ApplicationForm existing={Some(a)} zones={(*zones).clone()} preselect={None::<i64>} on_changed={on_changed.clone()} /> },
+                        Some(a) if a.status.is_editable() => html! {
+                            <>
+                                <ApplicationForm existing={Some(a.clone())} zones={(*zones).clone()} preselect={None::<i64>} on_changed={on_changed.clone()} />
+                                // A returned application: what was sent about it stays in view while correcting.
+                                if !a.notices.is_empty() { <CaseNotices notices={a.notices.clone()} /> }
+                            </>
+                        },
                         Some(a) => html! { <ApplicationStatusView application={a} on_changed={on_changed.clone()} /> },
                         None => html! { <ApplicationForm existing={None::<ApplicationView>} zones={(*zones).clone()} preselect={preselect} on_changed={on_changed.clone()} /> },
                     } }
@@ -541,6 +548,9 @@ fn ApplicationStatusView(p: &StatusProps) -> Html {
                     <h2>{ lang.t(S::OfferTitle) }</h2>
                     <p>{ &o.zone_name }{ " · " }{ lang.t(S::StallNo) }{ " " }<strong>{ &o.stall_number }</strong></p>
                     <p class="muted">{ lang.t(S::ReplyBy) }{ " " }{ common::time::to_xiamen(o.respond_by).format("%Y-%m-%d %H:%M").to_string() }</p>
+                    // The same answer works from any phone by text (the one on the account).
+                    <p class="small" id="offer-by-text">{ lang.t(S::OfferByText) }<strong>{ format!("{} 1", o.id) }</strong>{ lang.t(S::OfferByTextAccept) }
+                        <strong>{ format!("{} 2", o.id) }</strong>{ lang.t(S::OfferByTextDecline) }</p>
                     <div class="actions">
                         <button type="button" class="button primary" id="accept-offer" onclick={act(format!("/api/v1/offers/{}/accept", o.id))}>{ lang.t(S::AcceptOffer) }</button>
                         <button type="button" class="button danger" id="decline-offer" onclick={act(format!("/api/v1/offers/{}/decline", o.id))}>{ lang.t(S::DeclineOffer) }</button>
@@ -565,6 +575,7 @@ fn ApplicationStatusView(p: &StatusProps) -> Html {
             if matches!(a.status, ApplicationStatus::Submitted | ApplicationStatus::Eligible | ApplicationStatus::Waitlisted) {
                 <button type="button" class="button danger small" onclick={withdraw}>{ lang.t(S::Withdraw) }</button>
             }
+            <CaseNotices notices={a.notices.clone()} />
             <h2>{ lang.t(S::History) }</h2>
             <CaseHistory events={a.history.clone()} />
         </div>

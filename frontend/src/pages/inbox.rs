@@ -1,26 +1,39 @@
-//! The in-app inbox: every notice sent to the account, newest first.
+//! The in-app inbox: every notice sent to the account, newest first, each with what became of
+//! its text message.
 
 use common::dto::lifecycle::Inbox;
 use gloo::net::http::Method;
 use yew::prelude::*;
+use yew_router::prelude::*;
 
 use crate::api::{self, ApiError};
+use crate::app::Route;
 use crate::components::alert::ErrorAlert;
-use crate::hooks::use_session;
+use crate::components::notices::SmsBadge;
+use crate::hooks::{use_session, use_unread};
 use crate::i18n::{S, use_lang};
 
 #[component]
 pub fn InboxPage() -> Html {
     let lang = use_lang();
     let session = use_session();
+    let unread = use_unread();
+    let navigator = use_navigator();
     let inbox = use_state(|| None::<Result<Inbox, ApiError>>);
     let reload = use_state(|| 0u32);
     let signed_in = session.me.is_some();
     {
         let inbox = inbox.clone();
+        let unread = unread.clone();
         use_effect_with((signed_in, *reload), move |(s, _)| {
             if *s {
-                yew::platform::spawn_local(async move { inbox.set(Some(api::get("/api/v1/me/notifications").await)) });
+                yew::platform::spawn_local(async move {
+                    let got = api::get::<Inbox>("/api/v1/me/notifications").await;
+                    if let Ok(i) = &got {
+                        unread.0.set(i.unread);
+                    }
+                    inbox.set(Some(got));
+                });
             }
         });
     }
@@ -37,34 +50,46 @@ pub fn InboxPage() -> Html {
             });
         })
     };
-    let open = |id: i64, read: bool| {
-        Callback::from(move |_| {
+    // Opening a notice marks it read (the header's count drops at once) and goes to its page
+    // inside the app, so the mark is not lost to a page load.
+    let open = |id: i64, read: bool, link: String| {
+        let unread = unread.clone();
+        let navigator = navigator.clone();
+        Callback::from(move |e: MouseEvent| {
             if !read {
+                unread.0.set((*unread.0 - 1).max(0));
                 yew::platform::spawn_local(async move {
                     let _ =
                         api::request_empty::<()>(Method::POST, &format!("/api/v1/me/notifications/{id}/read"), None)
                             .await;
                 });
             }
+            if let (Some(n), Some(route)) = (&navigator, Route::recognize(&link)) {
+                e.prevent_default();
+                n.push(&route);
+            }
         })
     };
     html! {
         <section class="page narrow">
-            <h1>{ lang.either("消息", "Messages") }</h1>
+            <h1>{ lang.t(S::NavInbox) }</h1>
             { match &*inbox {
                 None => html! { <p aria-busy="true">{ lang.t(S::Loading) }</p> },
                 Some(Err(e)) => html! { <ErrorAlert error={Some(e.clone())} /> },
-                Some(Ok(i)) if i.items.is_empty() => html! { <p class="muted">{ lang.either("还没有消息。", "No messages yet.") }</p> },
+                Some(Ok(i)) if i.items.is_empty() => html! { <p class="muted">{ lang.t(S::InboxEmpty) }</p> },
                 Some(Ok(i)) => html! {
                     <>
-                        <p>{ lang.either("未读 ", "Unread: ") }<strong id="unread">{ i.unread }</strong>
-                            if i.unread > 0 { { " " }<button type="button" class="link-button" onclick={read_all}>{ lang.either("全部标为已读", "Mark all read") }</button> }</p>
+                        <p>{ lang.t(S::InboxUnread) }{ " " }<strong id="unread">{ i.unread }</strong>
+                            if i.unread > 0 { { " " }<button type="button" class="link-button" onclick={read_all}>{ lang.t(S::InboxMarkAllRead) }</button> }</p>
                         <ul class="plain inbox" id="inbox">
                             { for i.items.iter().map(|n| html! {
                                 <li class={classes!("card", (!n.read).then_some("unread"))} data-kind={n.kind.clone()}>
-                                    <a href={n.link.clone()} onclick={open(n.id, n.read)}><strong>{ lang.pick(&n.title) }</strong></a>
+                                    <a href={n.link.clone()} onclick={open(n.id, n.read, n.link.clone())}><strong>{ lang.pick(&n.title) }</strong></a>
                                     <p>{ lang.pick(&n.body) }</p>
-                                    <p class="muted small">{ common::time::to_xiamen(n.created_at).format("%Y-%m-%d %H:%M").to_string() }</p>
+                                    <p class="meta muted small">
+                                        <time>{ common::time::to_xiamen(n.created_at).format("%Y-%m-%d %H:%M").to_string() }</time>
+                                        <SmsBadge status={n.sms_status.clone()} />
+                                    </p>
                                 </li>
                             }) }
                         </ul>

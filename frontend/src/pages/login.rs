@@ -44,7 +44,10 @@ pub fn LoginPage() -> Html {
                 (form.clone(), busy.clone(), error.clone(), session.clone(), navigator.clone());
             busy.set(true);
             yew::platform::spawn_local(async move {
-                match api::post::<_, SessionResponse>("/api/v1/auth/login", &*form).await {
+                // Texts reach the person in the language they use the portal in.
+                let body =
+                    LoginRequest { lang: Some(if lang.is_en() { "en" } else { "zh" }.into()), ..(*form).clone() };
+                match api::post::<_, SessionResponse>("/api/v1/auth/login", &body).await {
                     Ok(r) => {
                         let to = crate::components::header::landing(r.user.role);
                         session.set(Session { loaded: true, me: Some(r.user) });

@@ -12,6 +12,7 @@ pub mod inbox;
 pub mod inspect;
 pub mod login;
 pub mod not_found;
+pub mod outbox;
 pub mod permits;
 pub mod policy;
 pub mod register;

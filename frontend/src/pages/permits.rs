@@ -13,6 +13,7 @@ use crate::api::{self, ApiError};
 use crate::app::Route;
 use crate::components::alert::ErrorAlert;
 use crate::components::case::CaseHistory;
+use crate::components::notices::CaseNotices;
 use crate::hooks::use_session;
 use crate::i18n::{Lang, S, use_lang};
 
@@ -350,8 +351,9 @@ pub fn PermitPage(p: &PermitPageProps) -> Html {
                             </ul>
                         }
                     </section>
+                    <CaseNotices notices={pv.notices.clone()} />
                     <section>
-                        <h2>{ lang.either("办理记录", "History") }</h2>
+                        <h2>{ lang.t(S::History) }</h2>
                         <CaseHistory events={pv.history.clone()} />
                     </section>
                 </div>

@@ -12,6 +12,7 @@ use crate::app::Route;
 use crate::components::alert::{ErrorAlert, Success};
 use crate::components::case::{CaseHistory, StatusBadge};
 use crate::components::decision::{Choice, Decided, DecisionForm, send};
+use crate::components::notices::CaseNotices;
 use crate::hooks::use_session;
 use crate::i18n::{S, use_lang};
 
@@ -483,6 +484,7 @@ pub fn ReviewCasePage(p: &ReviewCaseProps) -> Html {
                     }
                 </div>
             </div>
+            <CaseNotices notices={a.notices.clone()} />
             <h2>{ lang.t(S::History) }</h2>
             <CaseHistory events={a.history.clone()} />
         </section>

@@ -10,6 +10,7 @@ use common::policy::StreetClass;
 use super::*;
 use crate::components::alert::Success;
 use crate::components::decision::{Choice, Decided, DecisionForm, REASON_ID, send};
+use crate::components::notices::CaseNotices;
 use crate::hooks::use_basemap;
 use crate::pages::review::NextCase;
 
@@ -224,6 +225,7 @@ pub fn FilingPage(p: &FilingPageProps) -> Html {
                     }
                 </div>
             </div>
+            <CaseNotices notices={f.notices.clone()} />
             <h2>{ lang.t(S::History) }</h2>
             <CaseHistory events={f.history.clone()} />
             { revoke.unwrap_or_default() }
