@@ -205,6 +205,38 @@ mod tests {
         assert_eq!(c.public_url, "http://127.0.0.1:1");
     }
 
+    /// The README's settings tables list exactly the variables the server reads.
+    #[test]
+    fn the_readme_lists_every_setting() {
+        let asked = std::cell::RefCell::new(std::collections::BTreeSet::new());
+        Config::from_sources(
+            |k| {
+                asked.borrow_mut().insert(k.to_string());
+                None
+            },
+            &HashMap::new(),
+        )
+        .unwrap();
+        let mut asked = asked.into_inner();
+        asked.insert("TANGUI_CONFIG".into()); // read before the others, to find the file
+        let readme = include_str!("../../README.md");
+        let listed: std::collections::BTreeSet<String> = readme
+            .lines()
+            .filter(|l| l.starts_with("| `"))
+            .flat_map(|l| {
+                l.split('|').nth(1).unwrap_or("").split('`').skip(1).step_by(2).map(str::to_string).collect::<Vec<_>>()
+            })
+            .filter(|v| v.starts_with("TANGUI_") || v == "DATABASE_URL")
+            .filter(|v| !v.starts_with("TANGUI_TEST_"))
+            .collect();
+        let missing: Vec<_> = asked.difference(&listed).collect();
+        let extra: Vec<_> = listed.difference(&asked).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "not in the README: {missing:?}; in the README only: {extra:?}"
+        );
+    }
+
     #[test]
     fn bad_values_are_named() {
         let err = Config::from_sources(|k| (k == "TANGUI_COOKIE_SECURE").then(|| "maybe".to_string()), &HashMap::new())

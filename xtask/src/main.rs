@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Some("bench-map") => tools::bench_map(&root),
         Some("bench-draw") => tools::bench_example(&root, "bench_draw", &[]),
         Some("bench-certs") => tools::bench_example(&root, "bench_certs", &[]),
+        Some("bench-sms") => tools::bench_example(&root, "bench_sms", &[]),
         Some("bench-rush") => tools::bench_rush(&root),
         Some("bench-production") => production::bench_production(&root),
         Some("fuzz") => fuzz::run(&root, &args[1..]),
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
                  bench-map  benchmark: public GeoJSON vs nginx, map first render (xtask/bench/results/map.md)\n\
                  bench-draw benchmark: a 21,300-applicant allocation round on SQLite (xtask/bench/results/draw.md)\n\
                  bench-certs benchmark: certificates for all 6,145 stalls (xtask/bench/results/certificates.md)\n\
+                 bench-sms  benchmark: a 21,300-applicant draw's texts through Kannel and fakesmsc (xtask/bench/results/sms.md)\n\
                  bench-rush benchmark: 20,000 vendors applying at once, SQLite and PostgreSQL (xtask/bench/results/rush.md)\n\
                  bench-production  all load figures in one run: rush, GeoJSON vs nginx and under a login storm,\n\
                  \x20          memory, WASM size (xtask/bench/results/load.md)\n\

@@ -386,7 +386,7 @@ pub fn draw_in_tx(c: &mut DbConn, id: i64, by: i64, board: &ProgressBoard) -> Ap
 
 /// Tells every applicant of a draw its result, in the draw's transaction: the stall drawn and
 /// the end of the notice period, or the place on the waiting list.
-fn draw_notices(c: &mut DbConn, round: i64, result: &DrawResult, notice_until: chrono::NaiveDate) -> AppResult<()> {
+pub fn draw_notices(c: &mut DbConn, round: i64, result: &DrawResult, notice_until: chrono::NaiveDate) -> AppResult<()> {
     let applicant_of: HashMap<i64, i64> = apps::table
         .filter(apps::round_id.eq(round))
         .select((apps::id, apps::applicant_id))
