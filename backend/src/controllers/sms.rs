@@ -12,7 +12,7 @@ use common::dto::lifecycle::OutboxPage;
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::auth::Admin;
+use crate::auth::Staff;
 use crate::error::{AppError, AppResult};
 use crate::services::sms as service;
 
@@ -80,24 +80,23 @@ pub struct OutboxQuery {
     pub page: Option<i64>,
 }
 
-/// Text messages, newest first (city admins): what the gateway said, what failed.
+/// Text messages, newest first: what the gateway said, what failed. City admins see all of them,
+/// a district officer those about the district's cases.
 #[utoipa::path(get, path = "/api/v1/admin/outbox", tag = "notices", params(OutboxQuery),
     responses((status = 200, body = OutboxPage), (status = 403, body = Problem)))]
 pub async fn outbox(
     State(state): State<AppState>,
-    Admin(actor): Admin,
+    Staff(actor): Staff,
     Query(q): Query<OutboxQuery>,
 ) -> AppResult<Json<OutboxPage>> {
-    let status = q
-        .status
-        .filter(|s| ["queued", "sending", "sent", "delivered", "failed", "dead", "logged"].contains(&s.as_str()));
+    let status = q.status.filter(|s| common::dto::lifecycle::SMS_STATES.contains(&s.as_str()));
     Ok(Json(service::outbox(&state, &actor, status, q.page.unwrap_or(1)).await?))
 }
 
-/// Send a message that was not delivered again (city admins).
+/// Send a message that was not delivered again (officers, for the messages they can see).
 #[utoipa::path(post, path = "/api/v1/admin/outbox/{id}/retry", tag = "notices", params(("id" = i64, Path)),
-    responses((status = 204), (status = 409, body = Problem), (status = 403, body = Problem)))]
-pub async fn retry(State(state): State<AppState>, Admin(actor): Admin, Path(id): Path<i64>) -> AppResult<StatusCode> {
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem), (status = 403, body = Problem)))]
+pub async fn retry(State(state): State<AppState>, Staff(actor): Staff, Path(id): Path<i64>) -> AppResult<StatusCode> {
     service::retry(&state, &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -419,6 +419,7 @@ diesel::table! {
         created_at -> Timestamp,
         read_at -> Nullable<Timestamp>,
         subject -> Text,
+        district_code -> Nullable<Text>,
     }
 }
 

@@ -84,11 +84,13 @@ pub fn notify_many(c: &mut DbConn, notices: Vec<Notice<'_>>) -> AppResult<usize>
             users::table.filter(users::id.eq_any(ch)).select((users::id, users::phone, users::lang)).load(c)?;
         contact.extend(rows.into_iter().map(|(id, phone, lang)| (id, (phone, lang))));
     }
+    let district = districts_of(c, fresh.iter().map(|x| x.subject.as_str()))?;
     for ch in fresh.chunks(500) {
         let rows: Vec<_> = ch
             .iter()
             .map(|x| {
                 (
+                    n::district_code.eq(district.get(&x.subject).cloned()),
                     n::user_id.eq(x.user_id),
                     n::kind.eq(x.kind),
                     n::title_zh.eq(&x.title.zh),
@@ -138,6 +140,47 @@ pub fn notify_many(c: &mut DbConn, notices: Vec<Notice<'_>>) -> AppResult<usize>
         }
     }
     Ok(fresh.len())
+}
+
+/// The district of each case among `subjects` (`application:12`, `filing:3`, `permit:7`,
+/// `complaint:5`), looked up a chunk at a time; account and city-wide notices have none.
+fn districts_of<'a>(c: &mut DbConn, subjects: impl Iterator<Item = &'a str>) -> AppResult<HashMap<String, String>> {
+    use crate::db::schema::{complaints, permits, shop_filings, stall_applications};
+    let mut ids: HashMap<&str, HashSet<i64>> = HashMap::new();
+    for s in subjects {
+        if let Some((kind, id)) = s.split_once(':')
+            && let Ok(id) = id.parse::<i64>()
+        {
+            ids.entry(kind).or_default().insert(id);
+        }
+    }
+    let mut out = HashMap::new();
+    for (kind, set) in ids {
+        let set: Vec<i64> = set.into_iter().collect();
+        for ch in set.chunks(500) {
+            let rows: Vec<(i64, Option<String>)> = match kind {
+                "application" => stall_applications::table
+                    .filter(stall_applications::id.eq_any(ch))
+                    .select((stall_applications::id, stall_applications::district_code))
+                    .load(c)?,
+                "filing" => shop_filings::table
+                    .filter(shop_filings::id.eq_any(ch))
+                    .select((shop_filings::id, shop_filings::district_code.nullable()))
+                    .load(c)?,
+                "permit" => permits::table
+                    .filter(permits::id.eq_any(ch))
+                    .select((permits::id, permits::district_code.nullable()))
+                    .load(c)?,
+                "complaint" => complaints::table
+                    .filter(complaints::id.eq_any(ch))
+                    .select((complaints::id, complaints::district_code.nullable()))
+                    .load(c)?,
+                _ => Vec::new(),
+            };
+            out.extend(rows.into_iter().filter_map(|(id, d)| Some((format!("{kind}:{id}"), d?))));
+        }
+    }
+    Ok(out)
 }
 
 /// The notices about one case, oldest first, with what became of their text messages.

@@ -517,37 +517,62 @@ async fn record(app: &App, id: i64, action: &str, result: &str) -> AppResult<()>
         .await
 }
 
-/// The outbox for admins: newest first, filtered by state.
+/// The outbox messages an officer may read: a city admin all of them, a district officer those
+/// about cases in the district (account and city-wide texts are the city's).
+fn visible(actor: &Actor) -> AppResult<o::BoxedQuery<'static, crate::db::MultiBackend>> {
+    let q = o::table.into_boxed();
+    match (actor.role, actor.district) {
+        (Role::CityAdmin, _) => Ok(q),
+        (Role::DistrictOfficer, Some(d)) => Ok(q.filter(
+            o::notification_id.eq_any(n::table.filter(n::district_code.eq(d.code().to_string())).select(n::id)),
+        )),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// One outbox row as the page reads it.
+#[derive(Queryable)]
+#[diesel(check_for_backend(crate::db::MultiBackend))]
+struct OutboxRecord {
+    id: i64,
+    kind: String,
+    recipient: String,
+    status: String,
+    attempts: i32,
+    body: String,
+    last_error: String,
+    last_answer: String,
+    created_at: NaiveDateTime,
+    sent_at: Option<NaiveDateTime>,
+    delivered_at: Option<NaiveDateTime>,
+    next_attempt_at: Option<NaiveDateTime>,
+}
+
+/// The outbox for officers: newest first, filtered by state, fifty a page.
 pub async fn outbox(app: &App, actor: &Actor, status: Option<String>, page: i64) -> AppResult<OutboxPage> {
-    actor.require(&[Role::CityAdmin])?;
+    visible(actor)?;
     let gateway = app.sender.is_gateway();
+    let actor = actor.clone();
     app.db
         .run(move |c| {
-            let mut q = o::table.inner_join(n::table).into_boxed();
-            let mut count_q = o::table.into_boxed();
+            // One count per state: a boxed query cannot be grouped, and there are only seven states.
+            let mut counts: Vec<(String, i64)> = Vec::new();
+            for s in common::dto::lifecycle::SMS_STATES {
+                let k: i64 = visible(&actor)?.filter(o::status.eq(s)).count().get_result(c)?;
+                if k > 0 {
+                    counts.push((s.to_string(), k));
+                }
+            }
+            let total = counts.iter().filter(|(k, _)| status.as_ref().is_none_or(|s| s == k)).map(|(_, n)| n).sum();
+            let mut q = visible(&actor)?;
             if let Some(s) = &status {
                 q = q.filter(o::status.eq(s.clone()));
-                count_q = count_q.filter(o::status.eq(s.clone()));
             }
-            let total: i64 = count_q.count().get_result(c)?;
-            type Row = (
-                i64,
-                String,
-                String,
-                String,
-                i32,
-                String,
-                String,
-                String,
-                NaiveDateTime,
-                Option<NaiveDateTime>,
-                Option<NaiveDateTime>,
-                Option<NaiveDateTime>,
-            );
-            let rows: Vec<Row> = q
+            let ids: Vec<i64> = q.order(o::id.desc()).offset((page.max(1) - 1) * 50).limit(50).select(o::id).load(c)?;
+            let rows: Vec<OutboxRecord> = o::table
+                .inner_join(n::table)
+                .filter(o::id.eq_any(&ids))
                 .order(o::id.desc())
-                .offset((page.max(1) - 1) * 50)
-                .limit(50)
                 .select((
                     o::id,
                     n::kind,
@@ -563,57 +588,38 @@ pub async fn outbox(app: &App, actor: &Actor, status: Option<String>, page: i64)
                     o::next_attempt_at,
                 ))
                 .load(c)?;
-            let counts: Vec<(String, i64)> =
-                o::table.group_by(o::status).select((o::status, diesel::dsl::count_star())).load(c)?;
-            Ok(OutboxPage {
-                items: rows
-                    .into_iter()
-                    .map(
-                        |(
-                            id,
-                            kind,
-                            r,
-                            status,
-                            attempts,
-                            body,
-                            last_error,
-                            last_answer,
-                            created_at,
-                            sent_at,
-                            delivered_at,
-                            next,
-                        )| {
-                            OutboxRow {
-                                id,
-                                kind,
-                                recipient: common::mask::phone(&r),
-                                status,
-                                attempts,
-                                body,
-                                last_error,
-                                last_answer,
-                                created_at,
-                                sent_at,
-                                delivered_at,
-                                next_attempt_at: next,
-                            }
-                        },
-                    )
-                    .collect(),
-                total,
-                counts,
-                gateway,
-            })
+            let items = rows
+                .into_iter()
+                .map(|r| OutboxRow {
+                    id: r.id,
+                    kind: r.kind,
+                    recipient: common::mask::phone(&r.recipient),
+                    status: r.status,
+                    attempts: r.attempts,
+                    body: r.body,
+                    last_error: r.last_error,
+                    last_answer: r.last_answer,
+                    created_at: r.created_at,
+                    sent_at: r.sent_at,
+                    delivered_at: r.delivered_at,
+                    next_attempt_at: r.next_attempt_at,
+                })
+                .collect();
+            Ok(OutboxPage { items, total, counts, gateway })
         })
         .await
 }
 
-/// An admin sends a dead (or failed) message again now, with its tries counted afresh.
+/// An officer sends a dead (or failed) message again now, with its tries counted afresh.
 pub async fn retry(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
-    actor.require(&[Role::CityAdmin])?;
-    let by = actor.user_id;
+    visible(actor)?;
+    let (by, actor) = (actor.user_id, actor.clone());
     app.db
         .write(move |c| {
+            let mine: i64 = visible(&actor)?.filter(o::id.eq(id)).count().get_result(c)?;
+            if mine == 0 {
+                return Err(AppError::NotFound);
+            }
             let n = diesel::update(o::table.find(id).filter(o::status.eq_any(["dead", "failed"])))
                 .set((o::status.eq("queued"), o::attempts.eq(0), o::next_attempt_at.eq(None::<NaiveDateTime>)))
                 .execute(c)?;

@@ -184,8 +184,8 @@ pub fn rules(f: &HashMap<&'static str, String>) -> Vec<Rule> {
         rule(M::GET, "/api/v1/review/applications", Roles(STAFF)),
         rule(M::GET, "/api/v1/review/filings", Roles(STAFF)),
         rule(M::GET, "/api/v1/review/cases", Roles(STAFF)),
-        rule(M::GET, "/api/v1/admin/outbox", Roles(ADMIN)),
-        rule(M::POST, "/api/v1/admin/outbox/{id}/retry", Roles(ADMIN)).at("/api/v1/admin/outbox/999999/retry"),
+        rule(M::GET, "/api/v1/admin/outbox", Roles(STAFF)),
+        rule(M::POST, "/api/v1/admin/outbox/{id}/retry", DistrictStaff).at("/api/v1/admin/outbox/{outbox}/retry"),
         // The gateway's callbacks: without the secret in the URL, nobody gets in.
         rule(M::GET, "/api/v1/sms/dlr", Gateway).at("/api/v1/sms/dlr?id=1&type=1"),
         rule(M::GET, "/api/v1/sms/incoming", Gateway).at("/api/v1/sms/incoming?from=13800000001&text=1%201"),
@@ -371,6 +371,18 @@ pub async fn fixture(app: &TestApp) -> (HashMap<Who, Client>, HashMap<&'static s
     let appeal = queue["appeals"][0]["id"].as_i64().unwrap();
     let transfer = queue["transfers"][0]["id"].as_i64().unwrap();
     let notification = vendor_a.get("/api/v1/me/notifications").await.value()["items"][0]["id"].as_i64().unwrap();
+    // The text about that permit's violation, in 思明's outbox.
+    let subject = format!("permit:{permit}");
+    let outbox: i64 = app
+        .state
+        .db
+        .run(move |c| {
+            use backend::db::schema::{notifications as n, outbox as o};
+            use diesel::prelude::*;
+            Ok(o::table.inner_join(n::table).filter(n::subject.eq(subject)).select(o::id).first(c)?)
+        })
+        .await
+        .unwrap();
 
     // MerchantA's filing on a 思明 street, and a public complaint from 思明.
     let segs = app.anon().get("/api/v1/street-segments").await.value();
@@ -404,6 +416,7 @@ pub async fn fixture(app: &TestApp) -> (HashMap<Who, Client>, HashMap<&'static s
         ("appeal", appeal),
         ("transfer", transfer),
         ("notification", notification),
+        ("outbox", outbox),
         ("segment", segment),
         ("filing", filing.value()["id"].as_i64().unwrap()),
         ("complaint", complaint.value()["id"].as_i64().unwrap()),

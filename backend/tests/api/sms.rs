@@ -306,3 +306,64 @@ api_test!(a_vendor_accepts_an_offer_by_replying_to_the_text, |app| {
         .unwrap();
     assert_eq!(audited, 2);
 });
+
+api_test!(officers_see_their_districts_texts_and_send_a_dead_one_again, |app| {
+    let app = app.with_demo().await;
+    let (sm, hl) = zones(&app).await;
+    // A 思明 application and a 湖里 one: a receipt text each.
+    let (_, sm_app) = submitted(&app, &sm).await;
+    let (_, hl_app) = submitted(&app, &[hl]).await;
+    let subject_of = |id: i64| format!("application:{id}");
+    let (sm_subject, hl_subject) = (subject_of(sm_app), subject_of(hl_app));
+    let ids: Vec<(i64, String)> = app
+        .state
+        .db
+        .run(|c| Ok(o::table.inner_join(n::table).select((o::id, n::subject)).order(o::id).load(c)?))
+        .await
+        .unwrap();
+    let sm_msg = ids.iter().find(|(_, s)| *s == sm_subject).unwrap().0;
+    let hl_msg = ids.iter().find(|(_, s)| *s == hl_subject).unwrap().0;
+    // The gateway gave up on the 思明 one.
+    app.state
+        .db
+        .write(move |c| {
+            Ok(diesel::update(o::table.find(sm_msg))
+                .set((o::status.eq("dead"), o::attempts.eq(8), o::last_error.eq("carrier: unknown subscriber")))
+                .execute(c)?)
+        })
+        .await
+        .unwrap();
+
+    let listed = |v: &serde_json::Value| -> Vec<i64> {
+        v["items"].as_array().unwrap().iter().map(|x| x["id"].as_i64().unwrap()).collect()
+    };
+    let siming = app.officer(District::Siming).await;
+    let huli = app.officer(District::Huli).await;
+    let admin = app.admin().await;
+    let page = siming.get("/api/v1/admin/outbox").await.value();
+    assert_eq!(listed(&page), vec![sm_msg], "思明 sees its own text only");
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["counts"], json!([["dead", 1]]));
+    let row = &page["items"][0];
+    assert_eq!(row["recipient"].as_str().unwrap().len(), 11);
+    assert!(row["recipient"].as_str().unwrap().contains("****"), "masked: {row}");
+    assert_eq!(row["last_error"], "carrier: unknown subscriber");
+    assert_eq!(listed(&huli.get("/api/v1/admin/outbox").await.value()), vec![hl_msg]);
+    let all = listed(&admin.get("/api/v1/admin/outbox").await.value());
+    assert!(all.contains(&sm_msg) && all.contains(&hl_msg));
+    assert_eq!(listed(&admin.get("/api/v1/admin/outbox?status=dead").await.value()), vec![sm_msg]);
+
+    // Another district cannot send it again; its own officer can, once.
+    huli.post(&format!("/api/v1/admin/outbox/{sm_msg}/retry"), &json!({})).await.assert_status(404);
+    siming.post(&format!("/api/v1/admin/outbox/{sm_msg}/retry"), &json!({})).await.assert_status(204);
+    let again = siming.post(&format!("/api/v1/admin/outbox/{sm_msg}/retry"), &json!({})).await;
+    again.assert_status(409);
+    let (status, tries): (String, i32) =
+        app.state.db.run(move |c| Ok(o::table.find(sm_msg).select((o::status, o::attempts)).first(c)?)).await.unwrap();
+    assert_eq!((status.as_str(), tries), ("queued", 0));
+    // Without a gateway it goes to the log, and says so rather than "delivered".
+    backend::services::sms::deliver_once(&app.state).await.unwrap();
+    let status: String =
+        app.state.db.run(move |c| Ok(o::table.find(sm_msg).select(o::status).first(c)?)).await.unwrap();
+    assert_eq!(status, "logged");
+});

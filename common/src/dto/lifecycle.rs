@@ -311,6 +311,9 @@ pub struct NoticeDelivery {
     pub delivered_at: Option<NaiveDateTime>,
 }
 
+/// Every state an outgoing text message can be in, in the order the outbox page shows them.
+pub const SMS_STATES: [&str; 7] = ["dead", "failed", "queued", "sending", "sent", "delivered", "logged"];
+
 /// A text message's state in words.
 pub fn sms_status_name(status: &str) -> Text {
     let (zh, en) = match status {

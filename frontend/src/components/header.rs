@@ -33,6 +33,7 @@ pub fn nav_links(role: Option<Role>) -> Vec<(Route, S)> {
             links.push((Route::Review, S::NavReview));
             links.push((Route::Inspect, S::NavInspect));
             links.push((Route::Dashboard, S::NavDashboard));
+            links.push((Route::AdminOutbox, S::NavOutbox));
         }
         Some(Role::CityAdmin) => {
             links.push((Route::Review, S::NavReview));

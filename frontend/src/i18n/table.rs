@@ -582,6 +582,7 @@ strings! {
     NavOutbox => "短信记录", "Text messages";
     OutboxTitle => "短信发送记录", "Text messages sent";
     OutboxLead => "每条短信的状态和短信网关的答复。未送达的短信会自动重试，重试次数用完后在此显示，可以重新发送。号码只显示前三位和后四位。", "Each text message's state and the gateway's answer. Failed messages are retried automatically; once the tries run out they show here and can be sent again. Numbers show only their first three and last four digits.";
+    OutboxDistrict => "这里是本区案件的短信；账户安全等全市性短信由市执法局查看。", "These are the texts about your district's cases; account and city-wide texts are the city's to see.";
     OutboxNoGateway => "尚未配置短信网关：短信只写入服务器日志，不会发到手机。", "No SMS gateway is configured: messages are written to the server log and reach no phone.";
     OutboxAll => "全部", "All";
     OutboxFilter => "按状态筛选", "Filter by state";

@@ -1,7 +1,7 @@
-//! City admins: every text message, by state, with the gateway's answer; a message whose tries
-//! ran out can be sent again.
+//! Officers: the text messages about their cases (a city admin: all of them), by state, with the
+//! gateway's answer; a message whose tries ran out can be sent again.
 
-use common::dto::lifecycle::{OutboxPage as Outbox, OutboxRow, sms_status_short};
+use common::dto::lifecycle::{OutboxPage as Outbox, OutboxRow, SMS_STATES, sms_status_short};
 use common::{Role, Text};
 use gloo::net::http::Method;
 use yew::prelude::*;
@@ -12,7 +12,6 @@ use crate::components::notices::SmsBadge;
 use crate::hooks::use_session;
 use crate::i18n::{Lang, S, use_lang};
 
-const STATES: [&str; 7] = ["dead", "failed", "queued", "sending", "sent", "delivered", "logged"];
 const PER_PAGE: i64 = 50;
 
 fn when(t: chrono::NaiveDateTime) -> String {
@@ -36,11 +35,12 @@ pub fn OutboxPage() -> Html {
     let list = use_state(|| None::<Result<Outbox, ApiError>>);
     let action_error = use_state(|| None::<ApiError>);
     let retried = use_state(|| None::<i64>);
-    let is_admin = session.me.as_ref().is_some_and(|m| m.role == Role::CityAdmin);
+    let role = session.me.as_ref().map(|m| m.role);
+    let is_staff = matches!(role, Some(Role::CityAdmin | Role::DistrictOfficer));
     {
         let list = list.clone();
-        use_effect_with((is_admin, *filter, *page, *reload), move |(admin, f, p, _)| {
-            if *admin {
+        use_effect_with((is_staff, *filter, *page, *reload), move |(staff, f, p, _)| {
+            if *staff {
                 let url = match f {
                     Some(s) => format!("/api/v1/admin/outbox?status={s}&page={p}"),
                     None => format!("/api/v1/admin/outbox?page={p}"),
@@ -52,7 +52,7 @@ pub fn OutboxPage() -> Html {
     if !session.loaded {
         return html! { <section class="page"><p aria-busy="true">{ lang.t(S::Loading) }</p></section> };
     }
-    if !is_admin {
+    if !is_staff {
         return html! { <section class="page narrow"><p class="alert error" role="alert">{ lang.t(S::Forbidden) }</p></section> };
     }
     let choose = |f: Option<&'static str>| {
@@ -115,6 +115,7 @@ pub fn OutboxPage() -> Html {
         <section class="page narrow">
             <h1>{ lang.t(S::OutboxTitle) }</h1>
             <p class="lead">{ lang.t(S::OutboxLead) }</p>
+            if role == Some(Role::DistrictOfficer) { <p class="muted">{ lang.t(S::OutboxDistrict) }</p> }
             <ErrorAlert error={(*action_error).clone()} />
             if retried.is_some() { <Success>{ lang.t(S::OutboxRetried) }</Success> }
             { match &*list {
@@ -138,7 +139,7 @@ pub fn OutboxPage() -> Html {
                                 <ul class="outbox-filter" id="outbox-filter">
                                     { chip(None, lang.t(S::OutboxAll).to_string(), all) }
                                     // States with messages in them, and the one chosen.
-                                    { for STATES.iter().filter(|s| count(s) > 0 || *filter == Some(**s)).map(|s| chip(Some(*s), lang.pick(&sms_status_short(s)), count(s))) }
+                                    { for SMS_STATES.iter().filter(|s| count(s) > 0 || *filter == Some(**s)).map(|s| chip(Some(*s), lang.pick(&sms_status_short(s)), count(s))) }
                                 </ul>
                             </nav>
                             if o.items.is_empty() {

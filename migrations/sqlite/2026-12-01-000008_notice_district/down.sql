@@ -1,0 +1,2 @@
+DROP INDEX notifications_district;
+ALTER TABLE notifications DROP COLUMN district_code;
