@@ -28,6 +28,14 @@ pub struct Config {
     pub session_idle_minutes: i64,
     /// `TANGUI_SESSION_MAX_HOURS`: a session ends this long after sign-in, used or not.
     pub session_max_hours: i64,
+    /// `TANGUI_STAFF_SESSION_IDLE_MINUTES`: the same for officers and admins (default 30).
+    pub staff_session_idle_minutes: i64,
+    /// `TANGUI_STAFF_SESSION_MAX_HOURS`: the same for officers and admins (default 12).
+    pub staff_session_max_hours: i64,
+    /// `TANGUI_CODES_PER_PHONE_HOUR`: one-time codes texted to one phone an hour.
+    pub codes_per_phone_hour: i64,
+    /// `TANGUI_CODES_PER_ADDRESS_HOUR`: one-time codes asked from one client address an hour.
+    pub codes_per_address_hour: i64,
     /// `TANGUI_TRUST_PROXY`: take the client address from `X-Forwarded-For` (behind nginx).
     pub trust_proxy: bool,
     /// `TANGUI_LOG_FORMAT`: `json` or `pretty`.
@@ -167,6 +175,10 @@ impl Config {
             db_pool_size: number("TANGUI_DB_POOL", 16)?.clamp(1, 256) as u32,
             session_idle_minutes: number("TANGUI_SESSION_IDLE_MINUTES", 12 * 60)?.max(1),
             session_max_hours: number("TANGUI_SESSION_MAX_HOURS", 7 * 24)?.max(1),
+            staff_session_idle_minutes: number("TANGUI_STAFF_SESSION_IDLE_MINUTES", 30)?.max(1),
+            staff_session_max_hours: number("TANGUI_STAFF_SESSION_MAX_HOURS", 12)?.max(1),
+            codes_per_phone_hour: number("TANGUI_CODES_PER_PHONE_HOUR", 5)?.clamp(1, 1_000),
+            codes_per_address_hour: number("TANGUI_CODES_PER_ADDRESS_HOUR", 20)?.clamp(1, 100_000),
             trust_proxy: flag("TANGUI_TRUST_PROXY", false)?,
             log_json: get("TANGUI_LOG_FORMAT").is_some_and(|f| f == "json"),
             run_jobs: flag("TANGUI_JOBS", true)?,

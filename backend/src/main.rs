@@ -8,6 +8,7 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use backend::config::Config;
 use backend::models::audit::{self, ChainCheck};
+use backend::services::account_admin;
 use backend::{build_state, db, router, seed};
 
 const USAGE: &str = "\
@@ -24,6 +25,12 @@ COMMANDS:
   create-admin <username> <display name>
                         create a city admin; the password is read from TANGUI_ADMIN_PASSWORD
                         or the first line of standard input
+  disable-user <login>  disable an account (someone who left) and end its sessions at once
+  enable-user <login>   enable a disabled account again
+  end-sessions <login>  sign an account out everywhere
+  reset-second-factor <login>
+                        clear an officer's authenticator (lost phone): they set up a new one
+                        at their next sign-in
   verify-audit          check the audit log's hash chain; names the first broken record
   draw-round <id>       run a closed allocation round's draw, printing progress
   verify-round <id>     re-run a drawn round from its published inputs and seed; says whether
@@ -110,6 +117,33 @@ async fn run(config: Config, args: &[String]) -> anyhow::Result<ExitCode> {
                     for fe in e.to_problem().errors {
                         eprintln!("{}: {} / {}", fe.field, fe.message.zh, fe.message.en);
                     }
+                    eprintln!("tangui: {e}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Some(cmd @ ("disable-user" | "enable-user" | "end-sessions" | "reset-second-factor")) => {
+            let Some(login) = args.get(1) else {
+                eprintln!("usage: tangui {cmd} <login>");
+                return Ok(ExitCode::from(2));
+            };
+            let action = match cmd {
+                "disable-user" => account_admin::CliAction::Disable,
+                "enable-user" => account_admin::CliAction::Enable,
+                "end-sessions" => account_admin::CliAction::EndSessions,
+                _ => account_admin::CliAction::ResetSecondFactor,
+            };
+            let state = build_state(config).await?;
+            match account_admin::from_cli(&state, login, action).await {
+                Ok(said) => {
+                    println!("{said}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(backend::error::AppError::NotFound) => {
+                    eprintln!("tangui: no account signs in as {login}");
+                    Ok(ExitCode::FAILURE)
+                }
+                Err(e) => {
                     eprintln!("tangui: {e}");
                     Ok(ExitCode::FAILURE)
                 }

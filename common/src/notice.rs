@@ -154,6 +154,14 @@ kinds! {
         "新设备登录", "New sign-in",
         "您的摊规通账号在新设备上登录（{when}）。如非本人操作，请立即修改密码。", "Your Tangui account signed in on a new device ({when}). If this was not you, change your password now.",
         "/account", true;
+    "account.moved_away", "an officer at a service counter moves an account to its ID holder's phone", "the phone that held the account",
+        "账号已转出", "Account moved",
+        "身份证持有人已在服务窗口核验身份，本摊规通账号已转到其手机号，您在此号码上的登录已结束。如有疑问请联系区城管。", "The ID card holder proved who they are at a service counter; this Tangui account has moved to their phone and your sign-ins have ended. Questions: contact the district office.",
+        "/login", true;
+    "account.reclaimed", "an officer at a service counter moves an account to its ID holder's phone", "the ID holder, on the proven phone",
+        "账号已找回", "Account recovered",
+        "您已在服务窗口找回摊规通账号，登录名为本手机号。请在登录页点“忘记密码”设置新密码。", "You recovered your Tangui account at the service counter; sign in with this phone number. Use \"Forgot password\" on the sign-in page to set a new password.",
+        "/login", true;
     "sms.reply", "a text from the account's phone is answered", "the sender",
         "短信回复", "Reply to your text",
         "{detail}", "{detail}",

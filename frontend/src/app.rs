@@ -64,6 +64,8 @@ pub enum Route {
     Login,
     #[at("/register")]
     Register,
+    #[at("/reset")]
+    Reset,
     #[at("/account")]
     Account,
     #[at("/admin/users")]
@@ -113,6 +115,7 @@ fn switch(route: Route) -> Html {
         Route::Dashboard => html! { <pages::dashboard::DashboardPage /> },
         Route::Login => html! { <pages::login::LoginPage /> },
         Route::Register => html! { <pages::register::RegisterPage /> },
+        Route::Reset => html! { <pages::reset::ResetPage /> },
         Route::Account => html! { <pages::account::AccountPage /> },
         Route::AdminUsers => html! { <pages::users::UsersPage /> },
         Route::AdminOutbox => html! { <pages::outbox::OutboxPage /> },

@@ -18,10 +18,6 @@ pub fn csrf_cookie(secure: bool, token: String) -> Cookie<'static> {
     Cookie::build((CSRF_COOKIE, token)).path("/").secure(secure).same_site(SameSite::Strict).build()
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 fn origin_allowed(req: &Request<Body>, public_url: &str) -> bool {
     let Some(origin) = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
         return true; // Non-browser clients send none; the token check still applies.
@@ -44,8 +40,9 @@ pub async fn csrf_layer(State(state): State<AppState>, req: Request<Body>, next:
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe {
         let header = req.headers().get(CSRF_HEADER).and_then(|h| h.to_str().ok()).unwrap_or("");
-        let token_ok =
-            cookie.as_deref().is_some_and(|c| !c.is_empty() && constant_time_eq(c.as_bytes(), header.as_bytes()));
+        let token_ok = cookie
+            .as_deref()
+            .is_some_and(|c| !c.is_empty() && super::constant_time_eq(c.as_bytes(), header.as_bytes()));
         if !token_ok || !origin_allowed(&req, &state.config.public_url) {
             return AppError::Csrf.into_response();
         }

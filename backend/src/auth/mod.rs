@@ -1,7 +1,10 @@
 //! Who is asking: passwords, sessions, the CSRF check and login throttling.
 
+pub mod codes;
 pub mod csrf;
+pub mod limits;
 pub mod password;
+pub mod second_factor;
 pub mod session;
 pub mod throttle;
 
@@ -27,4 +30,9 @@ pub fn new_token() -> String {
 pub fn token_hash(token: &str) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
+
+/// Compares secrets without leaking, through timing, how much of them matched.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

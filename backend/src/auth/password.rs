@@ -24,6 +24,14 @@ pub fn hash_blocking(password: &str) -> AppResult<String> {
         .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing failed: {e}")))
 }
 
+/// Whether a stored hash was made with other parameters than today's (older, weaker settings):
+/// then it is made again at the next sign-in, when the password is at hand.
+pub fn needs_rehash(hash: &str) -> bool {
+    let p = argon2::Params::default();
+    let current = format!("$argon2id$v=19$m={},t={},p={}$", p.m_cost(), p.t_cost(), p.p_cost());
+    !hash.starts_with(&current)
+}
+
 pub fn verify_blocking(password: &str, hash: &str) -> bool {
     Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
 }
@@ -70,5 +78,14 @@ mod tests {
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
         assert!(super::verify_blocking("tangui2026", &h));
         assert!(!super::verify_blocking("tangui2027", &h));
+        assert!(!super::needs_rehash(&h));
+        let weaker = argon2::Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            argon2::Params::new(4096, 1, 1, None).unwrap(),
+        );
+        use argon2::password_hash::PasswordHasher;
+        let old = weaker.hash_password(b"tangui2026").unwrap().to_string();
+        assert!(super::needs_rehash(&old), "{old}");
     }
 }

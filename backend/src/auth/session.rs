@@ -64,25 +64,52 @@ pub fn client_ip(parts: &Parts, app: &App) -> String {
         .unwrap_or_else(|| "local".into())
 }
 
-/// Resolved once per request and cached in the request extensions.
+/// Resolved once per request and cached in the request extensions: the session's actor and
+/// whether the session still waits for the staff second factor.
 #[derive(Clone)]
-struct Resolved(Option<Actor>);
+struct Resolved(Option<(Actor, bool)>);
 
-async fn resolve(parts: &mut Parts, state: &AppState) -> AppResult<Option<Actor>> {
+async fn resolve_session(parts: &mut Parts, state: &AppState) -> AppResult<Option<(Actor, bool)>> {
     if let Some(Resolved(a)) = parts.extensions.get::<Resolved>() {
         return Ok(a.clone());
     }
     let jar = CookieJar::from_headers(&parts.headers);
-    let actor = match jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) {
+    let found = match jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) {
         Some(token) if token.len() == 64 => {
             let hash = super::token_hash(&token);
             let idle = Duration::minutes(state.config.session_idle_minutes);
-            state.db.run(move |c| Session::authenticate(c, &hash, now(), idle)).await?
+            let staff_idle = Duration::minutes(state.config.staff_session_idle_minutes);
+            state.db.run(move |c| Session::authenticate(c, &hash, now(), idle, staff_idle)).await?
         }
         _ => None,
     };
-    parts.extensions.insert(Resolved(actor.clone()));
-    Ok(actor)
+    parts.extensions.insert(Resolved(found.clone()));
+    Ok(found)
+}
+
+/// The signed-in actor. A staff session that has not passed the second factor is nobody here:
+/// it reaches no route but the second-factor step ([`SecondFactorStep`]).
+async fn resolve(parts: &mut Parts, state: &AppState) -> AppResult<Option<Actor>> {
+    Ok(resolve_session(parts, state).await?.filter(|(_, pending)| !pending).map(|(a, _)| a))
+}
+
+/// Extractor for the second-factor step: a staff session that has passed the password, whether
+/// or not it has passed the second factor yet (an enrolled officer may renew recovery codes).
+pub struct SecondFactorStep {
+    pub actor: Actor,
+    pub pending: bool,
+}
+
+impl FromRequestParts<AppState> for SecondFactorStep {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
+        let (actor, pending) = resolve_session(parts, state).await?.ok_or(AppError::Unauthenticated)?;
+        if !actor.is_staff() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(SecondFactorStep { actor, pending })
+    }
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -141,13 +168,15 @@ role_extractor!(
     [Role::CityAdmin]
 );
 
-pub fn session_cookie(app: &App, token: String) -> Cookie<'static> {
+/// The session cookie, kept as long as the session can live (shorter for staff).
+pub fn session_cookie(app: &App, token: String, staff: bool) -> Cookie<'static> {
+    let hours = if staff { app.config.staff_session_max_hours } else { app.config.session_max_hours };
     Cookie::build((SESSION_COOKIE, token))
         .path("/")
         .http_only(true)
         .secure(app.config.cookie_secure)
         .same_site(SameSite::Lax)
-        .max_age(time::Duration::hours(app.config.session_max_hours))
+        .max_age(time::Duration::hours(hours))
         .build()
 }
 

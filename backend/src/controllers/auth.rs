@@ -7,17 +7,22 @@ use axum::http::request::Parts;
 use axum::response::IntoResponse;
 use axum_extra::extract::CookieJar;
 use common::Problem;
-use common::dto::auth::{ChangePasswordRequest, LoginRequest, Me, RegisterRequest, SessionResponse};
+use common::dto::auth::{
+    ChangePasswordRequest, CodeRequest, CodeSent, Enrolment, LoginRequest, Me, RegisterRequest, ResetPasswordRequest,
+    SecondFactorRequest, SessionResponse,
+};
 
 use crate::app::AppState;
 use crate::auth::csrf::csrf_cookie;
 use crate::auth::rand_bytes::random_hex;
+use crate::auth::session::SecondFactorStep;
 use crate::auth::session::{clear_session_cookie, client_ip, session_cookie};
 use crate::auth::{CurrentUser, MaybeUser};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::extract::ApiJson;
 use crate::models::user::User;
 use crate::services::accounts::{self, NewSession};
+use crate::services::second_factor;
 
 /// Who is calling, for the session record.
 pub struct ClientInfo {
@@ -39,11 +44,18 @@ impl axum::extract::FromRequestParts<AppState> for ClientInfo {
 /// Sets the session cookie and a fresh CSRF token (a new session never reuses the old token).
 fn signed_in(state: &AppState, jar: CookieJar, s: NewSession, status: StatusCode) -> impl IntoResponse + use<> {
     let csrf = random_hex(16);
+    let staff = s.user.role().is_staff();
     let jar = jar
-        .add(session_cookie(&state.0, s.token))
+        .add(session_cookie(&state.0, s.token, staff))
         .add(csrf_cookie(state.config.cookie_secure, csrf.clone()))
         .add(device_cookie(state.config.cookie_secure, s.device));
-    (status, jar, Json(SessionResponse { user: s.user.to_me(), csrf_token: csrf }))
+    let body = SessionResponse {
+        user: s.user.to_me(),
+        csrf_token: csrf,
+        second_factor: s.second_factor,
+        recovery_codes: s.recovery_codes,
+    };
+    (status, jar, Json(body))
 }
 
 const DEVICE_COOKIE: &str = "tangui_device";
@@ -93,6 +105,62 @@ pub async fn login(
 ) -> AppResult<impl IntoResponse> {
     let device = device_of(&jar);
     let s = accounts::login(&state, req, client.ip, client.user_agent, device).await?;
+    Ok(signed_in(&state, jar, s, StatusCode::OK))
+}
+
+/// Ask for a one-time code by text: to register, to reset a forgotten password, or (officers at
+/// a service counter) to move an account to its ID holder's phone. The answer is the same
+/// whether or not the phone has an account.
+#[utoipa::path(post, path = "/api/v1/auth/codes", tag = "accounts", request_body = CodeRequest,
+    responses((status = 202, body = CodeSent), (status = 422, body = Problem), (status = 429, body = Problem)))]
+pub async fn send_code(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    MaybeUser(actor): MaybeUser,
+    ApiJson(req): ApiJson<CodeRequest>,
+) -> AppResult<(StatusCode, Json<CodeSent>)> {
+    Ok((StatusCode::ACCEPTED, Json(accounts::send_code(&state, req, client.ip, actor).await?)))
+}
+
+/// Set a new password with the code texted to the account's phone; every session ends.
+#[utoipa::path(post, path = "/api/v1/auth/reset", tag = "accounts", request_body = ResetPasswordRequest,
+    responses((status = 204), (status = 422, body = Problem), (status = 429, body = Problem)))]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    ApiJson(req): ApiJson<ResetPasswordRequest>,
+) -> AppResult<StatusCode> {
+    accounts::reset_password(&state, req, client.ip).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Officers and admins, after the password: set up an authenticator app (first sign-in).
+#[utoipa::path(post, path = "/api/v1/auth/second-factor/enrol", tag = "accounts",
+    responses((status = 200, body = Enrolment), (status = 401, body = Problem), (status = 409, body = Problem)))]
+pub async fn enrol_second_factor(State(state): State<AppState>, step: SecondFactorStep) -> AppResult<Json<Enrolment>> {
+    Ok(Json(second_factor::enrol(&state, &step.actor).await?))
+}
+
+/// Officers and admins, after the password: the authenticator's code (or a recovery code)
+/// finishes the sign-in under a new session token.
+#[utoipa::path(post, path = "/api/v1/auth/second-factor", tag = "accounts", request_body = SecondFactorRequest,
+    responses((status = 200, body = SessionResponse), (status = 401, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
+pub async fn second_factor(
+    State(state): State<AppState>,
+    step: SecondFactorStep,
+    jar: CookieJar,
+    ApiJson(req): ApiJson<SecondFactorRequest>,
+) -> AppResult<impl IntoResponse> {
+    AppError::check(req.validate())?;
+    let device = device_of(&jar);
+    let passed = second_factor::verify(&state, &step.actor, req.code, device.clone()).await?;
+    let s = NewSession {
+        token: passed.token,
+        user: passed.user,
+        device,
+        second_factor: None,
+        recovery_codes: passed.recovery_codes,
+    };
     Ok(signed_in(&state, jar, s, StatusCode::OK))
 }
 

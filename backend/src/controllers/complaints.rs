@@ -5,24 +5,43 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use common::Problem;
-use common::dto::lifecycle::{ComplaintInput, ComplaintReceipt, ComplaintUpdate, ComplaintView, ReopenRequest};
+use common::dto::lifecycle::{
+    ComplaintInput, ComplaintReceipt, ComplaintUpdate, ComplaintView, EvidenceReceipt, ReopenRequest,
+};
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::auth::{MaybeUser, Staff};
+use crate::auth::{MaybeUser, Staff, limits};
+use crate::controllers::auth::ClientInfo;
 use crate::error::AppResult;
 use crate::extract::ApiJson;
 use crate::services::complaints as service;
 
 /// Report a problem at a zone, a permit or a point on the map. Keep the token to follow it.
 #[utoipa::path(post, path = "/api/v1/complaints", tag = "complaints", request_body = ComplaintInput,
-    responses((status = 201, body = ComplaintReceipt), (status = 422, body = Problem)))]
+    responses((status = 201, body = ComplaintReceipt), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn create_complaint(
     State(state): State<AppState>,
     MaybeUser(actor): MaybeUser,
+    client: ClientInfo,
     ApiJson(input): ApiJson<ComplaintInput>,
 ) -> AppResult<(StatusCode, Json<ComplaintReceipt>)> {
-    Ok((StatusCode::CREATED, Json(service::create(&state, actor.as_ref(), input).await?)))
+    // Anonymous reports are limited per address; signed-in ones are accountable already.
+    let limit = actor.is_none().then_some((limits::REPORT_PER_ADDRESS, client.ip));
+    Ok((StatusCode::CREATED, Json(service::create(&state, actor.as_ref(), input, limit).await?)))
+}
+
+/// Attach the photo to one's report, with the report's private token (anonymous reporters).
+#[utoipa::path(post, path = "/api/v1/public/complaints/{token}/photo", tag = "complaints", params(("token" = String, Path)),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = EvidenceReceipt), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn attach_photo(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    body: axum::body::Body,
+) -> AppResult<(StatusCode, Json<EvidenceReceipt>)> {
+    let bytes = crate::controllers::supervision::read_upload(body).await?;
+    Ok((StatusCode::CREATED, Json(service::attach_photo(&state, token, bytes).await?)))
 }
 
 /// The reporter's view of a complaint, by its private token.

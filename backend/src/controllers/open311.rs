@@ -105,7 +105,11 @@ struct NewRequest {
     permit_code: Option<String>,
 }
 
-async fn create_request(State(state): State<AppState>, req: axum::extract::Request) -> AppResult<Response> {
+async fn create_request(
+    State(state): State<AppState>,
+    client: crate::controllers::auth::ClientInfo,
+    req: axum::extract::Request,
+) -> AppResult<Response> {
     let is_json = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -132,7 +136,8 @@ async fn create_request(State(state): State<AppState>, req: axum::extract::Reque
         contact,
         evidence_id: None,
     };
-    let receipt = service::create(&state, None, input).await?;
+    let limit = Some((crate::auth::limits::OPEN311_PER_ADDRESS, client.ip));
+    let receipt = service::create(&state, None, input, limit).await?;
     let body = json!([{
         "service_request_id": receipt.id.to_string(),
         "service_notice": format!("已转{}城市管理局处理。查询进度：/complaints/{}", receipt.district.name_zh(), receipt.token),

@@ -12,7 +12,7 @@ use common::dto::lifecycle::{
 use common::{FieldError, Problem};
 
 use crate::app::AppState;
-use crate::auth::{CurrentUser, MaybeUser, Staff};
+use crate::auth::{CurrentUser, Staff};
 use crate::error::{AppError, AppResult};
 use crate::extract::ApiJson;
 use crate::services::inspections as service;
@@ -33,14 +33,14 @@ pub(crate) async fn read_upload(body: Body) -> AppResult<Vec<u8>> {
 /// Upload a photo (JPEG or PNG, at most 5 MB) for an inspection or a complaint.
 #[utoipa::path(post, path = "/api/v1/evidence", tag = "supervision",
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, body = EvidenceReceipt), (status = 422, body = Problem)))]
+    responses((status = 201, body = EvidenceReceipt), (status = 401, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub async fn upload_evidence(
     State(state): State<AppState>,
-    MaybeUser(actor): MaybeUser,
+    CurrentUser(actor): CurrentUser,
     body: Body,
 ) -> AppResult<(StatusCode, Json<EvidenceReceipt>)> {
     let bytes = read_upload(body).await?;
-    Ok((StatusCode::CREATED, Json(service::upload_evidence(&state, actor.as_ref(), bytes).await?)))
+    Ok((StatusCode::CREATED, Json(service::upload_evidence(&state, &actor, bytes).await?)))
 }
 
 /// A photo (staff, its uploader, or the holder whose inspection it documents).

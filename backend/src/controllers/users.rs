@@ -1,9 +1,9 @@
 //! Account administration (staff).
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use common::dto::users::{CreateStaffRequest, UserList, UserSummary};
+use common::dto::users::{CreateStaffRequest, ReclaimRequest, SetDisabledRequest, UserList, UserSummary};
 use common::{District, Problem, Role};
 use serde::Deserialize;
 
@@ -13,7 +13,7 @@ use crate::controllers::Page;
 use crate::error::{AppError, AppResult};
 use crate::extract::ApiJson;
 use crate::models::user::{User, UserFilter};
-use crate::services::accounts;
+use crate::services::{account_admin, accounts, second_factor};
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -54,4 +54,54 @@ pub async fn create_staff(
     }
     let user = accounts::create_staff(&state, &actor, req).await?;
     Ok((StatusCode::CREATED, Json(user.to_summary())))
+}
+
+/// Disable an account (someone who left) or enable it again; disabling ends its sessions at once.
+#[utoipa::path(post, path = "/api/v1/users/{id}/disabled", tag = "users", params(("id" = i64, Path)), request_body = SetDisabledRequest,
+    responses((status = 200, body = UserSummary), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn set_disabled(
+    State(state): State<AppState>,
+    Admin(actor): Admin,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<SetDisabledRequest>,
+) -> AppResult<Json<UserSummary>> {
+    Ok(Json(account_admin::set_disabled(&state, &actor, id, req.disabled).await?.to_summary()))
+}
+
+/// End every session of an account.
+#[utoipa::path(delete, path = "/api/v1/users/{id}/sessions", tag = "users", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn end_sessions(
+    State(state): State<AppState>,
+    Admin(actor): Admin,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    account_admin::end_sessions(&state, &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Clear an officer's authenticator (lost phone): their sessions end and the next sign-in sets
+/// up a new one.
+#[utoipa::path(delete, path = "/api/v1/users/{id}/second-factor", tag = "users", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn reset_second_factor(
+    State(state): State<AppState>,
+    Admin(actor): Admin,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    second_factor::reset(&state, &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// At a service counter: move the account holding an ID number to the phone its holder has just
+/// proven, after checking the ID card in person.
+#[utoipa::path(post, path = "/api/v1/accounts/reclaim", tag = "users", request_body = ReclaimRequest,
+    responses((status = 204), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn reclaim(
+    State(state): State<AppState>,
+    Staff(actor): Staff,
+    ApiJson(req): ApiJson<ReclaimRequest>,
+) -> AppResult<StatusCode> {
+    account_admin::reclaim(&state, &actor, req).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -16,6 +16,8 @@ diesel::table! {
         created_at -> Timestamp,
         password_changed_at -> Timestamp,
         lang -> Text,
+        totp_secret -> Nullable<Text>,
+        totp_last_step -> Nullable<BigInt>,
     }
 }
 
@@ -29,6 +31,39 @@ diesel::table! {
         expires_at -> Timestamp,
         client_ip -> Text,
         user_agent -> Text,
+        second_factor_pending -> Bool,
+    }
+}
+
+diesel::table! {
+    phone_codes (id) {
+        id -> BigInt,
+        phone -> Text,
+        purpose -> Text,
+        code_hash -> Text,
+        client_ip -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        attempts -> Integer,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    rate_events (id) {
+        id -> BigInt,
+        bucket -> Text,
+        key -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
     }
 }
 
@@ -518,6 +553,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     job_runs,
     sessions,
     login_failures,
+    phone_codes,
+    rate_events,
+    recovery_codes,
     settings,
     zones,
     stalls,

@@ -18,6 +18,7 @@ impl Session {
         max_age: Duration,
         client_ip: &str,
         user_agent: &str,
+        second_factor_pending: bool,
     ) -> QueryResult<i64> {
         diesel::insert_into(sessions::table)
             .values((
@@ -28,20 +29,25 @@ impl Session {
                 sessions::expires_at.eq(now + max_age),
                 sessions::client_ip.eq(client_ip),
                 sessions::user_agent.eq(user_agent.chars().take(200).collect::<String>()),
+                sessions::second_factor_pending.eq(second_factor_pending),
             ))
             .returning(sessions::id)
             .get_result(conn)
     }
 
-    /// The actor behind a token hash, if the session is live (not idle too long, not past its
-    /// absolute expiry, account enabled). Refreshes `last_seen_at` at most once a minute.
+    /// The actor behind a token hash, if the session is live (not idle too long — `idle` for
+    /// vendors and shops, `staff_idle` for officers and admins —, not past its absolute expiry,
+    /// account enabled), and whether it still waits for the second factor. Refreshes
+    /// `last_seen_at` at most once a minute.
     pub fn authenticate(
         conn: &mut DbConn,
         hash: &str,
         now: NaiveDateTime,
         idle: Duration,
-    ) -> crate::error::AppResult<Option<Actor>> {
-        let row: Option<(i64, NaiveDateTime, NaiveDateTime, i64, String, Option<String>, bool)> = sessions::table
+        staff_idle: Duration,
+    ) -> crate::error::AppResult<Option<(Actor, bool)>> {
+        type Row = (i64, NaiveDateTime, NaiveDateTime, i64, String, Option<String>, bool, bool);
+        let row: Option<Row> = sessions::table
             .inner_join(users::table)
             .filter(sessions::token_hash.eq(hash))
             .select((
@@ -52,10 +58,13 @@ impl Session {
                 users::role,
                 users::district_code,
                 users::disabled,
+                sessions::second_factor_pending,
             ))
             .get_result(conn)
             .optional()?;
-        let Some((sid, last_seen, expires, uid, role, district, disabled)) = row else { return Ok(None) };
+        let Some((sid, last_seen, expires, uid, role, district, disabled, pending)) = row else { return Ok(None) };
+        let role = Role::parse(&role).unwrap_or(Role::Vendor);
+        let idle = if role.is_staff() { staff_idle } else { idle };
         if disabled || expires <= now || last_seen + idle <= now {
             diesel::delete(sessions::table.find(sid)).execute(conn)?;
             return Ok(None);
@@ -63,12 +72,22 @@ impl Session {
         if now - last_seen > Duration::seconds(60) {
             diesel::update(sessions::table.find(sid)).set(sessions::last_seen_at.eq(now)).execute(conn)?;
         }
-        Ok(Some(Actor {
-            user_id: uid,
-            role: Role::parse(&role).unwrap_or(Role::Vendor),
-            district: district.as_deref().and_then(District::from_code),
-            session_id: sid,
-        }))
+        let actor =
+            Actor { user_id: uid, role, district: district.as_deref().and_then(District::from_code), session_id: sid };
+        Ok(Some((actor, pending)))
+    }
+
+    /// The second factor was given: the session goes on under a new token (the one used before
+    /// the second step is worth nothing afterwards).
+    pub fn complete_second_factor(conn: &mut DbConn, id: i64, new_token_hash: &str) -> QueryResult<usize> {
+        diesel::update(sessions::table.find(id))
+            .set((sessions::second_factor_pending.eq(false), sessions::token_hash.eq(new_token_hash)))
+            .execute(conn)
+    }
+
+    /// Ends every session of the user (password reset, account disabled or moved).
+    pub fn delete_all(conn: &mut DbConn, user_id: i64) -> QueryResult<usize> {
+        diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)
     }
 
     pub fn delete(conn: &mut DbConn, id: i64) -> QueryResult<usize> {

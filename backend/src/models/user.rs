@@ -27,6 +27,10 @@ pub struct User {
     pub password_changed_at: NaiveDateTime,
     /// `zh` or `en`: the language of their text messages.
     pub lang: String,
+    /// Staff second factor (base32 TOTP secret), once enrolled.
+    pub totp_secret: Option<String>,
+    /// The last TOTP time step accepted, so that a code is good once.
+    pub totp_last_step: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -143,6 +147,7 @@ impl User {
             credit_code: self.credit_code.clone(),
             district: self.district(),
             disabled: self.disabled,
+            second_factor: self.totp_last_step.is_some(),
             created_at: self.created_at,
         }
     }

@@ -1,7 +1,10 @@
 //! Registration, sign-in, password changes and staff accounts.
 
 use chrono::Duration;
-use common::dto::auth::{ChangePasswordRequest, LoginRequest, RegisterRequest};
+use common::dto::auth::{
+    ChangePasswordRequest, CodePurpose, CodeRequest, CodeSent, LoginRequest, RegisterRequest, ResetPasswordRequest,
+    SecondFactorNeeded,
+};
 use common::dto::users::CreateStaffRequest;
 use common::validate::check_mobile;
 use common::{FieldError, Role};
@@ -9,13 +12,15 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::app::App;
-use crate::auth::{self, Actor, throttle};
+use crate::auth::codes::{self, Purpose};
+use crate::auth::{self, Actor, limits, password, throttle};
 use crate::clock::{now, today};
 use crate::error::{AppError, AppResult};
 use crate::models::audit;
 use crate::models::session::Session;
 use crate::models::user::{NewUser, User};
 use crate::services::notices::{Notice, notify};
+use crate::services::sms::Outgoing;
 
 /// A new session for a user: the token goes in the cookie, only its hash in the database.
 pub struct NewSession {
@@ -23,11 +28,20 @@ pub struct NewSession {
     pub user: User,
     /// This browser's device id (kept in a cookie), to tell the holder of new sign-ins.
     pub device: String,
+    /// Staff: what the sign-in still needs before the session reaches anything.
+    pub second_factor: Option<SecondFactorNeeded>,
+    /// Given once, when an authenticator has just been set up.
+    pub recovery_codes: Option<Vec<String>>,
 }
 
 /// Notes the device an account signs in from; tells the holder when it is a new one (not on
 /// the account's very first device).
-fn seen_device(c: &mut crate::db::DbConn, user_id: i64, device: &str, t: chrono::NaiveDateTime) -> AppResult<()> {
+pub(crate) fn seen_device(
+    c: &mut crate::db::DbConn,
+    user_id: i64,
+    device: &str,
+    t: chrono::NaiveDateTime,
+) -> AppResult<()> {
     use crate::db::schema::sign_in_devices as d;
     let known: i64 = d::table.filter(d::user_id.eq(user_id)).count().get_result(c)?;
     let this: i64 = d::table.filter(d::user_id.eq(user_id).and(d::device.eq(device))).count().get_result(c)?;
@@ -58,6 +72,45 @@ fn taken(field: &str, zh: &str, en: &str) -> FieldError {
     FieldError::new(field, "already_registered", zh, en)
 }
 
+/// What the registration collides with. Only asked once the phone is proven by its code, so the
+/// answer tells nothing to someone who merely types a stranger's ID number.
+fn collisions(
+    c: &mut crate::db::DbConn,
+    phone: &str,
+    id_number: Option<&str>,
+    credit: Option<&str>,
+) -> AppResult<Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if User::find_by_login(c, phone)?.is_some() {
+        errors.push(taken(
+            "phone",
+            "该手机号已注册，请直接登录或找回密码",
+            "This mobile number has an account; sign in or reset the password",
+        ));
+    }
+    if let Some(id) = id_number
+        && User::exists_with_id_number(c, id)?
+    {
+        errors.push(taken(
+            "id_number",
+            "这个身份证号已有账号。如果不是您本人注册的，请带上身份证到所在区的服务窗口，工作人员核验后会把账号转到您刚验证的手机号上。",
+            "This ID number already has an account. If you did not open it, bring your ID card to your district's service counter: an officer checks it and moves the account to the phone you have just proven.",
+        ));
+    }
+    if let Some(code) = credit
+        && User::exists_with_credit_code(c, code)?
+    {
+        errors.push(taken(
+            "credit_code",
+            "该统一社会信用代码已有账号。如非本店注册，请带营业执照到区服务窗口办理",
+            "This credit code already has an account. If your shop did not open it, bring the business licence to the district service counter",
+        ));
+    }
+    Ok(errors)
+}
+
+/// Register after proving the phone: the limit and the code are checked first, the slow password
+/// hash only after every cheap check has passed.
 pub async fn register(
     app: &App,
     req: RegisterRequest,
@@ -66,11 +119,38 @@ pub async fn register(
     device: String,
 ) -> AppResult<NewSession> {
     AppError::check(req.validate(today()))?;
-    let password = match &req {
-        RegisterRequest::Vendor(v) => v.password.clone(),
-        RegisterRequest::Merchant(m) => m.password.clone(),
+    // Normalised forms: the validators accept "+86 138…" and lower-case letters.
+    let phone = check_mobile(req.phone()).unwrap_or_default();
+    let (role, display, id_number, credit, contact) = match &req {
+        RegisterRequest::Vendor(v) => {
+            (Role::Vendor, v.real_name.trim().to_string(), Some(v.id_number.trim().to_ascii_uppercase()), None, None)
+        }
+        RegisterRequest::Merchant(m) => (
+            Role::Merchant,
+            m.shop_name.trim().to_string(),
+            None,
+            Some(m.credit_code.trim().to_ascii_uppercase()),
+            Some(m.contact_name.trim().to_string()),
+        ),
     };
-    let hash = app.hasher.hash(password).await?;
+    let (p, code, ip2) = (phone.clone(), req.code().trim().to_string(), ip.clone());
+    let (idn, cr) = (id_number.clone(), credit.clone());
+    let checked = app
+        .db
+        .write(move |c| {
+            limits::take(c, limits::REGISTER_PER_ADDRESS, &ip2, now())?;
+            let checked = codes::check(c, &p, Purpose::Register, &code, now())?;
+            let clashes = match checked {
+                codes::Checked::Right(_) => collisions(c, &p, idn.as_deref(), cr.as_deref())?,
+                _ => Vec::new(),
+            };
+            Ok((checked, clashes))
+        })
+        .await?;
+    let code_id = checked.0.into_result()?;
+    AppError::check(checked.1)?;
+
+    let hash = app.hasher.hash(req.password().to_string()).await?;
     let token = auth::new_token();
     let token_hash = auth::token_hash(&token);
     let max_age = Duration::hours(app.config.session_max_hours);
@@ -79,44 +159,8 @@ pub async fn register(
         .db
         .write(move |c| {
             let t = now();
-            // Normalised forms: the validators accept "+86 138…" and lower-case letters.
-            let (role, phone, display, id_number, credit, contact) = match &req {
-                RegisterRequest::Vendor(v) => (
-                    Role::Vendor,
-                    check_mobile(&v.phone).unwrap_or_default(),
-                    v.real_name.trim().to_string(),
-                    Some(v.id_number.trim().to_ascii_uppercase()),
-                    None,
-                    None,
-                ),
-                RegisterRequest::Merchant(m) => (
-                    Role::Merchant,
-                    check_mobile(&m.phone).unwrap_or_default(),
-                    m.shop_name.trim().to_string(),
-                    None,
-                    Some(m.credit_code.trim().to_ascii_uppercase()),
-                    Some(m.contact_name.trim().to_string()),
-                ),
-            };
-            let mut errors = Vec::new();
-            if User::find_by_login(c, &phone)?.is_some() {
-                errors.push(taken(
-                    "phone",
-                    "该手机号已注册，请直接登录",
-                    "This mobile number is already registered; please sign in",
-                ));
-            }
-            if let Some(id) = &id_number
-                && User::exists_with_id_number(c, id)?
-            {
-                errors.push(taken("id_number", "该身份证号已注册过账号", "An account with this ID number exists"));
-            }
-            if let Some(code) = &credit
-                && User::exists_with_credit_code(c, code)?
-            {
-                errors.push(taken("credit_code", "该统一社会信用代码已注册", "This credit code is already registered"));
-            }
-            AppError::check(errors)?;
+            codes::spend(c, code_id, t)?;
+            AppError::check(collisions(c, &phone, id_number.as_deref(), credit.as_deref())?)?;
             let id = NewUser {
                 role: role.as_str(),
                 login: &phone,
@@ -140,15 +184,15 @@ pub async fn register(
                 "account.registered",
                 "user",
                 &id.to_string(),
-                json!({ "role": role.as_str() }),
+                json!({ "role": role.as_str(), "phone_proven": true }),
             )?;
-            Session::create(c, id, &token_hash, t, max_age, &ip, &ua)?;
+            Session::create(c, id, &token_hash, t, max_age, &ip, &ua, false)?;
             seen_device(c, id, &dev, t)?;
             Ok(User::find(c, id)?)
         })
         .await?;
     tracing::info!(user_id = user.id, role = %user.role, "account registered");
-    Ok(NewSession { token, user, device })
+    Ok(NewSession { token, user, device, second_factor: None, recovery_codes: None })
 }
 
 /// Phone numbers are stored as 11 digits; usernames as typed (lower case).
@@ -156,26 +200,28 @@ fn normalise_login(login: &str) -> String {
     check_mobile(login).unwrap_or_else(|| login.trim().to_ascii_lowercase())
 }
 
+/// Signs in. The attempt is written down before the password is checked (see `throttle`), so
+/// parallel guesses cannot slip past the limit. Officers and admins get a session that reaches
+/// nothing until the second factor is given.
 pub async fn login(app: &App, req: LoginRequest, ip: String, ua: String, device: String) -> AppResult<NewSession> {
     AppError::check(req.validate())?;
     let login = normalise_login(&req.login);
     let (key, ip2) = (login.clone(), ip.clone());
-    let user = app
+    let reserved = app
         .db
-        .run(move |c| {
-            throttle::check(c, &key, &ip2, now())?;
-            Ok(User::find_by_login(c, &key)?)
+        .write(move |c| {
+            Ok(match throttle::reserve(c, &key, &ip2, now())? {
+                Ok(()) => Ok(User::find_by_login(c, &key)?),
+                Err(wait) => Err(wait),
+            })
         })
         .await?;
+    let user = reserved.map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
     let hash = user.as_ref().filter(|u| !u.disabled).map(|u| u.password_hash.clone());
-    let ok = app.hasher.verify(req.password, hash).await?;
-    let token = auth::new_token();
-    let token_hash = auth::token_hash(&token);
-    let max_age = Duration::hours(app.config.session_max_hours);
+    let ok = app.hasher.verify(req.password.clone(), hash).await?;
     let user = match (ok, user) {
-        (true, Some(u)) => u,
+        (true, Some(u)) if !u.disabled => u,
         _ => {
-            app.db.run(move |c| throttle::record_failure(c, &login, &ip, now())).await?;
             tracing::info!(
                 login_kind = if check_mobile(&req.login).is_some() { "phone" } else { "username" },
                 "sign-in failed"
@@ -183,25 +229,175 @@ pub async fn login(app: &App, req: LoginRequest, ip: String, ua: String, device:
             return Err(AppError::InvalidCredentials);
         }
     };
+    // Stored with older, weaker parameters: made again now that the password is at hand.
+    let rehash = match password::needs_rehash(&user.password_hash) {
+        true => Some(app.hasher.hash(req.password).await?),
+        false => None,
+    };
+    let staff = Role::parse(&user.role).is_some_and(|r| r.is_staff());
+    let second_factor = staff.then_some(match user.totp_last_step {
+        Some(_) => SecondFactorNeeded::Verify,
+        None => SecondFactorNeeded::Enrol,
+    });
+    let token = auth::new_token();
+    let token_hash = auth::token_hash(&token);
+    let max_age =
+        Duration::hours(if staff { app.config.staff_session_max_hours } else { app.config.session_max_hours });
     let uid = user.id;
     let (dev, lang) = (device.clone(), req.lang.filter(|l| l == "zh" || l == "en"));
     app.db
         .write(move |c| {
             let t = now();
             throttle::clear(c, &login)?;
-            Session::create(c, uid, &token_hash, t, max_age, &ip, &ua)?;
+            Session::create(c, uid, &token_hash, t, max_age, &ip, &ua, staff)?;
+            if let Some(h) = rehash {
+                diesel::update(crate::db::schema::users::table.find(uid))
+                    .set(crate::db::schema::users::password_hash.eq(h))
+                    .execute(c)?;
+            }
             // Their texts follow the language they use the portal in.
             if let Some(l) = lang {
                 diesel::update(crate::db::schema::users::table.find(uid))
                     .set(crate::db::schema::users::lang.eq(l))
                     .execute(c)?;
             }
-            seen_device(c, uid, &dev, t)?;
+            // A staff device is noted once the second factor is given.
+            if !staff {
+                seen_device(c, uid, &dev, t)?;
+            }
             Ok(())
         })
         .await?;
-    tracing::info!(user_id = uid, "signed in");
-    Ok(NewSession { token, user, device })
+    tracing::info!(user_id = uid, second_factor_pending = staff, "signed in");
+    Ok(NewSession { token, user, device, second_factor, recovery_codes: None })
+}
+
+/// The texts of a one-time code, zh and en.
+fn code_text(code: &str, purpose: Purpose) -> (String, String) {
+    let (zh, en) = match purpose {
+        Purpose::Register => ("注册账号", "open your account"),
+        Purpose::Reset => ("重设密码", "reset your password"),
+        Purpose::Reclaim => ("在服务窗口找回账号", "move your account at the service counter"),
+    };
+    (
+        format!("【摊规通】验证码 {code}，5 分钟内有效，仅用于{zh}。请勿告诉任何人，工作人员不会向您索要。"),
+        format!(
+            "[Tangui] Your code is {code}. It works for 5 minutes, only to {en}. Never share it; staff will never ask for it."
+        ),
+    )
+}
+
+/// Asks for a code by text. The answer is the same whether or not the phone has an account:
+/// a phone that is already registered gets a text saying so instead of a code (only its holder
+/// learns it), and a reset for a phone without an account sends nothing.
+pub async fn send_code(app: &App, req: CodeRequest, ip: String, actor: Option<Actor>) -> AppResult<CodeSent> {
+    AppError::check(req.validate())?;
+    let purpose = match req.purpose {
+        CodePurpose::Register => Purpose::Register,
+        CodePurpose::Reset => Purpose::Reset,
+        CodePurpose::Reclaim => Purpose::Reclaim,
+    };
+    // Reclaiming is done by an officer at a counter, for the person in front of them.
+    if purpose == Purpose::Reclaim && !actor.as_ref().is_some_and(|a| a.is_staff()) {
+        return Err(AppError::Forbidden);
+    }
+    let phone = check_mobile(&req.phone).unwrap_or_default();
+    let per = (
+        limits::Limit::per_hour("code.phone", app.config.codes_per_phone_hour),
+        limits::Limit::per_hour("code.address", app.config.codes_per_address_hour),
+    );
+    let p = phone.clone();
+    let text = app
+        .db
+        .write(move |c| {
+            let t = now();
+            let holder = User::find_by_login(c, &p)?.filter(|u| !u.disabled);
+            Ok(match (purpose, holder) {
+                (Purpose::Register, Some(_)) | (Purpose::Reclaim, Some(_)) => {
+                    limits::take(c, per.0, &p, t)?;
+                    limits::take(c, per.1, &ip, t)?;
+                    Some((None, (
+                        "【摊规通】有人用本手机号申请注册，但本号码已有账号。如忘记密码，请在登录页点“忘记密码”。".to_string(),
+                        "[Tangui] Someone tried to register with this number, which already has an account. Forgot the password? Use \"Forgot password\" on the sign-in page.".to_string(),
+                    )))
+                }
+                (Purpose::Reset, None) => {
+                    limits::take(c, per.1, &ip, t)?;
+                    None
+                }
+                _ => {
+                    let code = codes::store(c, &p, purpose, &ip, per, t)?;
+                    Some((Some(code.clone()), code_text(&code, purpose)))
+                }
+            })
+        })
+        .await?;
+    if let Some((code, (zh, en))) = text {
+        let body = if req.lang.as_deref() == Some("en") { en } else { zh };
+        if !app.sender.is_gateway()
+            && let Some(code) = &code
+        {
+            // The demo has no gateway: the code is written here so that the portal can be tried.
+            tracing::info!(to = %common::mask::phone(&phone), code = %code, purpose = purpose.as_str(), "one-time code (no SMS gateway configured)");
+        }
+        // Sent apart from the request, so that how long the answer takes says nothing either.
+        let sender = app.sender.clone();
+        tokio::spawn(async move {
+            let masked = common::mask::phone(&phone);
+            if let Err(e) = sender.send(Outgoing { id: 0, recipient: phone, text: body }).await {
+                tracing::warn!(to = %masked, error = %e, "one-time code not handed to the gateway");
+            }
+        });
+    }
+    Ok(CodeSent { expires_in_secs: codes::CODE_MINUTES * 60, resend_after_secs: 60 })
+}
+
+/// A forgotten password: a new one, with the code texted to the account's phone. Every session
+/// of the account ends and the holder is told.
+pub async fn reset_password(app: &App, req: ResetPasswordRequest, ip: String) -> AppResult<()> {
+    AppError::check(req.validate())?;
+    let phone = check_mobile(&req.phone).unwrap_or_default();
+    let (p, code) = (phone.clone(), req.code.trim().to_string());
+    let checked = app
+        .db
+        .write(move |c| {
+            limits::take(c, limits::RESET_PER_ADDRESS, &ip, now())?;
+            codes::check(c, &p, Purpose::Reset, &code, now())
+        })
+        .await?;
+    let code_id = checked.into_result()?;
+    let hash = app.hasher.hash(req.new_password).await?;
+    app.db
+        .write(move |c| {
+            let t = now();
+            codes::spend(c, code_id, t)?;
+            // A code is only sent to a phone with an enabled account; it may have changed since.
+            let Some(user) = User::find_by_login(c, &phone)?.filter(|u| !u.disabled) else {
+                return codes::Checked::Spent.into_result().map(|_| ());
+            };
+            let uid = user.id;
+            User::set_password(c, uid, &hash, t)?;
+            Session::delete_all(c, uid)?;
+            throttle::clear(c, &phone)?;
+            audit::record(c, t, Some(uid), "account.password_reset", "user", &uid.to_string(), json!({}))?;
+            password_changed_notice(c, uid, t)
+        })
+        .await
+}
+
+fn password_changed_notice(c: &mut crate::db::DbConn, uid: i64, t: chrono::NaiveDateTime) -> AppResult<()> {
+    notify(
+        c,
+        Notice::of(
+            "account.password_changed",
+            uid,
+            format!("user:{uid}"),
+            format!("account.password_changed:{uid}:{}", t.and_utc().timestamp_micros()),
+            &[],
+            &[],
+        ),
+    )?;
+    Ok(())
 }
 
 pub async fn logout(app: &App, actor: Option<Actor>) -> AppResult<()> {
@@ -232,18 +428,7 @@ pub async fn change_password(app: &App, actor: &Actor, req: ChangePasswordReques
             User::set_password(c, uid, &hash, t)?;
             Session::delete_others(c, uid, sid)?;
             audit::record(c, t, Some(uid), "account.password_changed", "user", &uid.to_string(), json!({}))?;
-            notify(
-                c,
-                Notice::of(
-                    "account.password_changed",
-                    uid,
-                    format!("user:{uid}"),
-                    format!("account.password_changed:{uid}:{}", t.and_utc().timestamp_micros()),
-                    &[],
-                    &[],
-                ),
-            )?;
-            Ok(())
+            password_changed_notice(c, uid, t)
         })
         .await
 }

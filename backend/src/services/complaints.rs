@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::app::App;
-use crate::auth::Actor;
+use crate::auth::{Actor, limits};
 use crate::clock::now;
 use crate::db::DbConn;
 use crate::db::schema::{complaints as cp, evidence, permits, zones};
@@ -85,11 +85,21 @@ pub fn to_view(c: &mut DbConn, x: &Complaint, staff: bool) -> AppResult<Complain
 }
 
 /// Files a complaint. The district comes from the permit, else the zone, else the point.
-pub async fn create(app: &App, actor: Option<&Actor>, input: ComplaintInput) -> AppResult<ComplaintReceipt> {
+/// Files a report. Anonymous reports (and Open311 requests) take a place under a per-address
+/// `limit` first, so that nobody can fill officers' queues.
+pub async fn create(
+    app: &App,
+    actor: Option<&Actor>,
+    input: ComplaintInput,
+    limit: Option<(limits::Limit, String)>,
+) -> AppResult<ComplaintReceipt> {
     AppError::check(input.validate())?;
     let reporter = actor.map(|a| a.user_id);
     app.db
         .write(move |c| {
+            if let Some((limit, address)) = &limit {
+                limits::take(c, *limit, address, now())?;
+            }
             let mut problems = Vec::new();
             let permit: Option<(i64, String, Option<i64>)> = match &input.permit_code {
                 Some(code) => {
@@ -125,8 +135,13 @@ pub async fn create(app: &App, actor: Option<&Actor>, input: ComplaintInput) -> 
                 }
                 None => None,
             };
+            // Only a photo the reporter uploaded themselves (anonymous reporters attach theirs
+            // with the report's token, after filing).
             if let Some(e) = input.evidence_id {
-                let n: i64 = evidence::table.find(e).count().get_result(c)?;
+                let n: i64 = match reporter {
+                    Some(r) => evidence::table.find(e).filter(evidence::uploaded_by.eq(r)).count().get_result(c)?,
+                    None => 0,
+                };
                 if n == 0 {
                     problems.push(common::FieldError::new(
                         "evidence_id",
@@ -364,4 +379,34 @@ pub async fn reopen(app: &App, token: String, note: String) -> AppResult<Complai
             to_view(c, &x, false)
         })
         .await
+}
+
+/// An anonymous reporter attaches the photo to their report with its private token (one photo per
+/// report; signed-in reporters upload before filing).
+pub async fn attach_photo(
+    app: &App,
+    token: String,
+    bytes: Vec<u8>,
+) -> AppResult<common::dto::lifecycle::EvidenceReceipt> {
+    check_token(&token)?;
+    let t = token.clone();
+    let id: Option<(i64, Option<i64>)> = app
+        .db
+        .run(move |c| Ok(cp::table.filter(cp::token.eq(&t)).select((cp::id, cp::evidence_id)).first(c).optional()?))
+        .await?;
+    let Some((complaint, existing)) = id else { return Err(AppError::NotFound) };
+    if existing.is_some() {
+        return Err(AppError::conflict("has_photo", "这份反映已有照片", "This report already has a photo"));
+    }
+    crate::services::inspections::store_photo(app, bytes, None, move |c, photo| {
+        let n = diesel::update(cp::table.find(complaint).filter(cp::evidence_id.is_null()))
+            .set(cp::evidence_id.eq(Some(photo)))
+            .execute(c)?;
+        if n == 1 {
+            Ok(())
+        } else {
+            Err(AppError::conflict("has_photo", "这份反映已有照片", "This report already has a photo"))
+        }
+    })
+    .await
 }

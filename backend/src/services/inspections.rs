@@ -12,7 +12,7 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use crate::app::App;
-use crate::auth::Actor;
+use crate::auth::{Actor, limits};
 use crate::clock::{now, today};
 use crate::db::DbConn;
 use crate::db::schema::{
@@ -26,7 +26,23 @@ use crate::services::permits::{Violation, apply_standing, build_view, find_visib
 use crate::services::policy;
 
 /// Stores a photo (JPEG or PNG, checked by its bytes) and returns its evidence id.
-pub async fn upload_evidence(app: &App, actor: Option<&Actor>, bytes: Vec<u8>) -> AppResult<EvidenceReceipt> {
+/// A photo from a signed-in person (an officer on site, a vendor, a reporter with an account),
+/// at most `UPLOAD_PER_ACCOUNT` an hour each.
+pub async fn upload_evidence(app: &App, actor: &Actor, bytes: Vec<u8>) -> AppResult<EvidenceReceipt> {
+    let by = actor.user_id;
+    // The place is taken before the file is written, so a flood stops at the limit.
+    app.db.write(move |c| limits::take(c, limits::UPLOAD_PER_ACCOUNT, &by.to_string(), now())).await?;
+    store_photo(app, bytes, Some(by), |_, _| Ok(())).await
+}
+
+/// Checks a photo by the shared rule, stores the file and writes its evidence row; `then` runs in
+/// the same transaction with the new row's id (to attach it to a report, say).
+pub async fn store_photo(
+    app: &App,
+    bytes: Vec<u8>,
+    by: Option<i64>,
+    then: impl FnOnce(&mut crate::db::DbConn, i64) -> AppResult<()> + Send + 'static,
+) -> AppResult<EvidenceReceipt> {
     let format = common::application::check_upload("file", &bytes[..bytes.len().min(16)], bytes.len() as u64)
         .map_err(|e| AppError::Validation(vec![e]))?;
     if format == common::application::DocFormat::Pdf {
@@ -34,12 +50,11 @@ pub async fn upload_evidence(app: &App, actor: Option<&Actor>, bytes: Vec<u8>) -
     }
     let size = bytes.len() as i64;
     let sha = crate::files::store(&app.config.data_dir, bytes).await?;
-    let by = actor.map(|a| a.user_id);
     let s = sha.clone();
     let id = app
         .db
         .write(move |c| {
-            Ok(diesel::insert_into(evidence::table)
+            let id = diesel::insert_into(evidence::table)
                 .values((
                     evidence::sha256.eq(&s),
                     evidence::content_type.eq(format.content_type()),
@@ -48,7 +63,9 @@ pub async fn upload_evidence(app: &App, actor: Option<&Actor>, bytes: Vec<u8>) -
                     evidence::created_at.eq(now()),
                 ))
                 .returning(evidence::id)
-                .get_result::<i64>(c)?)
+                .get_result::<i64>(c)?;
+            then(c, id)?;
+            Ok(id)
         })
         .await?;
     Ok(EvidenceReceipt { id, sha256: sha, content_type: format.content_type().into() })

@@ -3,6 +3,7 @@
 use crate::api_test;
 use crate::util::*;
 use axum::http::Method;
+use backend::auth::codes::Purpose::Register;
 use common::validate::{credit_check_char, id_check_char};
 use serde_json::json;
 
@@ -16,13 +17,20 @@ fn credit_code(tail: &str) -> String {
     format!("{first}{}", credit_check_char(&first).unwrap())
 }
 
-fn vendor_body(phone: &str, seq: u32) -> serde_json::Value {
+pub fn vendor_body(phone: &str, seq: u32) -> serde_json::Value {
     json!({ "kind": "vendor", "real_name": "王小明", "id_number": id_number(seq), "phone": phone, "password": "vendor-pass-1" })
+}
+
+/// The registration with the code texted to its phone.
+pub async fn with_code(app: &TestApp, mut body: serde_json::Value) -> serde_json::Value {
+    let phone = common::validate::check_mobile(body["phone"].as_str().unwrap()).unwrap();
+    body["code"] = json!(app.code_for(&phone, Register).await);
+    body
 }
 
 api_test!(vendor_registers_and_is_signed_in, |app| {
     let c = app.anon();
-    let r = c.post("/api/v1/auth/register", &vendor_body("+86 138 0592 0001", 11)).await;
+    let r = c.post("/api/v1/auth/register", &with_code(&app, vendor_body("+86 138 0592 0001", 11)).await).await;
     r.assert_status(201);
     let v = r.value();
     assert_eq!(v["user"]["role"], "vendor");
@@ -40,7 +48,7 @@ api_test!(merchant_registers_with_credit_code, |app| {
     let c = app.anon();
     let body = json!({ "kind": "merchant", "shop_name": "兴隆路沙县小吃", "credit_code": credit_code("MA8T5XQ31").to_lowercase(),
         "contact_name": "林志强", "phone": "13905920002", "password": "shop-pass-1" });
-    let r = c.post("/api/v1/auth/register", &body).await;
+    let r = c.post("/api/v1/auth/register", &with_code(&app, body).await).await;
     r.assert_status(201);
     assert_eq!(r.value()["user"]["credit_code"], credit_code("MA8T5XQ31"));
 });
@@ -57,13 +65,19 @@ api_test!(every_bad_field_is_reported_at_once_and_nothing_stored, |app| {
     let codes: Vec<(&str, &str)> = p.errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
     assert_eq!(
         codes,
-        [("real_name", "length"), ("id_number", "id_checksum"), ("phone", "mobile"), ("password", "too_short")]
+        [
+            ("real_name", "length"),
+            ("id_number", "id_checksum"),
+            ("phone", "mobile"),
+            ("password", "too_short"),
+            ("code", "required")
+        ]
     );
     assert!(p.errors.iter().all(|e| !e.message.zh.is_empty() && !e.message.en.is_empty()));
     let bad_credit = json!({ "kind": "merchant", "shop_name": "店", "credit_code": "9144030071526726XH", "contact_name": "林志强",
         "phone": "13905920003", "password": "shop-pass-1" });
     let r = c.post("/api/v1/auth/register", &bad_credit).await;
-    assert_eq!(r.error_fields(), ["credit_code"]);
+    assert_eq!(r.error_fields(), ["credit_code", "code"]);
     let unknown_kind = json!({ "kind": "officer", "username": "me" });
     c.post("/api/v1/auth/register", &unknown_kind).await.assert_status(422);
     assert_eq!(app.count("users").await, 0);
@@ -72,8 +86,8 @@ api_test!(every_bad_field_is_reported_at_once_and_nothing_stored, |app| {
 
 api_test!(a_person_or_phone_registers_once, |app| {
     let c = app.anon();
-    c.post("/api/v1/auth/register", &vendor_body("13805920004", 13)).await.assert_status(201);
-    let again = app.anon().post("/api/v1/auth/register", &vendor_body("13805920004", 13)).await;
+    c.post("/api/v1/auth/register", &with_code(&app, vendor_body("13805920004", 13)).await).await.assert_status(201);
+    let again = app.anon().post("/api/v1/auth/register", &with_code(&app, vendor_body("13805920004", 13)).await).await;
     again.assert_status(422);
     assert_eq!(again.error_fields(), ["phone", "id_number"]);
     assert_eq!(app.count("users").await, 1);
@@ -125,7 +139,7 @@ api_test!(login_is_throttled_per_account, |app| {
             .await
             .assert_status(401);
     }
-    // Even the right password is refused while the account is locked.
+    // Even the right password is refused until the (short, growing) wait is over.
     let r = c.post("/api/v1/auth/login", &json!({ "login": "13805920008", "password": PASSWORD })).await;
     assert_eq!(r.problem().status, 429);
     assert!(r.headers.get("retry-after").is_some());
@@ -177,7 +191,7 @@ api_test!(me_needs_a_session, |app| {
 // The text rule that refuses markup in form fields must not touch secrets.
 api_test!(a_password_may_hold_any_printable_character, |app| {
     let c = app.anon();
-    let mut body = vendor_body("13805920077", 77);
+    let mut body = with_code(&app, vendor_body("13805920077", 77)).await;
     body["password"] = json!("<a&b>'\"; 密码 2026");
     c.post("/api/v1/auth/register", &body).await.assert_status(201);
     c.post("/api/v1/auth/logout", &json!({})).await.assert_status(204);

@@ -158,9 +158,18 @@ pub fn rules(f: &HashMap<&'static str, String>) -> Vec<Rule> {
             .at("/api/v1/complaints/by-token/{token}/reopen")
             .json(json!({})),
         rule(M::POST, "/api/v1/complaints", Public).json(json!({})),
-        rule(M::POST, "/api/v1/evidence", Public).bytes("text/plain", b"not an image"),
+        rule(M::POST, "/api/v1/evidence", SignedIn).bytes("text/plain", b"not an image"),
+        rule(M::POST, "/api/v1/public/complaints/{token}/photo", Public)
+            .at("/api/v1/public/complaints/{token}/photo")
+            .bytes("text/plain", b"not an image"),
         rule(M::POST, "/api/v1/auth/register", Public).json(json!({})),
         rule(M::POST, "/api/v1/auth/login", Public).json(json!({})),
+        rule(M::POST, "/api/v1/auth/codes", Public).json(json!({})),
+        rule(M::POST, "/api/v1/auth/reset", Public).json(json!({})),
+        // The second step of a staff sign-in (here: already passed, so enrolling again conflicts).
+        rule(M::POST, "/api/v1/auth/second-factor/enrol", Roles(STAFF)),
+        rule(M::POST, "/api/v1/auth/second-factor", Roles(STAFF)).json(json!({})),
+        rule(M::POST, "/api/v1/accounts/reclaim", Roles(STAFF)).json(json!({})),
         // Reads of one's own things.
         rule(M::GET, "/api/v1/me", SignedIn),
         rule(M::GET, "/api/v1/me/notifications", SignedIn),
@@ -258,6 +267,9 @@ pub fn rules(f: &HashMap<&'static str, String>) -> Vec<Rule> {
         rule(M::POST, "/api/v1/filings", Roles(MERCHANT)).json(json!({})),
         // City administration.
         rule(M::POST, "/api/v1/users", Roles(ADMIN)).json(json!({})),
+        rule(M::POST, "/api/v1/users/{id}/disabled", Roles(ADMIN)).at("/api/v1/users/{spare}/disabled").json(json!({})),
+        rule(M::DELETE, "/api/v1/users/{id}/sessions", Roles(ADMIN)).at("/api/v1/users/{spare}/sessions"),
+        rule(M::DELETE, "/api/v1/users/{id}/second-factor", Roles(ADMIN)).at("/api/v1/users/{spare}/second-factor"),
         rule(M::POST, "/api/v1/zones", Roles(ADMIN)).json(json!({})),
         rule(M::PUT, "/api/v1/zones/{id}", Roles(ADMIN)).at("/api/v1/zones/{zone}").json(json!({})),
         rule(M::POST, "/api/v1/zones/{id}/status", Roles(ADMIN)).at("/api/v1/zones/{zone}/status").json(json!({})),
@@ -307,6 +319,8 @@ pub async fn fixture(app: &TestApp) -> (HashMap<Who, Client>, HashMap<&'static s
     let (vendor_b, vendor_b_id) = app.vendor().await;
     let (merchant_a, _) = app.user(Role::Merchant, None).await;
     let (merchant_b, _) = app.user(Role::Merchant, None).await;
+    // An officer nobody calls as: the admin ends its sessions and resets its second factor.
+    let (_, spare) = app.user(Role::DistrictOfficer, Some(District::Jimei)).await;
     let mut f: HashMap<&'static str, String> = HashMap::new();
 
     // VendorA: an application found eligible, then a drawn round gives an offer and an objection.
@@ -422,6 +436,7 @@ pub async fn fixture(app: &TestApp) -> (HashMap<Who, Client>, HashMap<&'static s
         ("complaint", complaint.value()["id"].as_i64().unwrap()),
         ("zone", sm[0]),
         ("vendor_b", vendor_b_id),
+        ("spare", spare),
     ] {
         f.insert(k, v.to_string());
     }

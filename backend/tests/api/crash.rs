@@ -181,6 +181,7 @@ async fn signed_in_vendors(app: &TestApp, n: usize) -> Vec<(i64, String)> {
                     chrono::Duration::hours(1),
                     "127.0.0.1",
                     "test",
+                    false,
                 )?)
             })
             .await

@@ -3,6 +3,7 @@
 
 mod util;
 
+mod account_trust;
 mod accounts;
 mod applications;
 mod authz;
@@ -24,6 +25,8 @@ mod scale;
 mod schema_fuzz;
 mod segments;
 mod sms;
+#[path = "../support/totp.rs"]
+mod totp;
 mod users;
 mod zone_admin;
 mod zones;

@@ -179,6 +179,28 @@ api_test!(every_kind_in_the_table_is_sent_by_the_change_it_names, |app| {
     let login = acct.get("/api/v1/me").await.value()["login"].as_str().unwrap().to_string();
     app.anon().login(&login, "another-pass-2026").await;
 
+    // At a service counter, an account registered on a squatter's phone moves to the ID holder's:
+    // both phones are told.
+    let (squatter, _) = app.vendor().await;
+    let id_number = "350203199001010018";
+    let sq_id = squatter.get("/api/v1/me").await.value()["id"].as_i64().unwrap();
+    app.state
+        .db
+        .run(move |c| {
+            use backend::db::schema::users as u;
+            Ok(diesel::update(u::table.find(sq_id)).set(u::id_number.eq(Some(id_number))).execute(c)?)
+        })
+        .await
+        .unwrap();
+    let code = app.code_for("13805929911", backend::auth::codes::Purpose::Reclaim).await;
+    officer
+        .post(
+            "/api/v1/accounts/reclaim",
+            &json!({ "id_number": id_number, "phone": "13805929911", "code": code, "id_card_checked": true, "note": "思明区政务服务中心" }),
+        )
+        .await
+        .assert_status(204);
+
     // A text from a vendor's phone is answered.
     backend::services::sms::incoming(&app.state, phone_of(&app, hid).await, "查询".into()).await.unwrap();
 

@@ -367,3 +367,23 @@ api_test!(officers_see_their_districts_texts_and_send_a_dead_one_again, |app| {
         app.state.db.run(move |c| Ok(o::table.find(sm_msg).select(o::status).first(c)?)).await.unwrap();
     assert_eq!(status, "logged");
 });
+
+api_test!(a_registration_code_arrives_by_text_and_opens_the_account, |app| {
+    let Some((app, kannel)) = with_gateway(app).await else { return };
+    let c = app.anon();
+    c.post("/api/v1/auth/codes", &json!({ "phone": "13805928801", "purpose": "register" })).await.assert_status(202);
+    let got = kannel.wait_received(1).await;
+    let text = &got.iter().find(|m| m.to.ends_with("13805928801")).expect("a text to the phone").text;
+    assert!(text.contains("5 分钟") && !text.contains("35020"), "{text}");
+    let code: String = text.split("验证码").nth(1).unwrap().chars().filter(|c| c.is_ascii_digit()).take(6).collect();
+    let mut body = crate::accounts::vendor_body("13805928801", 881);
+    body["code"] = json!(code);
+    c.post("/api/v1/auth/register", &body).await.assert_status(201);
+    // A phone that already has an account is told so by text, and gets no code.
+    app.anon()
+        .post("/api/v1/auth/codes", &json!({ "phone": "13805928801", "purpose": "register" }))
+        .await
+        .assert_status(202);
+    let got = kannel.wait_received(2).await;
+    assert!(got[1].text.contains("已有账号") && !got[1].text.contains("验证码"), "{:?}", got[1]);
+});

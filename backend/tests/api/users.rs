@@ -64,7 +64,8 @@ api_test!(officer_sees_only_their_district_and_ids_are_masked, |app| {
     let c = app.anon();
     let first = "35020319900101021";
     let id = format!("{first}{}", common::validate::id_check_char(first.as_bytes()));
-    c.post("/api/v1/auth/register", &json!({ "kind": "vendor", "real_name": "王小明", "id_number": id, "phone": "13805920010", "password": "vendor-pass-1" }))
+    let code = app.code_for("13805920010", backend::auth::codes::Purpose::Register).await;
+    c.post("/api/v1/auth/register", &json!({ "kind": "vendor", "real_name": "王小明", "id_number": id, "phone": "13805920010", "password": "vendor-pass-1", "code": code }))
         .await
         .assert_status(201);
     let admin = app.admin().await;

@@ -13,7 +13,7 @@ use backend::app::AppState;
 use backend::config::Config;
 use backend::models::user::NewUser;
 use common::{District, Problem, Role};
-use diesel::{Connection, RunQueryDsl};
+use diesel::{Connection, ExpressionMethods, RunQueryDsl};
 use http_body_util::BodyExt;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -186,7 +186,39 @@ impl TestApp {
     }
 
     pub fn anon(&self) -> Client {
-        Client { router: self.router.clone(), cookies: Arc::default(), forged_csrf: Arc::default() }
+        Client {
+            router: self.router.clone(),
+            state: self.state.clone(),
+            cookies: Arc::default(),
+            forged_csrf: Arc::default(),
+        }
+    }
+
+    /// A one-time code for the phone, as if it had been texted (written straight into the table;
+    /// the texting itself is tested through Kannel in `sms` and `accounts`).
+    pub async fn code_for(&self, phone: &str, purpose: backend::auth::codes::Purpose) -> String {
+        use backend::db::schema::phone_codes as pc;
+        let phone = phone.to_string();
+        let code = backend::auth::codes::new_code();
+        let hash = backend::auth::codes::code_hash(&phone, purpose, &code);
+        self.state
+            .db
+            .run(move |c| {
+                let t = backend::clock::now();
+                Ok(diesel::insert_into(pc::table)
+                    .values((
+                        pc::phone.eq(&phone),
+                        pc::purpose.eq(purpose.as_str()),
+                        pc::code_hash.eq(hash),
+                        pc::client_ip.eq("test"),
+                        pc::created_at.eq(t),
+                        pc::expires_at.eq(t + chrono::Duration::minutes(5)),
+                    ))
+                    .execute(c)?)
+            })
+            .await
+            .unwrap();
+        code
     }
 
     /// Inserts an account directly (password `PASSWORD`) and returns its id.
@@ -263,7 +295,8 @@ impl Client {
     /// The same browser (cookies and all) talking to another server instance.
     pub fn to_instance(&self, state: AppState) -> Client {
         Client {
-            router: backend::router::build(state),
+            router: backend::router::build(state.clone()),
+            state,
             cookies: self.cookies.clone(),
             forged_csrf: self.forged_csrf.clone(),
         }
@@ -273,6 +306,8 @@ impl Client {
 #[derive(Clone)]
 pub struct Client {
     router: Router,
+    /// For the staff second factor: the test reads the account's secret as the officer's phone would.
+    state: AppState,
     cookies: Arc<Mutex<HashMap<String, String>>>,
     /// Sent instead of the real CSRF token, to test forged requests.
     forged_csrf: Arc<Mutex<Option<String>>>,
@@ -422,9 +457,38 @@ impl Client {
         self.raw(Method::POST, path, Some(content_type), body.to_vec(), true).await
     }
 
+    /// Signs in; officers and admins also give the second factor (setting up an authenticator at
+    /// their first sign-in), so the client ends up fully signed in.
     pub async fn login(&self, login: &str, password: &str) -> Resp {
         let r = self.post("/api/v1/auth/login", &serde_json::json!({ "login": login, "password": password })).await;
         assert_eq!(r.status, StatusCode::OK, "login {login}: {}", r.text());
+        match r.value()["second_factor"].as_str() {
+            Some("enrol") => {
+                let secret =
+                    self.post("/api/v1/auth/second-factor/enrol", &serde_json::json!({})).await.value()["secret"]
+                        .as_str()
+                        .unwrap()
+                        .to_string();
+                self.second_factor(&secret).await
+            }
+            Some("verify") => {
+                let secret = self.allow_next_totp(login).await;
+                self.second_factor(&secret).await
+            }
+            _ => r,
+        }
+    }
+
+    /// The authenticator's code now, typed in.
+    pub async fn second_factor(&self, secret: &str) -> Resp {
+        let code = backend::auth::second_factor::code_at(secret, backend::clock::now().and_utc().timestamp());
+        let r = self.post("/api/v1/auth/second-factor", &serde_json::json!({ "code": code })).await;
+        assert_eq!(r.status, StatusCode::OK, "second factor: {}", r.text());
         r
+    }
+
+    /// The account's authenticator secret (see `support/totp.rs`).
+    pub async fn allow_next_totp(&self, login: &str) -> String {
+        crate::totp::allow_next_totp(&self.state, login).await
     }
 }

@@ -67,6 +67,7 @@ async fn main_pages_have_no_serious_accessibility_violations() {
         (format!("/report?permit={code}"), "#report-form"),
         ("/login".into(), "#login"),
         ("/register".into(), "#real_name"),
+        ("/reset".into(), "#send-code"),
     ];
     let vendor: Vec<Page> = vec![
         ("/apply".into(), "#category"),

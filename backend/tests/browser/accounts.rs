@@ -8,9 +8,22 @@ fn valid_id(seq: u32) -> String {
     format!("{first}{}", common::validate::id_check_char(first.as_bytes()))
 }
 
+/// The newest six-digit code the carrier got for `phone` after `seen` earlier messages.
+async fn texted_code(b: &Browser, phone: &str, seen: usize) -> String {
+    let kannel = b.kannel.as_ref().unwrap();
+    let got = kannel.wait_received(seen + 1).await;
+    let text = got.iter().rev().find(|m| m.to.ends_with(phone)).map(|m| m.text.clone());
+    let text = text.unwrap_or_else(|| panic!("no text to {phone}: {got:?}"));
+    let digits: String =
+        text.split("验证码").nth(1).unwrap_or("").chars().filter(|c| c.is_ascii_digit()).take(6).collect();
+    assert_eq!(digits.len(), 6, "a code in {text}");
+    digits
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn vendor_registers_signs_out_and_back_in() {
-    let Some(b) = Browser::start().await else { return };
+async fn vendor_registers_with_a_texted_code_forgets_the_password_and_resets_it_on_a_phone() {
+    let Some(b) = Browser::start_with_gateway().await else { return };
+    b.client.set_window_size(390, 844).await.unwrap();
     b.goto("/register").await;
     b.wait_for("#kind-vendor[aria-checked=true]").await;
 
@@ -26,21 +39,82 @@ async fn vendor_registers_signs_out_and_back_in() {
     b.fill("#phone", "13600000031").await;
     b.fill("#password", "huang-2026").await;
     b.wait_gone(".field-errors").await; // every field is right now
+    // The phone is proven by a code the gateway texts to it.
+    b.click("#send-code").await;
+    b.wait_text(".phone-code .hint", "136****0031").await;
+    b.wait_text("#send-code", "s)").await; // counting down before another may be asked for
+    let code = texted_code(&b, "13600000031", 0).await;
+    b.fill("#code", &code).await;
+    let sideways = b.js("return document.documentElement.scrollWidth > window.innerWidth").await;
+    assert_eq!(sideways, false, "the register page fits a phone");
     b.click("form button[type=submit]").await;
 
     b.wait_path("/account").await;
+    b.unfold_menu().await;
     b.wait_text(".who", "摊贩").await;
     b.wait_text(".details", "3502**********").await;
-    let nav = b.texts(".site-nav li").await.join(" ");
-    assert!(nav.contains("我的账户") && !nav.contains("用户管理"), "vendor nav: {nav}");
+    b.sign_out().await;
 
-    b.click(".nav-actions .link-button").await; // 退出登录
-    b.wait_text(".nav-actions", "登录").await;
-    b.goto("/account").await;
-    b.wait_text("main", "请先登录").await;
-
-    b.sign_in("13600000031", "huang-2026").await;
+    // She forgets the password: a code to her phone sets a new one.
+    b.goto("/login").await;
+    b.click("a[href='/reset']").await;
+    b.wait_path("/reset").await;
+    b.fill("#phone", "13600000031").await;
+    b.click("#send-code").await;
+    b.wait_text(".phone-code .hint", "136****0031").await;
+    let code = texted_code(&b, "13600000031", 1).await;
+    b.fill("#code", &code).await;
+    b.fill("#new_password", "huang-new-2027").await;
+    b.click("form button[type=submit]").await;
+    b.wait_text("#reset-done", "密码已重设").await;
+    b.sign_in("13600000031", "huang-new-2027").await;
+    b.unfold_menu().await;
     b.wait_text(".who", "黄美玲").await;
+    b.finish().await;
+}
+
+/// An officer's first sign-in sets up the authenticator from the page and keeps the recovery
+/// codes; the next sign-in asks for its code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_sets_up_the_authenticator_and_signs_in_with_it() {
+    let Some(b) = Browser::start().await else { return };
+    b.client.set_window_size(390, 844).await.unwrap();
+    b.goto("/login").await;
+    b.fill("#login", "hl_officer").await;
+    b.fill("#password", "tangui-officer-2026").await;
+    b.click("form button[type=submit]").await;
+    b.wait_text("h1", "两步验证").await;
+    b.click("#enrol-start").await;
+    let secret = b.wait_for("#totp-secret").await.text().await.unwrap();
+    b.wait_for(".totp-qr svg").await;
+    // A wrong code is refused beside the box.
+    b.fill("#totp-code", "000000").await;
+    b.click("form button[type=submit]").await;
+    b.wait_text(".field.invalid .field-errors", "验证码不正确").await;
+    b.type_totp(&secret).await;
+    let codes = b.texts("#recovery-codes li").await;
+    let codes = if codes.is_empty() {
+        b.wait_text("#recovery-codes", "-").await;
+        b.texts("#recovery-codes li").await
+    } else {
+        codes
+    };
+    assert_eq!(codes.len(), 10, "{codes:?}");
+    let sideways = b.js("return document.documentElement.scrollWidth > window.innerWidth").await;
+    assert_eq!(sideways, false, "the recovery codes fit a phone");
+    b.click("#recovery-continue").await;
+    b.wait_path("/review").await;
+    b.sign_out().await;
+
+    // Next time: password, then the authenticator's code.
+    b.goto("/login").await;
+    b.fill("#login", "hl_officer").await;
+    b.fill("#password", "tangui-officer-2026").await;
+    b.click("form button[type=submit]").await;
+    b.wait_for("#totp-code").await;
+    let secret = b.allow_next_totp("hl_officer").await;
+    b.type_totp(&secret).await;
+    b.wait_path("/review").await;
     b.finish().await;
 }
 
@@ -70,6 +144,30 @@ async fn navigation_follows_the_role() {
     assert!(!nav.contains("用户管理"), "officer nav: {nav}");
     b.goto("/admin/users").await;
     b.wait_text("main", "没有权限").await;
+    b.sign_out().await;
+
+    // 王建国 leaves: the admin disables the account from the list (after confirming), and it can
+    // no longer sign in.
+    b.sign_in("admin", "tangui-admin-2026").await;
+    b.goto("/admin/users").await;
+    b.wait_text("#users-table", "王建国").await;
+    assert_eq!(
+        b.texts("#users-table tr:has(td:nth-child(2)) td:nth-child(6)").await.iter().filter(|t| *t == "已设置").count(),
+        2
+    );
+    b.js("window.confirm = () => true;").await;
+    let row = b
+        .js("return [...document.querySelectorAll('#users-table tbody tr')].find(r => r.textContent.includes('sm_wang')).querySelector('.row-actions').dataset.user")
+        .await;
+    let row = row.as_str().unwrap().to_string();
+    b.click(&format!(".row-actions[data-user='{row}'] [data-action='disable']")).await;
+    b.wait_text("#users-table", "王建国 (已停用)").await;
+    b.sign_out().await;
+    b.goto("/login").await;
+    b.fill("#login", "sm_wang").await;
+    b.fill("#password", "wang-2026-pass").await;
+    b.click("form button[type=submit]").await;
+    b.wait_text(".alert", "用户名或密码").await;
     b.finish().await;
 }
 

@@ -142,6 +142,7 @@ async fn make_cases(b: &Browser) -> Cases {
             "service_code": "blocking", "description": "摊位占用盲道，轮椅过不去", "zone_id": zone_id, "address": address
         }))
         .unwrap(),
+        None,
     )
     .await
     .unwrap();
@@ -194,6 +195,7 @@ async fn every_page_fits_a_phone_and_a_desk_in_both_languages() {
         page(format!("/rounds/{}", c.round), ".round-page h1", "round"),
         page("/login", "#login", "login"),
         page("/register", "#real_name", "register"),
+        page("/reset", "#send-code", "reset"),
         page("/no-such-page", "main h1", "not-found"),
     ];
     let vendor = vec![

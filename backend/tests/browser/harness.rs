@@ -387,12 +387,56 @@ impl Browser {
         self.wait_for(".nav-actions a[href='/login']").await;
     }
 
+    /// Signs in through the page. Officers and admins also give the second factor as a person
+    /// would: at the first sign-in they set up the authenticator from the key on the page (and
+    /// keep the recovery codes), later they type its current code.
     pub async fn sign_in(&self, login: &str, password: &str) {
         self.goto("/login").await;
         self.fill("#login", login).await;
         self.fill("#password", password).await;
         self.click("form button[type=submit]").await;
+        let step = self.wait_any(&[".who", "#enrol-start", "#totp-code"]).await;
+        let secret = match step {
+            "#enrol-start" => {
+                self.click("#enrol-start").await;
+                self.wait_for("#totp-secret").await.text().await.unwrap()
+            }
+            "#totp-code" => self.allow_next_totp(login).await,
+            _ => return,
+        };
+        self.type_totp(&secret).await;
+        if step == "#enrol-start" {
+            self.wait_text("#recovery-codes", "-").await;
+            self.click("#recovery-continue").await;
+        }
         self.wait_for(".who").await;
+    }
+
+    /// Types the authenticator's current code for `secret` and submits.
+    pub async fn type_totp(&self, secret: &str) {
+        let code = backend::auth::second_factor::code_at(secret, backend::clock::now().and_utc().timestamp());
+        self.fill("#totp-code", &code).await;
+        self.click("form button[type=submit]").await;
+    }
+
+    /// The account's authenticator secret (see `support/totp.rs`).
+    pub async fn allow_next_totp(&self, login: &str) -> String {
+        crate::totp::allow_next_totp(&self.state, login).await
+    }
+
+    /// Waits until one of the selectors matches; returns it.
+    pub async fn wait_any<'a>(&self, selectors: &[&'a str]) -> &'a str {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            for s in selectors {
+                let found = self.js(&format!("return !!document.querySelector({s:?})")).await;
+                if found == serde_json::Value::Bool(true) {
+                    return s;
+                }
+            }
+            assert!(std::time::Instant::now() < deadline, "none of {selectors:?} appeared");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
     }
 
     pub async fn finish(self) {

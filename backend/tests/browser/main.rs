@@ -7,6 +7,8 @@
 mod harness;
 #[path = "../support/kannel.rs"]
 mod kannel;
+#[path = "../support/totp.rs"]
+mod totp;
 
 mod a11y;
 mod accounts;

@@ -52,7 +52,45 @@ pub struct UserSummary {
     pub credit_code: Option<String>,
     pub district: Option<District>,
     pub disabled: bool,
+    /// Staff: whether an authenticator is set up.
+    #[serde(default)]
+    pub second_factor: bool,
     pub created_at: chrono::NaiveDateTime,
+}
+
+/// An officer at a service counter has seen the person's ID card and moves the account that
+/// holds this ID number to the phone the person has just proven with a texted code.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReclaimRequest {
+    pub id_number: String,
+    pub phone: String,
+    pub code: String,
+    /// The officer confirms the ID card was checked in person.
+    pub id_card_checked: bool,
+    /// Where and how (counter, document seen).
+    pub note: String,
+}
+
+impl ReclaimRequest {
+    pub fn validate(&self, today: chrono::NaiveDate) -> Vec<crate::FieldError> {
+        let mut e = crate::validate::Errors::new();
+        e.id_number("id_number", &self.id_number, today);
+        e.mobile("phone", &self.phone);
+        crate::dto::auth::check_code("code", &self.code, &mut e);
+        if !self.id_card_checked {
+            e.add("id_card_checked", "required", "请先核验身份证原件", "Check the ID card in person first");
+        }
+        e.text("note", "核验说明", "Note", &self.note, 200);
+        e.0
+    }
+}
+
+/// Disable or enable an account; disabling ends its sessions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetDisabledRequest {
+    pub disabled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

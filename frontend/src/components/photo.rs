@@ -16,6 +16,10 @@ pub struct PhotoUploadProps {
     pub on_uploaded: Callback<i64>,
     /// How many are attached so far (shown).
     pub count: usize,
+    /// Keep the checked photo here instead of uploading it now: someone not signed in sends it
+    /// with their report's token once the report is filed.
+    #[prop_or_default]
+    pub hold: Option<Callback<Vec<u8>>>,
 }
 
 #[component]
@@ -25,14 +29,15 @@ pub fn PhotoUpload(p: &PhotoUploadProps) -> Html {
     let busy = use_state(|| false);
     let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
     let onchange = {
-        let (error, busy, reader, done) = (error.clone(), busy.clone(), reader.clone(), p.on_uploaded.clone());
+        let (error, busy, reader, done, hold) =
+            (error.clone(), busy.clone(), reader.clone(), p.on_uploaded.clone(), p.hold.clone());
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
             input.set_value("");
             let file = gloo::file::File::from(file);
             let size = file.size();
-            let (error, busy, done) = (error.clone(), busy.clone(), done.clone());
+            let (error, busy, done, hold) = (error.clone(), busy.clone(), done.clone(), hold.clone());
             *reader.borrow_mut() = Some(gloo::file::callbacks::read_as_bytes(&file, move |bytes| {
                 let Ok(bytes) = bytes else { return };
                 match check_upload("file", &bytes[..bytes.len().min(16)], size) {
@@ -41,6 +46,9 @@ pub fn PhotoUpload(p: &PhotoUploadProps) -> Html {
                         return error.set(Some("请上传照片（JPEG 或 PNG） / Upload a photo (JPEG or PNG)".into()));
                     }
                     Ok(_) => error.set(None),
+                }
+                if let Some(hold) = &hold {
+                    return hold.emit(bytes);
                 }
                 busy.set(true);
                 yew::platform::spawn_local(async move {

@@ -54,6 +54,9 @@ pub fn ReportPage() -> Html {
     let contact = use_state(String::new);
     let point = use_state(|| None::<[f64; 2]>);
     let photo = use_state(|| None::<i64>);
+    // Not signed in: the photo waits here and goes with the report's token once it is filed.
+    let held = use_state(|| None::<std::rc::Rc<Vec<u8>>>);
+    let signed_in = crate::hooks::use_session().me.is_some();
     let error = use_state(|| None::<ApiError>);
     let tried = use_state(|| false);
     let basemap = use_state(|| Rc::new(Vec::<DistrictShape>::new()));
@@ -109,18 +112,32 @@ pub fn ReportPage() -> Html {
         html! { <ul class="field-errors">{ for list.iter().map(|e| html! { <li>{ lang.pick(&e.message) }</li> }) }</ul> }
     };
     let submit = {
-        let (input, error, tried, navigator, ok) =
-            (input.clone(), error.clone(), tried.clone(), navigator.clone(), problems.is_empty());
+        let (input, error, tried, navigator, ok, held) =
+            (input.clone(), error.clone(), tried.clone(), navigator.clone(), problems.is_empty(), held.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             tried.set(true);
             if !ok {
                 return;
             }
-            let (input, error, navigator) = (input.clone(), error.clone(), navigator.clone());
+            let (input, error, navigator, held) = (input.clone(), error.clone(), navigator.clone(), (*held).clone());
             yew::platform::spawn_local(async move {
                 match api::post::<_, ComplaintReceipt>("/api/v1/complaints", &input).await {
                     Ok(r) => {
+                        if let Some(bytes) = held {
+                            let path = format!("/api/v1/public/complaints/{}/photo", r.token);
+                            let sent = api::request_bytes::<common::dto::lifecycle::EvidenceReceipt>(
+                                gloo::net::http::Method::POST,
+                                &path,
+                                (*bytes).clone(),
+                            )
+                            .await;
+                            // The report is filed; a photo that did not go is said here, not lost in silence.
+                            if let Err(e) = sent {
+                                error.set(Some(e));
+                                return;
+                            }
+                        }
                         if let Some(n) = navigator {
                             n.push(&Route::ComplaintStatus { token: r.token });
                         }
@@ -193,7 +210,9 @@ pub fn ReportPage() -> Html {
                 }
                 <div class="field"><label for="address">{ lang.either("地址或地标（可不填）", "Address or landmark (optional)") }</label>
                     <input id="address" type="text" value={(*address).clone()} oninput={text(address.clone())} />{ field_errors("address") }</div>
-                <PhotoUpload id="complaint-photo" count={usize::from(photo.is_some())} on_uploaded={{ let p = photo.clone(); Callback::from(move |id: i64| p.set(Some(id))) }} />
+                <PhotoUpload id="complaint-photo" count={usize::from(photo.is_some() || held.is_some())}
+                    on_uploaded={{ let p = photo.clone(); Callback::from(move |id: i64| p.set(Some(id))) }}
+                    hold={(!signed_in).then(|| { let h = held.clone(); Callback::from(move |b: Vec<u8>| h.set(Some(std::rc::Rc::new(b)))) })} />
                 <div class="field"><label for="contact">{ lang.either("联系电话（可不填，仅工作人员可见）", "Phone (optional, staff only)") }</label>
                     <input id="contact" type="tel" value={(*contact).clone()} oninput={text(contact.clone())} />{ field_errors("contact") }</div>
                 <ErrorAlert error={(*error).clone().filter(|e| e.field_errors().is_empty())} />

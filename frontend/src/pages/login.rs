@@ -1,4 +1,4 @@
-use common::dto::auth::{LoginRequest, SessionResponse};
+use common::dto::auth::{LoginRequest, SecondFactorNeeded, SessionResponse};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -8,6 +8,7 @@ use crate::components::alert::ErrorAlert;
 use crate::components::field::{TextField, errors_for};
 use crate::hooks::{Session, use_session};
 use crate::i18n::{S, use_lang};
+use crate::pages::second_factor::SecondFactorStep;
 
 #[component]
 pub fn LoginPage() -> Html {
@@ -18,6 +19,15 @@ pub fn LoginPage() -> Html {
     let submitted = use_state(|| false);
     let busy = use_state(|| false);
     let error = use_state(|| None::<ApiError>);
+    let need = use_state(|| None::<SecondFactorNeeded>);
+    let done = {
+        let (session, navigator) = (session.clone(), navigator.clone());
+        Callback::from(move |r: SessionResponse| {
+            let to = crate::components::header::landing(r.user.role);
+            session.set(Session { loaded: true, me: Some(r.user) });
+            navigator.push(&to);
+        })
+    };
 
     let errors = if *submitted { form.validate() } else { Vec::new() };
     let server_errors = error.as_ref().map(|e| e.field_errors()).unwrap_or_default();
@@ -32,27 +42,25 @@ pub fn LoginPage() -> Html {
         })
     };
     let onsubmit = {
-        let (form, submitted, busy, error, session) =
-            (form.clone(), submitted.clone(), busy.clone(), error.clone(), session.clone());
+        let (form, submitted, busy, error, need, done) =
+            (form.clone(), submitted.clone(), busy.clone(), error.clone(), need.clone(), done.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             submitted.set(true);
             if !form.validate().is_empty() || *busy {
                 return;
             }
-            let (form, busy, error, session, navigator) =
-                (form.clone(), busy.clone(), error.clone(), session.clone(), navigator.clone());
+            let (form, busy, error, need, done) =
+                (form.clone(), busy.clone(), error.clone(), need.clone(), done.clone());
             busy.set(true);
             yew::platform::spawn_local(async move {
                 // Texts reach the person in the language they use the portal in.
                 let body =
                     LoginRequest { lang: Some(if lang.is_en() { "en" } else { "zh" }.into()), ..(*form).clone() };
                 match api::post::<_, SessionResponse>("/api/v1/auth/login", &body).await {
-                    Ok(r) => {
-                        let to = crate::components::header::landing(r.user.role);
-                        session.set(Session { loaded: true, me: Some(r.user) });
-                        navigator.push(&to);
-                    }
+                    // Officers and admins: the session opens nothing until the second step.
+                    Ok(r) if r.second_factor.is_some() => need.set(r.second_factor),
+                    Ok(r) => done.emit(r),
                     Err(e) => error.set(Some(e)),
                 }
                 busy.set(false);
@@ -60,6 +68,9 @@ pub fn LoginPage() -> Html {
         })
     };
 
+    if let Some(n) = *need {
+        return html! { <SecondFactorStep need={n} ondone={done} /> };
+    }
     html! {
         <section class="page narrow">
             <h1>{ lang.t(S::LoginTitle) }</h1>
@@ -73,6 +84,7 @@ pub fn LoginPage() -> Html {
                     { if *busy { lang.t(S::Saving) } else { lang.t(S::LoginSubmit) } }
                 </button>
             </form>
+            <p><Link<Route> to={Route::Reset}>{ lang.t(S::ForgotPassword) }</Link<Route>></p>
             <p>{ lang.t(S::NoAccount) }{ " " }<Link<Route> to={Route::Register}>{ lang.t(S::NavRegister) }</Link<Route>></p>
         </section>
     }

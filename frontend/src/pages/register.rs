@@ -1,7 +1,7 @@
 use std::collections::HashSet;
 
 use common::FieldError;
-use common::dto::auth::{MerchantRegistration, RegisterRequest, SessionResponse, VendorRegistration};
+use common::dto::auth::{CodePurpose, MerchantRegistration, RegisterRequest, SessionResponse, VendorRegistration};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -9,6 +9,7 @@ use crate::api::{self, ApiError};
 use crate::app::Route;
 use crate::components::alert::{ErrorAlert, ErrorSummary, with_targets};
 use crate::components::field::{TextField, errors_for};
+use crate::components::phone_code::PhoneCode;
 use crate::hooks::{Session, use_session};
 use crate::i18n::{S, use_lang};
 
@@ -99,7 +100,7 @@ pub fn RegisterPage() -> Html {
                 request.validate(common::time::xiamen_today()).into_iter().map(|e| e.field).collect();
             let mut t = (*touched).clone();
             t.extend(
-                ["real_name", "id_number", "phone", "password", "shop_name", "credit_code", "contact_name"]
+                ["real_name", "id_number", "phone", "password", "shop_name", "credit_code", "contact_name", "code"]
                     .map(String::from),
             );
             touched.set(t);
@@ -131,6 +132,8 @@ pub fn RegisterPage() -> Html {
                     autocomplete="off" oninput={set_v(|f, v| f.id_number = v)} onblur={touch("id_number")} errors={errors_for(&all, "id_number")} />
                 <TextField id="phone" label={lang.t(S::Phone)} hint={lang.t(S::PhoneHint)} value={vendor.phone.clone()} input_type="tel"
                     inputmode="tel" autocomplete="tel" oninput={set_v(|f, v| f.phone = v)} onblur={touch("phone")} errors={errors_for(&all, "phone")} />
+                <PhoneCode phone={vendor.phone.clone()} purpose={CodePurpose::Register} value={vendor.code.clone()}
+                    oninput={set_v(|f, v| f.code = v)} errors={all.clone()} />
                 <TextField id="password" label={lang.t(S::Password)} hint={lang.t(S::PasswordHint)} value={vendor.password.clone()}
                     input_type="password" autocomplete="new-password" oninput={set_v(|f, v| f.password = v)} onblur={touch("password")}
                     errors={errors_for(&all, "password")} />
@@ -146,6 +149,8 @@ pub fn RegisterPage() -> Html {
                     oninput={set_m(|f, v| f.contact_name = v)} onblur={touch("contact_name")} errors={errors_for(&all, "contact_name")} />
                 <TextField id="phone" label={lang.t(S::Phone)} hint={lang.t(S::PhoneHint)} value={merchant.phone.clone()} input_type="tel"
                     inputmode="tel" autocomplete="tel" oninput={set_m(|f, v| f.phone = v)} onblur={touch("phone")} errors={errors_for(&all, "phone")} />
+                <PhoneCode phone={merchant.phone.clone()} purpose={CodePurpose::Register} value={merchant.code.clone()}
+                    oninput={set_m(|f, v| f.code = v)} errors={all.clone()} />
                 <TextField id="password" label={lang.t(S::Password)} hint={lang.t(S::PasswordHint)} value={merchant.password.clone()}
                     input_type="password" autocomplete="new-password" oninput={set_m(|f, v| f.password = v)} onblur={touch("password")}
                     errors={errors_for(&all, "password")} />

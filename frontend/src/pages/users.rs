@@ -31,6 +31,7 @@ pub fn UsersPage() -> Html {
     let busy = use_state(|| false);
     let error = use_state(|| None::<ApiError>);
     let created = use_state(|| None::<UserSummary>);
+    let acted = use_state(|| None::<&'static str>);
     let is_admin = session.me.as_ref().is_some_and(|m| m.role == Role::CityAdmin);
 
     {
@@ -110,12 +111,72 @@ pub fn UsersPage() -> Html {
         })
     };
     let district_errors = errors_for(&all, "district");
+    let me_id = session.me.as_ref().map(|m| m.id);
+    // One account action (disable / enable, end sessions, reset the authenticator), confirmed
+    // first: each ends somebody's sign-ins.
+    let act = {
+        let (reload, error, done) = (reload.clone(), error.clone(), acted.clone());
+        move |u: &UserSummary, what: &'static str| {
+            let (reload, error, done) = (reload.clone(), error.clone(), done.clone());
+            let (id, disabled, name) = (u.id, u.disabled, u.display_name.clone());
+            Callback::from(move |_| {
+                let ask = match what {
+                    "disable" if !disabled => lang.t(S::ConfirmDisable),
+                    "disable" => lang.t(S::ConfirmEnable),
+                    "sessions" => lang.t(S::ConfirmEndSessions),
+                    _ => lang.t(S::ConfirmResetTotp),
+                };
+                let ok = web_sys::window()
+                    .and_then(|w| w.confirm_with_message(&format!("{ask}（{name}）")).ok())
+                    .unwrap_or(false);
+                if !ok {
+                    return;
+                }
+                let (reload, error, done) = (reload.clone(), error.clone(), done.clone());
+                yew::platform::spawn_local(async move {
+                    let r = match what {
+                        "disable" => api::post::<_, UserSummary>(
+                            &format!("/api/v1/users/{id}/disabled"),
+                            &serde_json::json!({ "disabled": !disabled }),
+                        )
+                        .await
+                        .map(|_| ()),
+                        "sessions" => {
+                            api::request_empty::<()>(
+                                gloo::net::http::Method::DELETE,
+                                &format!("/api/v1/users/{id}/sessions"),
+                                None,
+                            )
+                            .await
+                        }
+                        _ => {
+                            api::request_empty::<()>(
+                                gloo::net::http::Method::DELETE,
+                                &format!("/api/v1/users/{id}/second-factor"),
+                                None,
+                            )
+                            .await
+                        }
+                    };
+                    match r {
+                        Ok(()) => {
+                            error.set(None);
+                            done.set(Some(what));
+                            reload.set(*reload + 1);
+                        }
+                        Err(e) => error.set(Some(e)),
+                    }
+                });
+            })
+        }
+    };
 
     let table = match &*list {
         None => html! { <p aria-busy="true">{ lang.t(S::Loading) }</p> },
         Some(Err(e)) => html! { <ErrorAlert error={Some(e.clone())} /> },
         Some(Ok(l)) => html! {
             <>
+                if acted.is_some() { <Success>{ lang.t(S::AccountActionDone) }</Success> }
                 <p class="muted">{ lang.t(S::Total) }{ " " }{ l.total }</p>
                 <div class="table-wrap" tabindex="0">
                     <table class="data" id="users-table">
@@ -125,6 +186,8 @@ pub fn UsersPage() -> Html {
                             <th scope="col">{ lang.t(S::Role) }</th>
                             <th scope="col">{ lang.t(S::District) }</th>
                             <th scope="col">{ lang.t(S::IdNumber) }</th>
+                            <th scope="col">{ lang.t(S::SecondFactorTitle) }</th>
+                            <th scope="col">{ lang.t(S::AccountActions) }</th>
                         </tr></thead>
                         <tbody>
                             { for l.users.iter().map(|u| html! {
@@ -134,6 +197,18 @@ pub fn UsersPage() -> Html {
                                     <td>{ lang.either(u.role.name_zh(), u.role.name_en()) }</td>
                                     <td>{ u.district.map(|d| lang.either(d.name_zh(), d.name_en()).to_string()).unwrap_or_else(|| "—".into()) }</td>
                                     <td>{ u.id_number_masked.clone().unwrap_or_else(|| "—".into()) }</td>
+                                    <td>{ if !u.role.is_staff() { "—" } else if u.second_factor { lang.t(S::TotpSet) } else { lang.t(S::TotpNotSet) } }</td>
+                                    <td><div class="row-actions" data-user={u.id.to_string()}>
+                                        if Some(u.id) != me_id {
+                                            <button type="button" class="link-button" data-action="disable" onclick={act(u, "disable")}>
+                                                { if u.disabled { lang.t(S::EnableAccount) } else { lang.t(S::DisableAccount) } }
+                                            </button>
+                                            <button type="button" class="link-button" data-action="sessions" onclick={act(u, "sessions")}>{ lang.t(S::EndSessions) }</button>
+                                            if u.role.is_staff() && u.second_factor {
+                                                <button type="button" class="link-button" data-action="totp" onclick={act(u, "totp")}>{ lang.t(S::ResetTotp) }</button>
+                                            }
+                                        }
+                                    </div></td>
                                 </tr>
                             }) }
                         </tbody>

@@ -1,0 +1,86 @@
+//! A forgotten password: a code texted to the account's phone, and a new password. Every other
+//! sign-in of the account ends.
+
+use common::dto::auth::{CodePurpose, ResetPasswordRequest};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::app::Route;
+use crate::components::alert::{ErrorAlert, ErrorSummary, with_targets};
+use crate::components::field::{TextField, errors_for};
+use crate::components::phone_code::PhoneCode;
+use crate::i18n::{S, use_lang};
+
+#[component]
+pub fn ResetPage() -> Html {
+    let lang = use_lang();
+    let form = use_state(ResetPasswordRequest::default);
+    let submitted = use_state(|| false);
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<ApiError>);
+    let done = use_state(|| false);
+
+    let local = if *submitted { form.validate() } else { Vec::new() };
+    let server = error.as_ref().map(|e| e.field_errors()).unwrap_or_default();
+    let all: Vec<_> = local.into_iter().chain(server).collect();
+    let set = |f: fn(&mut ResetPasswordRequest, String)| {
+        let (form, error) = (form.clone(), error.clone());
+        Callback::from(move |v: String| {
+            let mut next = (*form).clone();
+            f(&mut next, v);
+            form.set(next);
+            error.set(None);
+        })
+    };
+    let onsubmit = {
+        let (form, submitted, busy, error, done) =
+            (form.clone(), submitted.clone(), busy.clone(), error.clone(), done.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            submitted.set(true);
+            if !form.validate().is_empty() || *busy {
+                return;
+            }
+            let (body, busy, error, done) = ((*form).clone(), busy.clone(), error.clone(), done.clone());
+            busy.set(true);
+            yew::platform::spawn_local(async move {
+                match api::request_empty(gloo::net::http::Method::POST, "/api/v1/auth/reset", Some(&body)).await {
+                    Ok(()) => done.set(true),
+                    Err(e) => error.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        })
+    };
+
+    if *done {
+        return html! {
+            <section class="page narrow">
+                <h1>{ lang.t(S::ResetTitle) }</h1>
+                <p class="notice success" id="reset-done" role="status">{ lang.t(S::ResetDone) }</p>
+                <Link<Route> to={Route::Login} classes="button primary">{ lang.t(S::NavLogin) }</Link<Route>>
+            </section>
+        };
+    }
+    html! {
+        <section class="page narrow">
+            <h1>{ lang.t(S::ResetTitle) }</h1>
+            <p>{ lang.t(S::ResetIntro) }</p>
+            <ErrorAlert error={(*error).clone().filter(|e| !matches!(e, ApiError::Validation(_)))} />
+            if *submitted { <ErrorSummary errors={with_targets(&all, &[])} /> }
+            <form class="form" onsubmit={onsubmit} novalidate=true>
+                <TextField id="phone" label={lang.t(S::Phone)} value={form.phone.clone()} input_type="tel" inputmode="tel"
+                    autocomplete="tel" oninput={set(|f, v| f.phone = v)} errors={errors_for(&all, "phone")} />
+                <PhoneCode phone={form.phone.clone()} purpose={CodePurpose::Reset} value={form.code.clone()}
+                    oninput={set(|f, v| f.code = v)} errors={all.clone()} />
+                <TextField id="new_password" label={lang.t(S::NewPassword)} hint={lang.t(S::PasswordHint)} value={form.new_password.clone()}
+                    input_type="password" autocomplete="new-password" oninput={set(|f, v| f.new_password = v)}
+                    errors={errors_for(&all, "new_password")} />
+                <button type="submit" class="button primary" disabled={*busy}>
+                    { if *busy { lang.t(S::Saving) } else { lang.t(S::ResetSubmit) } }
+                </button>
+            </form>
+        </section>
+    }
+}
