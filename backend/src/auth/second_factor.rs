@@ -111,6 +111,17 @@ pub fn use_recovery_code(
     Ok(n == 1)
 }
 
+/// Forgets the account's authenticator and recovery codes (a lost phone): the next sign-in sets
+/// up a new one.
+pub fn clear(conn: &mut DbConn, user_id: i64) -> QueryResult<()> {
+    use crate::db::schema::users;
+    diesel::update(users::table.find(user_id))
+        .set((users::totp_secret.eq(None::<String>), users::totp_last_step.eq(None::<i64>)))
+        .execute(conn)?;
+    diesel::delete(rc::table.filter(rc::user_id.eq(user_id))).execute(conn)?;
+    Ok(())
+}
+
 /// How many unused recovery codes the account has left.
 pub fn recovery_codes_left(conn: &mut DbConn, user_id: i64) -> QueryResult<i64> {
     rc::table.filter(rc::user_id.eq(user_id).and(rc::used_at.is_null())).count().get_result(conn)

@@ -166,14 +166,7 @@ pub async fn from_cli(app: &App, login: &str, action: CliAction) -> AppResult<St
                 }
                 CliAction::EndSessions => ("account.sessions_ended", "signed out everywhere"),
                 CliAction::ResetSecondFactor => {
-                    diesel::update(users::table.find(uid))
-                        .set((users::totp_secret.eq(None::<String>), users::totp_last_step.eq(None::<i64>)))
-                        .execute(c)?;
-                    diesel::delete(
-                        crate::db::schema::recovery_codes::table
-                            .filter(crate::db::schema::recovery_codes::user_id.eq(uid)),
-                    )
-                    .execute(c)?;
+                    crate::auth::second_factor::clear(c, uid)?;
                     ("account.second_factor_reset", "authenticator cleared; set up again at the next sign-in")
                 }
             };

@@ -127,13 +127,7 @@ pub async fn reset(app: &App, admin: &Actor, user_id: i64) -> AppResult<()> {
             if !Role::parse(&user.role).is_some_and(|r| r.is_staff()) {
                 return Err(AppError::NotFound);
             }
-            diesel::update(users::table.find(user_id))
-                .set((users::totp_secret.eq(None::<String>), users::totp_last_step.eq(None::<i64>)))
-                .execute(c)?;
-            diesel::delete(
-                crate::db::schema::recovery_codes::table.filter(crate::db::schema::recovery_codes::user_id.eq(user_id)),
-            )
-            .execute(c)?;
+            sf::clear(c, user_id)?;
             Session::delete_all(c, user_id)?;
             audit::record(c, t, Some(by), "account.second_factor_reset", "user", &user_id.to_string(), json!({}))?;
             Ok(())
