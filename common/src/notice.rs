@@ -162,6 +162,10 @@ kinds! {
         "账号已找回", "Account recovered",
         "您已在服务窗口找回摊规通账号，登录名为本手机号。请在登录页点“忘记密码”设置新密码。", "You recovered your Tangui account at the service counter; sign in with this phone number. Use \"Forgot password\" on the sign-in page to set a new password.",
         "/login", true;
+    "account.phone_changed", "a vendor or shop moves their account to a new phone", "the phone that held the account",
+        "手机号已更换", "Phone number changed",
+        "您的摊规通账号已改用另一个手机号，本号码不再接收通知。如非本人操作，请立即联系区城管。", "Your Tangui account now uses another phone number; this one gets no more notices. If this was not you, contact the district office now.",
+        "/account", true;
     "sms.reply", "a text from the account's phone is answered", "the sender",
         "短信回复", "Reply to your text",
         "{detail}", "{detail}",

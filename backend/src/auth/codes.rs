@@ -20,6 +20,8 @@ pub enum Purpose {
     Reset,
     /// An officer at a service counter moves an account to this phone.
     Reclaim,
+    /// A signed-in vendor or shop moves their account to this phone.
+    PhoneChange,
 }
 
 impl Purpose {
@@ -28,6 +30,7 @@ impl Purpose {
             Purpose::Register => "register",
             Purpose::Reset => "reset",
             Purpose::Reclaim => "reclaim",
+            Purpose::PhoneChange => "phone_change",
         }
     }
 }

@@ -158,6 +158,11 @@ role_extractor!(
     [Role::Merchant]
 );
 role_extractor!(
+    /// A vendor or a shop: the accounts that sign in by phone.
+    PhoneUser,
+    [Role::Vendor, Role::Merchant]
+);
+role_extractor!(
     /// A district officer or a city admin.
     Staff,
     [Role::DistrictOfficer, Role::CityAdmin]

@@ -8,14 +8,14 @@ use axum::response::IntoResponse;
 use axum_extra::extract::CookieJar;
 use common::Problem;
 use common::dto::auth::{
-    ChangePasswordRequest, CodeRequest, CodeSent, Enrolment, LoginRequest, Me, RegisterRequest, ResetPasswordRequest,
-    SecondFactorRequest, SessionResponse,
+    ChangePasswordRequest, ChangePhoneRequest, CodeRequest, CodeSent, Enrolment, LoginRequest, Me, RegisterRequest,
+    ResetPasswordRequest, SecondFactorRequest, SessionResponse,
 };
 
 use crate::app::AppState;
 use crate::auth::csrf::csrf_cookie;
 use crate::auth::rand_bytes::random_hex;
-use crate::auth::session::SecondFactorStep;
+use crate::auth::session::{PhoneUser, SecondFactorStep};
 use crate::auth::session::{clear_session_cookie, client_ip, session_cookie};
 use crate::auth::{CurrentUser, MaybeUser};
 use crate::error::{AppError, AppResult};
@@ -191,5 +191,19 @@ pub async fn change_password(
     ApiJson(req): ApiJson<ChangePasswordRequest>,
 ) -> AppResult<StatusCode> {
     accounts::change_password(&state, &actor, req).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Move the account to a new phone: the code texted to it (`purpose: phone_change`) and the
+/// current password. The old phone is told; other sessions end.
+#[utoipa::path(post, path = "/api/v1/me/phone", tag = "accounts", request_body = ChangePhoneRequest,
+    responses((status = 204), (status = 422, body = Problem), (status = 401, body = Problem), (status = 429, body = Problem)))]
+pub async fn change_phone(
+    State(state): State<AppState>,
+    PhoneUser(actor): PhoneUser,
+    client: ClientInfo,
+    ApiJson(req): ApiJson<ChangePhoneRequest>,
+) -> AppResult<StatusCode> {
+    accounts::change_phone(&state, &actor, req, client.ip).await?;
     Ok(StatusCode::NO_CONTENT)
 }

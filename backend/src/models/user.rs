@@ -107,6 +107,14 @@ impl User {
             .map(|_| ())
     }
 
+    /// The account's phone is also its login.
+    pub fn move_to_phone(conn: &mut DbConn, id: i64, phone: &str) -> QueryResult<()> {
+        diesel::update(users::table.find(id))
+            .set((users::phone.eq(Some(phone)), users::login.eq(phone)))
+            .execute(conn)
+            .map(|_| ())
+    }
+
     pub fn role(&self) -> Role {
         Role::parse(&self.role).unwrap_or(Role::Vendor)
     }

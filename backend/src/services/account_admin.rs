@@ -108,9 +108,7 @@ pub async fn reclaim(app: &App, officer: &Actor, req: ReclaimRequest) -> AppResu
                     &[],
                 ),
             )?;
-            diesel::update(users::table.find(uid))
-                .set((users::phone.eq(Some(&phone)), users::login.eq(&phone)))
-                .execute(c)?;
+            User::move_to_phone(c, uid, &phone)?;
             let ended = Session::delete_all(c, uid)?;
             notify(
                 c,

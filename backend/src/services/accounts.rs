@@ -2,8 +2,8 @@
 
 use chrono::Duration;
 use common::dto::auth::{
-    ChangePasswordRequest, CodePurpose, CodeRequest, CodeSent, LoginRequest, RegisterRequest, ResetPasswordRequest,
-    SecondFactorNeeded,
+    ChangePasswordRequest, ChangePhoneRequest, CodePurpose, CodeRequest, CodeSent, LoginRequest, RegisterRequest,
+    ResetPasswordRequest, SecondFactorNeeded,
 };
 use common::dto::users::CreateStaffRequest;
 use common::validate::check_mobile;
@@ -278,6 +278,7 @@ fn code_text(code: &str, purpose: Purpose) -> (String, String) {
         Purpose::Register => ("注册账号", "open your account"),
         Purpose::Reset => ("重设密码", "reset your password"),
         Purpose::Reclaim => ("在服务窗口找回账号", "move your account at the service counter"),
+        Purpose::PhoneChange => ("把账号改到本手机号", "move your account to this phone"),
     };
     (
         format!("【摊规通】验证码 {code}，5 分钟内有效，仅用于{zh}。请勿告诉任何人，工作人员不会向您索要。"),
@@ -296,10 +297,19 @@ pub async fn send_code(app: &App, req: CodeRequest, ip: String, actor: Option<Ac
         CodePurpose::Register => Purpose::Register,
         CodePurpose::Reset => Purpose::Reset,
         CodePurpose::Reclaim => Purpose::Reclaim,
+        CodePurpose::PhoneChange => Purpose::PhoneChange,
     };
     // Reclaiming is done by an officer at a counter, for the person in front of them.
     if purpose == Purpose::Reclaim && !actor.as_ref().is_some_and(|a| a.is_staff()) {
         return Err(AppError::Forbidden);
+    }
+    // Only an account signed in by phone moves to another one (staff sign in by username).
+    if purpose == Purpose::PhoneChange {
+        match &actor {
+            None => return Err(AppError::Unauthenticated),
+            Some(a) if a.is_staff() => return Err(AppError::Forbidden),
+            Some(_) => {}
+        }
     }
     let phone = check_mobile(&req.phone).unwrap_or_default();
     let per = (
@@ -313,7 +323,7 @@ pub async fn send_code(app: &App, req: CodeRequest, ip: String, actor: Option<Ac
             let t = now();
             let holder = User::find_by_login(c, &p)?.filter(|u| !u.disabled);
             Ok(match (purpose, holder) {
-                (Purpose::Register, Some(_)) | (Purpose::Reclaim, Some(_)) => {
+                (Purpose::Register | Purpose::Reclaim | Purpose::PhoneChange, Some(_)) => {
                     limits::take(c, per.0, &p, t)?;
                     limits::take(c, per.1, &ip, t)?;
                     Some((None, (
@@ -413,12 +423,7 @@ pub async fn change_password(app: &App, actor: &Actor, req: ChangePasswordReques
     let uid = actor.user_id;
     let user = app.db.run(move |c| Ok(User::find(c, uid)?)).await?;
     if !app.hasher.verify(req.current_password, Some(user.password_hash)).await? {
-        return Err(AppError::field(
-            "current_password",
-            "wrong_password",
-            "当前密码不正确",
-            "The current password is wrong",
-        ));
+        return Err(wrong_current_password());
     }
     let hash = app.hasher.hash(req.new_password).await?;
     let sid = actor.session_id;
@@ -431,6 +436,84 @@ pub async fn change_password(app: &App, actor: &Actor, req: ChangePasswordReques
             password_changed_notice(c, uid, t)
         })
         .await
+}
+
+/// Moves a vendor's or shop's account to a new phone, proven by the code texted to it; the
+/// old phone is told first, and every other session ends.
+pub async fn change_phone(app: &App, actor: &Actor, req: ChangePhoneRequest, ip: String) -> AppResult<()> {
+    if actor.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    AppError::check(req.validate())?;
+    let uid = actor.user_id;
+    let user = app.db.run(move |c| Ok(User::find(c, uid)?)).await?;
+    if !app.hasher.verify(req.current_password, Some(user.password_hash)).await? {
+        return Err(wrong_current_password());
+    }
+    let phone = check_mobile(&req.phone).unwrap_or_default();
+    if user.phone.as_deref() == Some(phone.as_str()) {
+        return Err(AppError::field(
+            "phone",
+            "same_phone",
+            "这就是账号现在的手机号",
+            "This is already the account's phone",
+        ));
+    }
+    let (p, code) = (phone.clone(), req.code.trim().to_string());
+    // A wrong try is counted in its own transaction, which the refusal must not roll back.
+    let checked = app
+        .db
+        .write(move |c| {
+            limits::take(c, limits::RESET_PER_ADDRESS, &ip, now())?;
+            codes::check(c, &p, Purpose::PhoneChange, &code, now())
+        })
+        .await?;
+    let code_id = checked.into_result()?;
+    let sid = actor.session_id;
+    app.db
+        .write(move |c| {
+            let t = now();
+            codes::spend(c, code_id, t)?;
+            // A code is never sent to a phone that has an account, but one may have registered since.
+            if User::find_by_login(c, &phone)?.is_some() {
+                return Err(AppError::field(
+                    "phone",
+                    "already_registered",
+                    "这个手机号已有另一个账号",
+                    "This phone already has another account",
+                ));
+            }
+            // Told on the old phone before the account leaves it.
+            notify(
+                c,
+                Notice::of(
+                    "account.phone_changed",
+                    uid,
+                    format!("user:{uid}"),
+                    format!("account.phone_changed:{uid}:{}", t.and_utc().timestamp_micros()),
+                    &[],
+                    &[],
+                ),
+            )?;
+            User::move_to_phone(c, uid, &phone)?;
+            Session::delete_others(c, uid, sid)?;
+            // Neither phone goes to the audit log.
+            audit::record(
+                c,
+                t,
+                Some(uid),
+                "account.phone_changed",
+                "user",
+                &uid.to_string(),
+                json!({ "phone_proven": true }),
+            )?;
+            Ok(())
+        })
+        .await
+}
+
+fn wrong_current_password() -> AppError {
+    AppError::field("current_password", "wrong_password", "当前密码不正确", "The current password is wrong")
 }
 
 /// Admins create officer and admin accounts.

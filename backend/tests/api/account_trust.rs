@@ -12,6 +12,18 @@ use common::{District, Role};
 use diesel::prelude::*;
 use serde_json::json;
 
+/// (notice kind, phone) of every text written to the outbox.
+async fn texts_sent(app: &TestApp) -> Vec<(String, String)> {
+    app.state
+        .db
+        .run(|c| {
+            use backend::db::schema::{notifications as n, outbox as o};
+            Ok(o::table.inner_join(n::table).select((n::kind, o::recipient)).load(c)?)
+        })
+        .await
+        .unwrap()
+}
+
 fn code_error(r: &Resp) -> String {
     let p = r.problem();
     assert_eq!(p.status, 422, "{p:?}");
@@ -187,6 +199,48 @@ api_test!(a_forgotten_password_is_reset_with_a_texted_code_and_every_session_end
     assert!(notices.contains(&"account.password_changed".to_string()), "{notices:?}");
 });
 
+api_test!(a_phone_change_needs_a_code_from_the_new_phone_and_tells_the_old_one, |app| {
+    app.create_user(Role::Vendor, "13805921050", None).await;
+    app.create_user(Role::Vendor, "13805921052", None).await;
+    let other = app.anon();
+    other.login("13805921050", PASSWORD).await;
+    let c = app.anon();
+    c.login("13805921050", PASSWORD).await;
+    // Nobody signed in cannot ask for such a code; a signed-in vendor can.
+    let ask = json!({ "phone": "13805921051", "purpose": "phone_change" });
+    app.anon().post("/api/v1/auth/codes", &ask).await.assert_status(401);
+    c.post("/api/v1/auth/codes", &ask).await.assert_status(202);
+    // A wrong code, a wrong password, a code for another purpose: refused, the phone unchanged.
+    let code = app.code_for("13805921051", Purpose::PhoneChange).await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let body = |code: &str, pw: &str| json!({ "phone": "13805921051", "code": code, "current_password": pw });
+    assert_eq!(code_error(&c.post("/api/v1/me/phone", &body(wrong, PASSWORD)).await), "wrong_code");
+    assert_eq!(c.post("/api/v1/me/phone", &body(&code, "not-my-password")).await.error_fields(), ["current_password"]);
+    let reset_code = app.code_for("13805921051", Purpose::Reset).await;
+    assert_eq!(code_error(&c.post("/api/v1/me/phone", &body(&reset_code, PASSWORD)).await), "wrong_code");
+    assert_eq!(c.get("/api/v1/me").await.value()["phone"], "13805921050");
+    // A phone that already has an account gets no code, only a text saying so.
+    c.post("/api/v1/auth/codes", &json!({ "phone": "13805921052", "purpose": "phone_change" }))
+        .await
+        .assert_status(202);
+    let held: i64 =
+        app.state.db.run(|c| Ok(pc::table.filter(pc::phone.eq("13805921052")).count().get_result(c)?)).await.unwrap();
+    assert_eq!(held, 0);
+    // The right code and password: the account moves; the other session ends, this one stays.
+    c.post("/api/v1/me/phone", &body(&code, PASSWORD)).await.assert_status(204);
+    assert_eq!(c.get("/api/v1/me").await.value()["phone"], "13805921051");
+    other.get("/api/v1/me").await.assert_status(401);
+    app.anon().login("13805921051", PASSWORD).await;
+    let r = app.anon().post("/api/v1/auth/login", &json!({ "login": "13805921050", "password": PASSWORD })).await;
+    assert_eq!(r.status, 401);
+    // The old phone was told.
+    let kinds = texts_sent(&app).await;
+    assert!(kinds.contains(&("account.phone_changed".into(), "13805921050".into())), "{kinds:?}");
+    // Officers sign in by username: no phone change for them.
+    let officer = app.officer(District::Siming).await;
+    officer.post("/api/v1/auth/codes", &ask).await.assert_status(403);
+});
+
 api_test!(reclaim_by_an_officer_moves_the_account_and_ends_the_old_sessions, |app| {
     // A squatter registered 王小明's ID number (301) on their own phone.
     let squatter = app.anon();
@@ -234,15 +288,7 @@ api_test!(reclaim_by_an_officer_moves_the_account_and_ends_the_old_sessions, |ap
         .unwrap();
     assert_eq!(phone.as_deref(), Some("13805921041"));
     // Both phones are told; the move is in the audit log without the ID number.
-    let kinds: Vec<(String, String)> = app
-        .state
-        .db
-        .run(|c| {
-            use backend::db::schema::{notifications as n, outbox as o};
-            Ok(o::table.inner_join(n::table).select((n::kind, o::recipient)).load(c)?)
-        })
-        .await
-        .unwrap();
+    let kinds = texts_sent(&app).await;
     assert!(kinds.contains(&("account.moved_away".into(), "13805921040".into())), "{kinds:?}");
     assert!(kinds.contains(&("account.reclaimed".into(), "13805921041".into())), "{kinds:?}");
     let audit: Vec<String> = app

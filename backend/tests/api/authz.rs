@@ -85,6 +85,8 @@ const STAFF: &[Role] = &[Role::DistrictOfficer, Role::CityAdmin];
 const ADMIN: &[Role] = &[Role::CityAdmin];
 const VENDOR: &[Role] = &[Role::Vendor];
 const MERCHANT: &[Role] = &[Role::Merchant];
+/// Accounts that sign in by phone (staff sign in by username).
+const BY_PHONE: &[Role] = &[Role::Vendor, Role::Merchant];
 
 enum Body {
     None,
@@ -178,6 +180,7 @@ pub fn rules(f: &HashMap<&'static str, String>) -> Vec<Rule> {
         rule(M::GET, "/api/v1/me/permits", SignedIn),
         rule(M::GET, "/api/v1/me/filings", SignedIn),
         rule(M::POST, "/api/v1/me/password", SignedIn).json(json!({})),
+        rule(M::POST, "/api/v1/me/phone", Roles(BY_PHONE)).json(json!({})),
         rule(M::POST, "/api/v1/me/notifications/read-all", SignedIn),
         // Owned resources, read.
         rule(M::GET, "/api/v1/applications/{id}", OwnerOrStaff(VendorA)).at("/api/v1/applications/{app}"),
@@ -562,4 +565,124 @@ api_test!(every_route_has_an_authorisation_decision_and_keeps_it, |app| {
     }
     assert!(wrong.is_empty(), "{} of {cells} cells wrong:\n{}", wrong.len(), wrong.join("\n"));
     assert!(cells > 700, "{cells} cells");
+});
+
+/// The `id`s of the rows a list answers with, found at `pointer` (an array of objects).
+fn row_ids(v: &Value, pointer: &str) -> Vec<i64> {
+    let rows = v.pointer(pointer).and_then(Value::as_array).unwrap_or_else(|| panic!("no array at {pointer} in {v}"));
+    rows.iter().map(|r| r["id"].as_i64().expect("a row with an id")).collect()
+}
+
+// Not only the status codes: what each list holds. For every list endpoint, the caller of the
+// resource's side finds the row and the caller of the other district or owner does not.
+api_test!(lists_hold_no_rows_of_another_district_or_owner, |app| {
+    let app = app.with_demo().await;
+    let (callers, f) = fixture(&app).await;
+    let id = |k: &str| f[k].parse::<i64>().unwrap();
+    let officer_a = callers[&Who::OfficerA].get("/api/v1/me").await.value()["id"].as_i64().unwrap();
+    // The queues hold work still to do: a filing on a restricted street of 思明 waits for review.
+    let segs = app.anon().get("/api/v1/street-segments").await.value();
+    let restricted =
+        segs.as_array().unwrap().iter().find(|s| s["name"].as_str().unwrap().starts_with("莲前东路")).unwrap()["id"]
+            .as_i64()
+            .unwrap();
+    let waiting = callers[&Who::MerchantA].post("/api/v1/filings", &cross_store(restricted, 0.8)).await;
+    waiting.assert_status(201);
+    assert_eq!(waiting.value()["status"], "pending_review");
+    let waiting = waiting.value()["id"].as_i64().unwrap();
+    let status = callers[&Who::VendorA].get(&format!("/api/v1/applications/{}", f["app"])).await.value()["status"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let queue = format!("/api/v1/review/applications?status={status}");
+    let lists: [(&str, &str, &str, i64, Who, Who); 14] = [
+        ("/api/v1/me/applications", "", "app", id("app"), Who::VendorA, Who::VendorB),
+        ("/api/v1/me/permits", "", "permit", id("permit"), Who::VendorA, Who::VendorB),
+        ("/api/v1/me/filings", "", "filing", id("filing"), Who::MerchantA, Who::MerchantB),
+        ("/api/v1/me/notifications", "/items", "notification", id("notification"), Who::VendorA, Who::VendorB),
+        (&queue, "/items", "app", id("app"), Who::OfficerA, Who::OfficerB),
+        ("/api/v1/review/filings", "", "filing", waiting, Who::OfficerA, Who::OfficerB),
+        ("/api/v1/review/complaints", "", "complaint", id("complaint"), Who::OfficerA, Who::OfficerB),
+        ("/api/v1/review/cases?tab=all&kind=stall", "/items", "app", id("app"), Who::OfficerA, Who::OfficerB),
+        (
+            "/api/v1/review/cases?tab=all&kind=cross_store",
+            "/items",
+            "filing",
+            id("filing"),
+            Who::OfficerA,
+            Who::OfficerB,
+        ),
+        (
+            "/api/v1/review/cases?tab=all&kind=complaint",
+            "/items",
+            "complaint",
+            id("complaint"),
+            Who::OfficerA,
+            Who::OfficerB,
+        ),
+        ("/api/v1/review/supervision", "/appeals", "appeal", id("appeal"), Who::OfficerA, Who::OfficerB),
+        ("/api/v1/review/supervision", "/transfers", "transfer", id("transfer"), Who::OfficerA, Who::OfficerB),
+        ("/api/v1/admin/outbox", "/items", "outbox", id("outbox"), Who::OfficerA, Who::OfficerB),
+        ("/api/v1/users", "/users", "officer", officer_a, Who::OfficerA, Who::OfficerB),
+    ];
+    let mut wrong = Vec::new();
+    for (path, pointer, what, row, this_side, other_side) in lists {
+        let mine = callers[&this_side].get(path).await;
+        mine.assert_status(200);
+        if !row_ids(&mine.value(), pointer).contains(&row) {
+            wrong.push(format!("{path}{pointer} as {this_side:?} lacks its {what} {row}"));
+        }
+        let theirs = callers[&other_side].get(path).await;
+        theirs.assert_status(200);
+        if row_ids(&theirs.value(), pointer).contains(&row) {
+            wrong.push(format!("{path}{pointer} as {other_side:?} shows the {what} {row} of another"));
+        }
+        // The admin sees the whole city.
+        if !row_ids(&callers[&Who::Admin].get(path).await.value(), pointer).contains(&row)
+            && !path.starts_with("/api/v1/me/")
+        {
+            wrong.push(format!("{path}{pointer} as Admin lacks the {what} {row}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+});
+
+// Open311 (GeoReport v2) is not in the OpenAPI document: its routes are decided here. They are
+// public, read no session, and answer everyone alike, with nothing of the reporter's.
+api_test!(open311_routes_are_public_and_the_same_for_everyone, |app| {
+    let app = app.with_demo().await;
+    let (callers, f) = fixture(&app).await;
+    let complaint = &f["complaint"];
+    let reads = [
+        "/open311/v2/services.json".to_string(),
+        "/open311/v2/requests.json".to_string(),
+        format!("/open311/v2/requests/{complaint}.json"),
+    ];
+    for path in &reads {
+        let public = callers[&Who::Nobody].get(path).await;
+        public.assert_status(200);
+        assert!(!public.text().contains(&f["token"]), "{path} shows a report's private token");
+        for who in EVERYONE {
+            let r = callers[&who].get(path).await;
+            assert_eq!((r.status, r.text()), (public.status, public.text()), "{path} as {who:?}");
+        }
+    }
+    let list = callers[&Who::Nobody].get("/open311/v2/requests.json").await.value();
+    assert!(list.as_array().unwrap().iter().any(|r| r["service_request_id"] == complaint.as_str()), "{list}");
+    // Anyone may report, signed in or not, without a CSRF token; a report is a report.
+    for who in [Who::Nobody, Who::VendorB, Who::OfficerB] {
+        let before = app.count("complaints").await;
+        let r = callers[&who]
+            .raw(
+                Method::POST,
+                "/open311/v2/requests.json",
+                Some("application/x-www-form-urlencoded"),
+                b"service_code=noise&description=%E5%A4%9C%E9%97%B4%E5%99%AA%E9%9F%B3&lat=24.4566&long=118.0826"
+                    .to_vec(),
+                false,
+            )
+            .await;
+        assert_eq!(r.status, 201, "as {who:?}: {}", r.text());
+        assert_eq!(app.count("complaints").await, before + 1);
+    }
 });

@@ -179,6 +179,15 @@ api_test!(every_kind_in_the_table_is_sent_by_the_change_it_names, |app| {
     let login = acct.get("/api/v1/me").await.value()["login"].as_str().unwrap().to_string();
     app.anon().login(&login, "another-pass-2026").await;
 
+    // A vendor moves their account to a new phone: the old one is told.
+    let code = app.code_for("13805929912", backend::auth::codes::Purpose::PhoneChange).await;
+    acct.post(
+        "/api/v1/me/phone",
+        &json!({ "phone": "13805929912", "code": code, "current_password": "another-pass-2026" }),
+    )
+    .await
+    .assert_status(204);
+
     // At a service counter, an account registered on a squatter's phone moves to the ID holder's:
     // both phones are told.
     let (squatter, _) = app.vendor().await;
