@@ -1,6 +1,7 @@
 //! Map benchmark (`cargo xtask bench-map`): the public GeoJSON endpoint against nginx serving the
 //! same bytes as a static file (same load tool, same connection count, one run), the GeoJSON
-//! while 200 vendors sign in at once (argon2 on the same two cores), and the map's first render
+//! while 200 vendors sign in at once and registrations flood in (argon2 on the same two cores),
+//! and the map's first render
 //! in headless Chromium measured with the Performance API. Writes a report to
 //! `xtask/bench/results/map.md` and its figures to `target/bench/map.json` for the production
 //! report.
@@ -172,6 +173,8 @@ async fn main() {
     config.database_url = format!("sqlite://{}", dir.join("bench.db").display());
     config.dist_dir = dist;
     config.public_url = format!("http://{addr}");
+    // The registration flood comes from many addresses, named by X-Forwarded-For as a proxy would.
+    config.trust_proxy = true;
     let state = backend::build_state(config).await.unwrap();
     backend::seed::seed_demo(&state).await.unwrap();
     let app = backend::router::build(state.clone());
@@ -254,17 +257,22 @@ async fn main() {
          Targets: ratio ≥ 0.80 and tangui p99 < 10 ms at {CONNECTIONS} connections. Peak memory of the process \
          serving tangui (the server runs inside this benchmark process; wrk and nginx are separate) during these \
          runs: {map_peak_rss:.0} MiB.\n\n\
-         ## Public GeoJSON during a login storm\n\n\
+         ## Public GeoJSON during a login storm and a registration flood\n\n\
          {STORM_LOGINS} vendor accounts sign in at once, and again as soon as the whole wave is answered, for \
-         {STORM_SECONDS} s; every login checks an argon2id hash (19 MiB, t=2) on the same two cores. Meanwhile \
-         `wrk -t2 -c{STORM_CONNECTIONS} -d{STORM_SECONDS}s` reads the public GeoJSON (gzip). The server lets one \
-         hash run per core but one, so a storm queues for its core and leaves the other to everything else.\n\n\
+         {STORM_SECONDS} s; every login checks an argon2id hash (19 MiB, t=2) on the same two cores. At the same \
+         time registrations flood in, {FLOOD_IN_FLIGHT} at a time, each with the code texted to its phone: four \
+         in five each from an address of its own (named by `X-Forwarded-For` behind a trusted proxy), every \
+         fifth from one abusing address. A registration checks the address limit and the code before it \
+         hashes the password. Meanwhile `wrk -t2 -c{STORM_CONNECTIONS} -d{STORM_SECONDS}s` reads the public \
+         GeoJSON (gzip). The server lets one hash run per core but one, so logins and registrations queue for \
+         their core and leave the other to everything else.\n\n\
          | GeoJSON | requests/s | p50 | p99 | errors |\n|---|---|---|---|---|\n\
          | alone | {qr:.0} | {qp50:.2} ms | {qp99:.2} ms | {qe} |\n\
-         | during the login storm | {sr:.0} | {sp50:.2} ms | **{sp99:.2} ms** | {se} |\n\n\
+         | during the login storm and registration flood | {sr:.0} | {sp50:.2} ms | **{sp99:.2} ms** | {se} |\n\n\
          Logins answered during the storm: {logins} ({lf} not 2xx), login latency p50 {lp50:.0} ms, p99 {lp99:.0} ms \
-         (they queue for the hashing core). Peak memory during the storm: {storm_rss:.0} MiB. Target: GeoJSON p99 \
-         under 50 ms during the storm.\n\n\
+         (they queue for the hashing core). Registrations: {rc} accounts opened (p50 {rp50:.0} ms, p99 {rp99:.0} ms), \
+         {rl} answered 429 (the abusing address after its {rab} allowed), {ro} other answers. Peak memory during the \
+         storm: {storm_rss:.0} MiB. Target: GeoJSON p99 under 50 ms during the storm.\n\n\
          ## Map first render (headless Chromium, loopback)\n\n\
          Time from navigation start to the performance mark `tangui-map-rendered` (first render of the SVG map with its zone markers), {n} navigations after one warm-up: \
          median **{rm:.0} ms**, max {rx:.0} ms (target < 1,000 ms). All: {all}.\n",
@@ -282,6 +290,12 @@ async fn main() {
         lp50 = storm.login_p50_ms,
         lp99 = storm.login_p99_ms,
         storm_rss = storm.peak_rss_mib,
+        rc = storm.flood.created,
+        rp50 = storm.flood.p50_ms,
+        rp99 = storm.flood.p99_ms,
+        rl = storm.flood.limited,
+        rab = storm.flood.abuser_created,
+        ro = storm.flood.other,
         size = body.len(),
         gz = gz.len(),
         n = renders.len(),
@@ -302,6 +316,8 @@ async fn main() {
             "storm_quiet_p99_ms": storm.quiet.p99_ms, "storm_p99_ms": storm.stormy.p99_ms, "storm_rps": storm.stormy.rps,
             "storm_logins": storm.logins, "storm_login_failures": storm.login_failures,
             "storm_login_p99_ms": storm.login_p99_ms, "storm_peak_rss_mib": storm.peak_rss_mib,
+            "storm_registrations": storm.flood.created, "storm_registrations_limited": storm.flood.limited,
+            "storm_registration_p99_ms": storm.flood.p99_ms,
             "first_render_median_ms": render_median,
         }),
     );
@@ -350,6 +366,22 @@ const STORM_LOGINS: usize = 200;
 const STORM_CONNECTIONS: u32 = 16;
 const STORM_SECONDS: u32 = 20;
 
+const FLOOD_IN_FLIGHT: usize = 40;
+const FLOOD_PHONES: usize = 6000;
+const FLOOD_CODE: &str = "135790";
+/// One address among the flood that keeps registering: the per-address limit stops it.
+const ABUSER: &str = "198.51.100.7";
+
+#[derive(Debug, Default)]
+struct Flood {
+    created: usize,
+    limited: usize,
+    other: usize,
+    p50_ms: f64,
+    p99_ms: f64,
+    abuser_created: usize,
+}
+
 #[derive(Debug)]
 struct Storm {
     quiet: Load,
@@ -359,6 +391,7 @@ struct Storm {
     login_p50_ms: f64,
     login_p99_ms: f64,
     peak_rss_mib: f64,
+    flood: Flood,
 }
 
 /// 200 vendor accounts, each with the same password (hashed once, as registration would).
@@ -395,6 +428,106 @@ async fn storm_accounts(state: &backend::app::AppState) -> Vec<String> {
         .unwrap()
 }
 
+/// A live registration code for each phone of the flood, as if each had been texted one.
+async fn flood_codes(state: &backend::app::AppState) {
+    use backend::auth::codes::{Purpose, code_hash};
+    use backend::db::schema::phone_codes as pc;
+    use diesel::prelude::*;
+    state
+        .db
+        .write(|c| {
+            let now = backend::clock::now();
+            // One row at a time: diesel's MultiConnection has no batch insert.
+            for i in 0..FLOOD_PHONES {
+                let phone = flood_phone(i);
+                diesel::insert_into(pc::table)
+                    .values((
+                        pc::code_hash.eq(code_hash(&phone, Purpose::Register, FLOOD_CODE)),
+                        pc::phone.eq(&phone),
+                        pc::purpose.eq(Purpose::Register.as_str()),
+                        pc::client_ip.eq("bench"),
+                        pc::created_at.eq(now),
+                        pc::expires_at.eq(now + chrono::Duration::minutes(10)),
+                    ))
+                    .execute(c)?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
+
+fn flood_phone(i: usize) -> String {
+    format!("1790{i:07}")
+}
+
+/// A valid, distinct resident ID number for each registration of the flood.
+fn flood_id_number(i: usize) -> String {
+    let born = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days((i / 900) as i64);
+    let first = format!("350203{}{:03}", born.format("%Y%m%d"), i % 900 + 1);
+    let check = common::validate::id_check_char(first.as_bytes());
+    format!("{first}{check}")
+}
+
+/// Registrations as fast as `FLOOD_IN_FLIGHT` at a time allow, each with its phone's code and
+/// (every fifth) from the one abusing address, the others each from an address of their own.
+async fn registration_flood(base: String, until: std::time::Instant) -> Flood {
+    use bytes::Bytes;
+    use http_body_util::{BodyExt, Full};
+    use hyper_util::client::legacy::Client;
+    use hyper_util::rt::TokioExecutor;
+
+    let http: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
+    let mut set = tokio::task::JoinSet::new();
+    let (mut next, mut flood, mut latencies) = (0usize, Flood::default(), Vec::new());
+    loop {
+        while set.len() < FLOOD_IN_FLIGHT && std::time::Instant::now() < until && next < FLOOD_PHONES {
+            let i = next;
+            next += 1;
+            let from =
+                if i % 5 == 0 { ABUSER.to_string() } else { format!("10.{}.{}.{}", i >> 16, (i >> 8) & 255, i & 255) };
+            let body = serde_json::json!({ "kind": "vendor", "real_name": "王小明", "id_number": flood_id_number(i),
+                "phone": flood_phone(i), "password": "flood-pass-2026", "code": FLOOD_CODE });
+            let req = hyper::Request::post(format!("{base}/api/v1/auth/register"))
+                .header("content-type", "application/json")
+                .header("cookie", "tangui_csrf=storm")
+                .header("x-csrf-token", "storm")
+                .header("x-forwarded-for", from.clone())
+                .body(Full::new(Bytes::from(body.to_string())))
+                .unwrap();
+            let http = http.clone();
+            set.spawn(async move {
+                let t = std::time::Instant::now();
+                let status = match http.request(req).await {
+                    Ok(res) => {
+                        let s = res.status().as_u16();
+                        let _ = res.into_body().collect().await;
+                        s
+                    }
+                    Err(_) => 0,
+                };
+                (status, from == ABUSER, t.elapsed().as_secs_f64() * 1000.0)
+            });
+        }
+        let Some(done) = set.join_next().await else { break };
+        let (status, abuser, ms) = done.unwrap();
+        match status {
+            201 => {
+                flood.created += 1;
+                flood.abuser_created += usize::from(abuser);
+                latencies.push(ms);
+            }
+            429 => flood.limited += 1,
+            _ => flood.other += 1,
+        }
+    }
+    latencies.sort_by(f64::total_cmp);
+    let pct = |p: f64| latencies.get(((latencies.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0.0);
+    flood.p50_ms = pct(0.5);
+    flood.p99_ms = pct(0.99);
+    flood
+}
+
 /// The public GeoJSON read by `wrk` for `STORM_SECONDS`, first alone and then while waves of 200
 /// vendors sign in at once (every login hashes with argon2id, 19 MiB, on the same two cores).
 async fn login_storm(state: &backend::app::AppState, base: &str, url: &str) -> Storm {
@@ -404,6 +537,7 @@ async fn login_storm(state: &backend::app::AppState, base: &str, url: &str) -> S
     use hyper_util::rt::TokioExecutor;
 
     let logins = storm_accounts(state).await;
+    flood_codes(state).await;
     let u = url.to_string();
     println!("GeoJSON alone: wrk -t2 -c{STORM_CONNECTIONS} -d{STORM_SECONDS}s (gzip) …");
     let quiet =
@@ -414,6 +548,8 @@ async fn login_storm(state: &backend::app::AppState, base: &str, url: &str) -> S
     let load = tokio::task::spawn_blocking(move || wrk_with(&u, "gzip", STORM_CONNECTIONS, STORM_SECONDS));
     let http: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
     let started = std::time::Instant::now();
+    let flood =
+        tokio::spawn(registration_flood(base.to_string(), started + Duration::from_secs(u64::from(STORM_SECONDS) - 1)));
     let mut latencies = Vec::new();
     let mut failures = 0;
     // Waves until wrk is nearly done, so every GeoJSON request it makes meets hashing logins.
@@ -448,6 +584,7 @@ async fn login_storm(state: &backend::app::AppState, base: &str, url: &str) -> S
         }
     }
     let stormy = load.await.unwrap();
+    let flood = flood.await.unwrap();
     let peak_rss_mib = support::peak_rss_mib();
     latencies.sort_by(f64::total_cmp);
     let pct = |p: f64| latencies.get(((latencies.len() as f64 - 1.0) * p).round() as usize).copied().unwrap_or(0.0);
@@ -459,5 +596,6 @@ async fn login_storm(state: &backend::app::AppState, base: &str, url: &str) -> S
         login_p50_ms: pct(0.5),
         login_p99_ms: pct(0.99),
         peak_rss_mib,
+        flood,
     }
 }

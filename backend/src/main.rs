@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
+
 // Many short-lived allocations per request; mimalloc handles them with less contention than glibc.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -11,43 +13,65 @@ use backend::models::audit::{self, ChainCheck};
 use backend::services::account_admin;
 use backend::{build_state, db, router, seed};
 
-const USAGE: &str = "\
-tangui — 摊规通 server
+/// 摊规通 Tangui: the server and its administrative commands.
+///
+/// Settings come from the environment (DATABASE_URL, default sqlite://data/tangui.db; TANGUI_BIND,
+/// TANGUI_PUBLIC_URL, TANGUI_DIST, TANGUI_DATA_DIR, TANGUI_CONFIG for a TOML file with the same
+/// keys, TANGUI_LOG_FORMAT json|pretty …); the README lists them all.
+#[derive(Parser)]
+#[command(name = "tangui", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
 
-USAGE: tangui <command> [options]
-
-COMMANDS:
-  serve [--demo]        start the HTTP server (runs migrations first); --demo fills an empty
-                        database with the demo data and prints the demo logins
-  migrate               apply pending database migrations and exit
-  seed-demo             fill an empty database with the demo data (150 zones, 6,145 stalls,
-                        demo accounts); refuses if zones already exist
-  create-admin <username> <display name>
-                        create a city admin; the password is read from TANGUI_ADMIN_PASSWORD
-                        or the first line of standard input
-  disable-user <login>  disable an account (someone who left) and end its sessions at once
-  enable-user <login>   enable a disabled account again
-  end-sessions <login>  sign an account out everywhere
-  reset-second-factor <login>
-                        clear an officer's authenticator (lost phone): they set up a new one
-                        at their next sign-in
-  verify-audit          check the audit log's hash chain; names the first broken record
-  draw-round <id>       run a closed allocation round's draw, printing progress
-  verify-round <id>     re-run a drawn round from its published inputs and seed; says whether
-                        the stored results match
-  verify-round --file <record.json>
-                        the same from a published record (/api/v1/rounds/<id>/record.json),
-                        without a database
-  backup [<dir>]        copy the database (SQLite online copy, or pg_dump) and the uploaded
-                        files into a new directory (default data/backups/tangui-<time>), with a
-                        manifest of row counts and the audit chain
-  restore <dir>         restore such a backup into the empty database DATABASE_URL names and
-                        check that every counted row and the audit chain came back
-  openapi               print the OpenAPI document
-
-ENVIRONMENT: DATABASE_URL (default sqlite://data/tangui.db), TANGUI_BIND (127.0.0.1:8080),
-  TANGUI_PUBLIC_URL, TANGUI_COOKIE_SECURE, TANGUI_SECRET_KEY, TANGUI_DIST (dist), TANGUI_DATA_DIR
-  (data), TANGUI_CONFIG (a TOML file with the same keys), TANGUI_LOG_FORMAT (json|pretty). See README.";
+#[derive(Subcommand)]
+enum Cmd {
+    /// Start the HTTP server (runs migrations first).
+    Serve {
+        /// Fill an empty database with the demo data and print the demo logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Fill an empty database with the demo data (150 zones, 6,145 stalls, demo accounts);
+    /// refuses if zones already exist.
+    SeedDemo,
+    /// Create a city admin; the password is read from TANGUI_ADMIN_PASSWORD or the first line of
+    /// standard input.
+    CreateAdmin { username: String, display_name: String },
+    /// Disable an account (someone who left) and end its sessions at once.
+    DisableUser { login: String },
+    /// Enable a disabled account again.
+    EnableUser { login: String },
+    /// Sign an account out everywhere.
+    EndSessions { login: String },
+    /// Clear an officer's authenticator (lost phone): they set up a new one at their next sign-in.
+    ResetSecondFactor { login: String },
+    /// Check the audit log's hash chain; names the first broken record.
+    VerifyAudit,
+    /// Run a closed allocation round's draw, printing progress.
+    DrawRound { round: i64 },
+    /// Re-run a drawn round from its published inputs and seed and say whether the stored results
+    /// match; with --file, the same from a published record.json, without a database.
+    VerifyRound {
+        #[arg(required_unless_present = "file", conflicts_with = "file")]
+        round: Option<i64>,
+        /// A record published at /api/v1/rounds/<id>/record.json.
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+    },
+    /// Copy the database (SQLite online copy, or pg_dump) and the uploaded files into a new
+    /// directory (default data/backups/tangui-<time>), with a manifest of row counts and the
+    /// audit chain.
+    Backup { dir: Option<std::path::PathBuf> },
+    /// Restore such a backup into the empty database DATABASE_URL names and check that every
+    /// counted row and the audit chain came back.
+    Restore { dir: std::path::PathBuf },
+    /// Print the OpenAPI document.
+    Openapi,
+}
 
 fn init_logs(json: bool) {
     use tracing_subscriber::EnvFilter;
@@ -58,7 +82,8 @@ fn init_logs(json: bool) {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // Usage errors and --help come before the settings are read.
+    let cli = Cli::parse();
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(e) => {
@@ -67,7 +92,7 @@ async fn main() -> ExitCode {
         }
     };
     init_logs(config.log_json);
-    match run(config, &args).await {
+    match run(config, cli.command).await {
         Ok(code) => code,
         Err(e) => {
             eprintln!("tangui: {e:#}");
@@ -76,17 +101,16 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(config: Config, args: &[String]) -> anyhow::Result<ExitCode> {
-    let flag = |f: &str| args.iter().any(|a| a == f);
-    match args.first().map(String::as_str) {
-        Some("serve") => serve(config, flag("--demo")).await,
-        Some("migrate") => {
+async fn run(config: Config, command: Cmd) -> anyhow::Result<ExitCode> {
+    match command {
+        Cmd::Serve { demo } => serve(config, demo).await,
+        Cmd::Migrate => {
             let target = db::DbTarget::parse(&config.database_url);
             let n = tokio::task::spawn_blocking(move || db::migrate(&target)).await??;
             println!("migrations applied: {n} ({})", db::redact(&config.database_url));
             Ok(ExitCode::SUCCESS)
         }
-        Some("seed-demo") => {
+        Cmd::SeedDemo => {
             let state = build_state(config).await?;
             match seed::seed_demo(&state).await? {
                 Some(report) => println!("{report}"),
@@ -94,11 +118,7 @@ async fn run(config: Config, args: &[String]) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Some("create-admin") => {
-            let (Some(username), Some(name)) = (args.get(1), args.get(2)) else {
-                eprintln!("usage: tangui create-admin <username> <display name>");
-                return Ok(ExitCode::from(2));
-            };
+        Cmd::CreateAdmin { username, display_name: name } => {
             let password = match std::env::var("TANGUI_ADMIN_PASSWORD") {
                 Ok(p) => p,
                 Err(_) => {
@@ -108,7 +128,7 @@ async fn run(config: Config, args: &[String]) -> anyhow::Result<ExitCode> {
                 }
             };
             let state = build_state(config).await?;
-            match seed::create_admin(&state, username, name, &password).await {
+            match seed::create_admin(&state, &username, &name, &password).await {
                 Ok(id) => {
                     println!("created city admin {username} (id {id})");
                     Ok(ExitCode::SUCCESS)
@@ -122,36 +142,15 @@ async fn run(config: Config, args: &[String]) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Some(cmd @ ("disable-user" | "enable-user" | "end-sessions" | "reset-second-factor")) => {
-            let Some(login) = args.get(1) else {
-                eprintln!("usage: tangui {cmd} <login>");
-                return Ok(ExitCode::from(2));
-            };
-            let action = match cmd {
-                "disable-user" => account_admin::CliAction::Disable,
-                "enable-user" => account_admin::CliAction::Enable,
-                "end-sessions" => account_admin::CliAction::EndSessions,
-                _ => account_admin::CliAction::ResetSecondFactor,
-            };
-            let state = build_state(config).await?;
-            match account_admin::from_cli(&state, login, action).await {
-                Ok(said) => {
-                    println!("{said}");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(backend::error::AppError::NotFound) => {
-                    eprintln!("tangui: no account signs in as {login}");
-                    Ok(ExitCode::FAILURE)
-                }
-                Err(e) => {
-                    eprintln!("tangui: {e}");
-                    Ok(ExitCode::FAILURE)
-                }
-            }
+        Cmd::DisableUser { login } => account_command(config, &login, account_admin::CliAction::Disable).await,
+        Cmd::EnableUser { login } => account_command(config, &login, account_admin::CliAction::Enable).await,
+        Cmd::EndSessions { login } => account_command(config, &login, account_admin::CliAction::EndSessions).await,
+        Cmd::ResetSecondFactor { login } => {
+            account_command(config, &login, account_admin::CliAction::ResetSecondFactor).await
         }
-        Some("backup") => {
-            let out =
-                args.get(1).map(std::path::PathBuf::from).unwrap_or_else(|| backend::backup::default_dir(&config));
+        Cmd::Backup { dir } => {
+            let out = dir.unwrap_or_else(|| backend::backup::default_dir(&config));
+
             let o = out.clone();
             let m = tokio::task::spawn_blocking(move || backend::backup::backup(&config, &o)).await??;
             println!(
@@ -166,11 +165,7 @@ async fn run(config: Config, args: &[String]) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Some("restore") => {
-            let Some(from) = args.get(1).map(std::path::PathBuf::from) else {
-                eprintln!("usage: tangui restore <backup directory>");
-                return Ok(ExitCode::from(2));
-            };
+        Cmd::Restore { dir: from } => {
             let m = tokio::task::spawn_blocking(move || backend::backup::restore(&config, &from)).await??;
             println!(
                 "restored the backup of {}: every counted row and {} audit records are back, chain intact",
@@ -178,7 +173,7 @@ async fn run(config: Config, args: &[String]) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Some("verify-audit") => {
+        Cmd::VerifyAudit => {
             let state = build_state(config).await?;
             let result = state.db.run(|c| Ok(audit::verify_chain(c)?)).await?;
             match result {
@@ -192,11 +187,7 @@ async fn run(config: Config, args: &[String]) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Some("draw-round") => {
-            let Some(id) = args.get(1).and_then(|a| a.parse::<i64>().ok()) else {
-                eprintln!("usage: tangui draw-round <round id>");
-                return Ok(ExitCode::from(2));
-            };
+        Cmd::DrawRound { round: id } => {
             let state = build_state(config).await?;
             let board = state.draws.clone();
             let watcher = {
@@ -242,8 +233,8 @@ async fn run(config: Config, args: &[String]) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        Some("verify-round") => match (args.get(1).map(String::as_str), args.get(2)) {
-            (Some("--file"), Some(path)) => {
+        Cmd::VerifyRound { round, file } => match (round, file) {
+            (_, Some(path)) => {
                 let record: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path)?)?;
                 match backend::services::rounds::verify_record(&record) {
                     Ok(msg) => {
@@ -256,8 +247,7 @@ async fn run(config: Config, args: &[String]) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
-            (Some(id), _) if id.parse::<i64>().is_ok() => {
-                let id: i64 = id.parse()?;
+            (Some(id), None) => {
                 let state = build_state(config).await?;
                 match state.db.run(move |c| backend::services::rounds::verify(c, id)).await? {
                     Ok(()) => {
@@ -272,18 +262,31 @@ async fn run(config: Config, args: &[String]) -> anyhow::Result<ExitCode> {
                     }
                 }
             }
-            _ => {
-                eprintln!("usage: tangui verify-round <round id> | tangui verify-round --file <record.json>");
-                Ok(ExitCode::from(2))
-            }
+            // clap requires one of the two.
+            (None, None) => Ok(ExitCode::from(2)),
         },
-        Some("openapi") => {
+        Cmd::Openapi => {
             println!("{}", serde_json::to_string_pretty(&router::openapi_json())?);
             Ok(ExitCode::SUCCESS)
         }
-        _ => {
-            eprintln!("{USAGE}");
-            Ok(ExitCode::from(2))
+    }
+}
+
+/// `disable-user`, `enable-user`, `end-sessions`, `reset-second-factor`.
+async fn account_command(config: Config, login: &str, action: account_admin::CliAction) -> anyhow::Result<ExitCode> {
+    let state = build_state(config).await?;
+    match account_admin::from_cli(&state, login, action).await {
+        Ok(said) => {
+            println!("{said}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(backend::error::AppError::NotFound) => {
+            eprintln!("tangui: no account signs in as {login}");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => {
+            eprintln!("tangui: {e}");
+            Ok(ExitCode::FAILURE)
         }
     }
 }

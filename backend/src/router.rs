@@ -45,6 +45,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::me))
         .routes(routes!(auth::change_password))
         .routes(routes!(auth::change_phone))
+        .routes(routes!(auth::password_strength))
         .routes(routes!(auth::send_code))
         .routes(routes!(auth::reset_password))
         .routes(routes!(auth::enrol_second_factor))

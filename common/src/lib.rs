@@ -12,6 +12,7 @@ pub mod dto;
 pub mod geo;
 pub mod mask;
 pub mod notice;
+pub mod password;
 pub mod policy;
 pub mod problem;
 pub mod qr;

@@ -68,6 +68,8 @@ pub enum Route {
     Reset,
     #[at("/account")]
     Account,
+    #[at("/counter")]
+    Counter,
     #[at("/admin/users")]
     AdminUsers,
     #[at("/admin/outbox")]
@@ -117,6 +119,7 @@ fn switch(route: Route) -> Html {
         Route::Register => html! { <pages::register::RegisterPage /> },
         Route::Reset => html! { <pages::reset::ResetPage /> },
         Route::Account => html! { <pages::account::AccountPage /> },
+        Route::Counter => html! { <pages::counter::CounterPage /> },
         Route::AdminUsers => html! { <pages::users::UsersPage /> },
         Route::AdminOutbox => html! { <pages::outbox::OutboxPage /> },
         Route::AdminCalendar => html! { <pages::calendar::CalendarPage /> },

@@ -11,6 +11,7 @@ use common::dto::auth::{
     ChangePasswordRequest, ChangePhoneRequest, CodeRequest, CodeSent, Enrolment, LoginRequest, Me, RegisterRequest,
     ResetPasswordRequest, SecondFactorRequest, SessionResponse,
 };
+use common::password::{PasswordStrength, StrengthRequest};
 
 use crate::app::AppState;
 use crate::auth::csrf::csrf_cookie;
@@ -206,4 +207,14 @@ pub async fn change_phone(
 ) -> AppResult<StatusCode> {
     accounts::change_phone(&state, &actor, req, client.ip).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// How hard a password would be to guess (the rule every password must pass, in
+/// `common::password`), for the live meter of the registration and password forms. Nothing is
+/// stored or logged.
+#[utoipa::path(post, path = "/api/v1/auth/password-strength", tag = "accounts", request_body = StrengthRequest,
+    responses((status = 200, body = PasswordStrength), (status = 400, body = Problem)))]
+pub async fn password_strength(ApiJson(req): ApiJson<StrengthRequest>) -> Json<PasswordStrength> {
+    let about: Vec<&str> = req.user_inputs.iter().map(String::as_str).collect();
+    Json(common::password::strength(&req.password, &about))
 }

@@ -155,6 +155,7 @@ pub async fn create_admin(state: &AppState, username: &str, name: &str, password
     check_username("username", &req.username, &mut e);
     check_real_name("display_name", &req.display_name, &mut e);
     check_password("password", &req.password, &mut e);
+    common::password::check_strength("password", &req.password, &[username, name], &mut e);
     AppError::check(e.0)?;
     let hash = state.hasher.hash(req.password.clone()).await?;
     state

@@ -133,6 +133,14 @@ pub async fn register(
             Some(m.contact_name.trim().to_string()),
         ),
     };
+    let about = [
+        display.as_str(),
+        &phone,
+        id_number.as_deref().unwrap_or(""),
+        credit.as_deref().unwrap_or(""),
+        contact.as_deref().unwrap_or(""),
+    ];
+    require_guess_resistant("password", req.password(), &about)?;
     let (p, code, ip2) = (phone.clone(), req.code().trim().to_string(), ip.clone());
     let (idn, cr) = (id_number.clone(), credit.clone());
     let checked = app
@@ -367,6 +375,7 @@ pub async fn send_code(app: &App, req: CodeRequest, ip: String, actor: Option<Ac
 pub async fn reset_password(app: &App, req: ResetPasswordRequest, ip: String) -> AppResult<()> {
     AppError::check(req.validate())?;
     let phone = check_mobile(&req.phone).unwrap_or_default();
+    require_guess_resistant("new_password", &req.new_password, &[&phone])?;
     let (p, code) = (phone.clone(), req.code.trim().to_string());
     let checked = app
         .db
@@ -422,6 +431,14 @@ pub async fn change_password(app: &App, actor: &Actor, req: ChangePasswordReques
     AppError::check(req.validate())?;
     let uid = actor.user_id;
     let user = app.db.run(move |c| Ok(User::find(c, uid)?)).await?;
+    let about = [
+        user.display_name.as_str(),
+        &user.login,
+        user.phone.as_deref().unwrap_or(""),
+        user.id_number.as_deref().unwrap_or(""),
+        user.credit_code.as_deref().unwrap_or(""),
+    ];
+    require_guess_resistant("new_password", &req.new_password, &about)?;
     if !app.hasher.verify(req.current_password, Some(user.password_hash)).await? {
         return Err(wrong_current_password());
     }
@@ -512,6 +529,14 @@ pub async fn change_phone(app: &App, actor: &Actor, req: ChangePhoneRequest, ip:
         .await
 }
 
+/// The estimator's verdict (`common::password`) wherever a password is set; `about` is what the
+/// account says of the person, which a password should not be made of.
+pub fn require_guess_resistant(field: &str, password: &str, about: &[&str]) -> AppResult<()> {
+    let mut e = common::validate::Errors::new();
+    common::password::check_strength(field, password, about, &mut e);
+    AppError::check(e.0)
+}
+
 fn wrong_current_password() -> AppError {
     AppError::field("current_password", "wrong_password", "当前密码不正确", "The current password is wrong")
 }
@@ -520,6 +545,7 @@ fn wrong_current_password() -> AppError {
 pub async fn create_staff(app: &App, actor: &Actor, req: CreateStaffRequest) -> AppResult<User> {
     actor.require(&[Role::CityAdmin])?;
     AppError::check(req.validate())?;
+    require_guess_resistant("password", &req.password, &[&req.username, req.display_name.trim()])?;
     let hash = app.hasher.hash(req.password.clone()).await?;
     let by = actor.user_id;
     app.db

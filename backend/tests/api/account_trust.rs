@@ -580,3 +580,47 @@ api_test!(anonymous_reports_uploads_and_open311_are_limited, |app| {
     assert_eq!(n, 10);
     assert!(r.headers.get("retry-after").is_some());
 });
+
+api_test!(a_guessable_password_is_refused_wherever_a_password_is_set, |app| {
+    // The meter's answer is the rule's: a common password, and one made of the person's phone.
+    let c = app.anon();
+    let weak = c.post("/api/v1/auth/password-strength", &json!({ "password": "password1" })).await.value();
+    assert_eq!(weak["acceptable"], false);
+    assert_eq!(weak["warning"]["zh"], "这是很常见的密码");
+    let own = json!({ "password": "13805921060a", "user_inputs": ["13805921060"] });
+    assert_eq!(c.post("/api/v1/auth/password-strength", &own).await.value()["acceptable"], false);
+    let good = c.post("/api/v1/auth/password-strength", &json!({ "password": "huang-new-2027" })).await.value();
+    assert_eq!(good["acceptable"], true);
+
+    // Registration: refused beside the password, the code not spent, nothing stored.
+    let mut body = vendor_body("13805921060", 160);
+    body["password"] = json!("13805921060a");
+    let body = with_code(&app, body).await;
+    let r = c.post("/api/v1/auth/register", &body).await;
+    assert_eq!(r.error_fields(), ["password"]);
+    assert_eq!(r.problem().errors[0].code, "guessable");
+    assert_eq!(app.count("users").await, 0);
+    let mut fixed = body.clone();
+    fixed["password"] = json!("huang-new-2027");
+    c.post("/api/v1/auth/register", &fixed).await.assert_status(201);
+
+    // Changing it, resetting it, and an admin creating an officer.
+    let r = c
+        .post("/api/v1/me/password", &json!({ "current_password": "huang-new-2027", "new_password": "abc12345" }))
+        .await;
+    assert_eq!(r.error_fields(), ["new_password"]);
+    let code = app.code_for("13805921060", Purpose::Reset).await;
+    let r = app
+        .anon()
+        .post("/api/v1/auth/reset", &json!({ "phone": "13805921060", "code": code, "new_password": "password1" }))
+        .await;
+    assert_eq!(r.error_fields(), ["new_password"]);
+    let admin = app.admin().await;
+    let r = admin
+        .post(
+            "/api/v1/users",
+            &json!({ "username": "sm_li", "display_name": "李四", "role": "district_officer", "district": "350203", "password": "sm_li2026" }),
+        )
+        .await;
+    assert_eq!(r.error_fields(), ["password"]);
+});

@@ -74,12 +74,14 @@ async fn main_pages_have_no_serious_accessibility_violations() {
         ("/permits".into(), ".permit-list"),
         (format!("/permits/{permit}"), ".points-now"),
         ("/inbox".into(), "main h1"),
+        ("/account".into(), "#phone-form"),
     ];
     let shop: Vec<Page> = vec![("/filings".into(), "main h1"), ("/file/cross-store".into(), "#cross-store-form")];
     let officer: Vec<Page> = vec![
         ("/review".into(), "#review-queue, #queue-empty"),
         (format!("/inspect?permit={permit}"), "#inspection-form"),
         ("/dashboard".into(), "#dash-occupancy_by_district svg"),
+        ("/counter".into(), "#reclaim-form"),
     ];
 
     let admin: Vec<Page> = vec![

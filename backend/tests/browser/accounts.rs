@@ -10,10 +10,22 @@ fn valid_id(seq: u32) -> String {
 
 /// The newest six-digit code the carrier got for `phone` after `seen` earlier messages.
 async fn texted_code(b: &Browser, phone: &str, seen: usize) -> String {
+    // Notices to the same phone may arrive in between: wait for one more *code* than seen.
     let kannel = b.kannel.as_ref().unwrap();
-    let got = kannel.wait_received(seen + 1).await;
-    let text = got.iter().rev().find(|m| m.to.ends_with(phone)).map(|m| m.text.clone());
-    let text = text.unwrap_or_else(|| panic!("no text to {phone}: {got:?}"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let text = loop {
+        let codes: Vec<String> = kannel
+            .received()
+            .into_iter()
+            .filter(|m| m.to.ends_with(phone) && m.text.contains("验证码"))
+            .map(|m| m.text)
+            .collect();
+        if codes.len() > seen {
+            break codes.last().unwrap().clone();
+        }
+        assert!(std::time::Instant::now() < deadline, "no code number {} to {phone}: {codes:?}", seen + 1);
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
     let digits: String =
         text.split("验证码").nth(1).unwrap_or("").chars().filter(|c| c.is_ascii_digit()).take(6).collect();
     assert_eq!(digits.len(), 6, "a code in {text}");
@@ -37,7 +49,11 @@ async fn vendor_registers_with_a_texted_code_forgets_the_password_and_resets_it_
     b.wait_text(".field.invalid .field-errors", "校验位").await;
     b.fill("#id_number", &valid_id(31)).await;
     b.fill("#phone", "13600000031").await;
-    b.fill("#password", "huang-2026").await;
+    // A common password passes the length rule but the meter says it is easy to guess.
+    b.fill("#password", "abc12345").await;
+    b.wait_text(".password-meter.weak", "很常见").await;
+    b.fill("#password", "huang-stall-2026").await;
+    b.wait_for(".password-meter.ok").await;
     b.wait_gone(".field-errors").await; // every field is right now
     // The phone is proven by a code the gateway texts to it.
     b.click("#send-code").await;
@@ -68,6 +84,24 @@ async fn vendor_registers_with_a_texted_code_forgets_the_password_and_resets_it_
     b.click("form button[type=submit]").await;
     b.wait_text("#reset-done", "密码已重设").await;
     b.sign_in("13600000031", "huang-new-2027").await;
+    b.unfold_menu().await;
+    b.wait_text(".who", "黄美玲").await;
+
+    // A new phone: the code goes to it, and the account follows.
+    b.goto("/account").await;
+    b.fill("#new_phone", "13600000032").await;
+    b.click("#send-code").await;
+    b.wait_text(".phone-code .hint", "136****0032").await;
+    let code = texted_code(&b, "13600000032", 0).await;
+    b.fill("#code", &code).await;
+    b.fill("#phone_current_password", "huang-new-2027").await;
+    b.click("#phone-form button[type=submit]").await;
+    b.wait_text(".alert.success", "手机号已更换").await;
+    b.wait_text(".details", "13600000032").await;
+    let sideways = b.js("return document.documentElement.scrollWidth > window.innerWidth").await;
+    assert_eq!(sideways, false, "the account page fits a phone");
+    b.sign_out().await;
+    b.sign_in("13600000032", "huang-new-2027").await;
     b.unfold_menu().await;
     b.wait_text(".who", "黄美玲").await;
     b.finish().await;
@@ -115,6 +149,62 @@ async fn an_officer_sets_up_the_authenticator_and_signs_in_with_it() {
     let secret = b.allow_next_totp("hl_officer").await;
     b.type_totp(&secret).await;
     b.wait_path("/review").await;
+    b.finish().await;
+}
+
+/// At the service counter: a person whose ID number someone else registered proves their phone
+/// in front of the officer, and the account moves to it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_at_the_counter_moves_a_squatted_account_to_the_id_holders_phone() {
+    let Some(b) = Browser::start_with_gateway().await else { return };
+    b.client.set_window_size(390, 844).await.unwrap();
+    // The demo vendor's account stands for the squatted one.
+    let id_number: String = b
+        .state
+        .db
+        .run(|c| {
+            use backend::db::schema::users;
+            use diesel::prelude::*;
+            Ok(users::table
+                .filter(users::login.eq("13800000001"))
+                .select(users::id_number.assume_not_null())
+                .first(c)?)
+        })
+        .await
+        .unwrap();
+    b.sign_in("hl_officer", "tangui-officer-2026").await;
+    b.wait_path("/review").await;
+    b.click(".counter-link").await;
+    b.wait_path("/counter").await;
+    // Nothing is moved before the ID card is checked.
+    b.fill("#id_number", &id_number).await;
+    b.fill("#phone", "13600000041").await;
+    b.click("#send-code").await;
+    b.wait_text(".phone-code .hint", "136****0041").await;
+    let code = texted_code(&b, "13600000041", 0).await;
+    b.fill("#code", &code).await;
+    b.fill("#note", "湖里区政务服务中心 3 号窗口，身份证原件").await;
+    b.click("#reclaim-form button[type=submit]").await;
+    b.wait_text(".field.invalid .field-errors", "核验身份证").await;
+    b.click("#id_card_checked").await;
+    b.click("#reclaim-form button[type=submit]").await;
+    b.wait_text("#reclaim-done", "账号已转到本人手机号").await;
+    let sideways = b.js("return document.documentElement.scrollWidth > window.innerWidth").await;
+    assert_eq!(sideways, false, "the counter page fits a phone");
+    // The person sets a password of their own on the recovered account.
+    b.sign_out().await;
+    b.goto("/reset").await;
+    b.fill("#phone", "13600000041").await;
+    b.click("#send-code").await;
+    b.wait_text(".phone-code .hint", "136****0041").await;
+    let code = texted_code(&b, "13600000041", 1).await;
+    b.fill("#code", &code).await;
+    b.fill("#new_password", "recovered-2026").await;
+    b.click("form button[type=submit]").await;
+    b.wait_text("#reset-done", "密码已重设").await;
+    b.sign_in("13600000041", "recovered-2026").await;
+    b.goto("/account").await;
+    b.wait_text(".details", "13600000041").await;
     b.finish().await;
 }
 

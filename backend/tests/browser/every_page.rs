@@ -220,6 +220,7 @@ async fn every_page_fits_a_phone_and_a_desk_in_both_languages() {
         page(format!("/inspect?permit={}", c.permit), "#permit-card", "inspect-permit"),
         page("/dashboard", "#dash-occupancy_by_district svg", "dashboard"),
         page("/admin/outbox", "#outbox-filter", "outbox"),
+        page("/counter", "#reclaim-form", "counter"),
     ];
     let admin = vec![
         page("/review", "#case-cards, #queue-empty", "admin-workbench"),

@@ -8,6 +8,7 @@ pub mod field;
 pub mod footer;
 pub mod header;
 pub mod notices;
+pub mod password_meter;
 pub mod phone_code;
 pub mod photo;
 pub mod qr;

@@ -1,6 +1,7 @@
 //! Shared state: the signed-in account and the UI language, provided as contexts by `app.rs`.
 
 mod basemap;
+pub mod form;
 mod session;
 
 pub use basemap::use_basemap;

@@ -5,6 +5,7 @@ pub mod admin_zones;
 pub mod apply;
 pub mod calendar;
 pub mod complaints;
+pub mod counter;
 pub mod dashboard;
 pub mod filing;
 pub mod home;

@@ -9,6 +9,7 @@ use crate::api::{self, ApiError};
 use crate::app::Route;
 use crate::components::alert::{ErrorAlert, ErrorSummary, with_targets};
 use crate::components::field::{TextField, errors_for};
+use crate::components::password_meter::PasswordMeter;
 use crate::components::phone_code::PhoneCode;
 use crate::hooks::{Session, use_session};
 use crate::i18n::{S, use_lang};
@@ -137,6 +138,8 @@ pub fn RegisterPage() -> Html {
                 <TextField id="password" label={lang.t(S::Password)} hint={lang.t(S::PasswordHint)} value={vendor.password.clone()}
                     input_type="password" autocomplete="new-password" oninput={set_v(|f, v| f.password = v)} onblur={touch("password")}
                     errors={errors_for(&all, "password")} />
+                <PasswordMeter password={vendor.password.clone()}
+                    about={vec![vendor.real_name.clone(), vendor.phone.clone(), vendor.id_number.clone()]} />
             </>
         },
         Kind::Merchant => html! {
@@ -154,6 +157,8 @@ pub fn RegisterPage() -> Html {
                 <TextField id="password" label={lang.t(S::Password)} hint={lang.t(S::PasswordHint)} value={merchant.password.clone()}
                     input_type="password" autocomplete="new-password" oninput={set_m(|f, v| f.password = v)} onblur={touch("password")}
                     errors={errors_for(&all, "password")} />
+                <PasswordMeter password={merchant.password.clone()}
+                    about={vec![merchant.shop_name.clone(), merchant.contact_name.clone(), merchant.phone.clone(), merchant.credit_code.clone()]} />
             </>
         },
     };

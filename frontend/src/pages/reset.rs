@@ -9,6 +9,7 @@ use crate::api::{self, ApiError};
 use crate::app::Route;
 use crate::components::alert::{ErrorAlert, ErrorSummary, with_targets};
 use crate::components::field::{TextField, errors_for};
+use crate::components::password_meter::PasswordMeter;
 use crate::components::phone_code::PhoneCode;
 use crate::i18n::{S, use_lang};
 
@@ -77,6 +78,7 @@ pub fn ResetPage() -> Html {
                 <TextField id="new_password" label={lang.t(S::NewPassword)} hint={lang.t(S::PasswordHint)} value={form.new_password.clone()}
                     input_type="password" autocomplete="new-password" oninput={set(|f, v| f.new_password = v)}
                     errors={errors_for(&all, "new_password")} />
+                <PasswordMeter password={form.new_password.clone()} about={vec![form.phone.clone()]} />
                 <button type="submit" class="button primary" disabled={*busy}>
                     { if *busy { lang.t(S::Saving) } else { lang.t(S::ResetSubmit) } }
                 </button>

@@ -295,6 +295,9 @@ pub fn ReviewQueuePage() -> Html {
             </form>
             { body }
             <crate::pages::supervision::SupervisionQueuePanel />
+            <p class="workbench-more">
+                <Link<Route> to={Route::Counter} classes="counter-link">{ lang.t(S::ReviewCounterLink) }</Link<Route>>
+            </p>
         </section>
     }
 }
