@@ -259,7 +259,8 @@ async fn main() {
          runs: {map_peak_rss:.0} MiB.\n\n\
          ## Public GeoJSON during a login storm and a registration flood\n\n\
          {STORM_LOGINS} vendor accounts sign in at once, and again as soon as the whole wave is answered, for \
-         {STORM_SECONDS} s; every login checks an argon2id hash (19 MiB, t=2) on the same two cores. At the same \
+         {STORM_SECONDS} s, each from its own address; every login checks an argon2id hash (19 MiB, t=2) on the \
+         same two cores. At the same \
          time registrations flood in, {FLOOD_IN_FLIGHT} at a time, each with the code texted to its phone: four \
          in five each from an address of its own (named by `X-Forwarded-For` behind a trusted proxy), every \
          fifth from one abusing address. A registration checks the address limit and the code before it \
@@ -555,9 +556,11 @@ async fn login_storm(state: &backend::app::AppState, base: &str, url: &str) -> S
     // Waves until wrk is nearly done, so every GeoJSON request it makes meets hashing logins.
     while started.elapsed() < Duration::from_secs(u64::from(STORM_SECONDS) - 1) {
         let mut wave = tokio::task::JoinSet::new();
-        for login in &logins {
+        for (i, login) in logins.iter().enumerate() {
             let body = serde_json::json!({ "login": login, "password": "storm-password-1" }).to_string();
+            // Each vendor signs in from their own phone (own address), as in a real morning rush.
             let req = hyper::Request::post(format!("{base}/api/v1/auth/login"))
+                .header("x-forwarded-for", format!("172.16.{}.{}", i >> 8, i & 255))
                 .header("content-type", "application/json")
                 .header("cookie", "tangui_csrf=storm")
                 .header("x-csrf-token", "storm")

@@ -2,9 +2,6 @@
 //! to the officers of that district; "resolved" and "closed without action" stay apart; the
 //! reporter follows it with a private token and can say "not fixed" to reopen it.
 
-use std::sync::LazyLock;
-
-use common::basemap::{DistrictShape, district_at, parse_basemap};
 use common::dto::lifecycle::{ComplaintInput, ComplaintReceipt, ComplaintUpdate, ComplaintView};
 use common::{District, Role, Text};
 use diesel::prelude::*;
@@ -18,12 +15,6 @@ use crate::db::schema::{complaints as cp, evidence, permits, zones};
 use crate::error::{AppError, AppResult};
 use crate::models::audit;
 use crate::services::notices::{Notice, notify};
-
-static DISTRICTS: LazyLock<Vec<DistrictShape>> = LazyLock::new(|| {
-    parse_basemap(
-        &serde_json::from_str(include_str!("../../../assets/geo/xiamen-districts.geojson")).unwrap_or_default(),
-    )
-});
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Complaint {
@@ -155,7 +146,7 @@ pub async fn create(
                 .as_ref()
                 .and_then(|p| District::from_code(&p.1))
                 .or_else(|| zone.as_ref().and_then(|z| District::from_code(&z.0)))
-                .or_else(|| input.location.and_then(|p| district_at(p, &DISTRICTS)));
+                .or_else(|| input.location.and_then(super::district_at));
             if district.is_none() && problems.is_empty() {
                 problems.push(common::FieldError::new(
                     "location",

@@ -172,7 +172,15 @@ fn district_of(app: &PolicyApplication, seg: Option<&Segment>) -> AppResult<Dist
                 "Choose the street segment in front of your shop",
             )
         }),
-        PolicyApplication::OutdoorPromo(o) => Ok(o.district),
+        // Where the promotion is decides who supervises it, not what the shop picked.
+        PolicyApplication::OutdoorPromo(o) => super::district_at(o.location).ok_or_else(|| {
+            AppError::field(
+                "location",
+                "outside_city",
+                "这个位置不在厦门市的六个区内，请在地图上重新选点",
+                "This place is not inside Xiamen's six districts; pick it again on the map",
+            )
+        }),
     }
 }
 
@@ -254,11 +262,17 @@ fn issue_permit(c: &mut DbConn, filing_id: i64, approved: Option<&ApprovalCondit
 pub async fn submit(
     app: &App,
     actor: &Actor,
-    application: PolicyApplication,
+    mut application: PolicyApplication,
     resubmit_of: Option<i64>,
 ) -> AppResult<FilingView> {
     actor.require(&[Role::Merchant])?;
     AppError::check(application.validate())?;
+    // The stored filing names the district its place lies in, whatever the form sent.
+    if let PolicyApplication::OutdoorPromo(o) = &mut application
+        && let Some(d) = super::district_at(o.location)
+    {
+        o.district = d;
+    }
     let a = actor.clone();
     let id = app
         .db

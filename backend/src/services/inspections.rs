@@ -133,7 +133,12 @@ pub async fn record(app: &App, actor: &Actor, input: InspectionInput) -> AppResu
             }
             let answers: Vec<(String, bool)> = input.checklist.iter().map(|a| (a.id.clone(), a.ok)).collect();
             problems.extend(sp.check_consistency(&answers, &input.violations));
-            let owned: i64 = evidence::table.filter(evidence::id.eq_any(&input.evidence_ids)).count().get_result(c)?;
+            // Only photos this officer took: an id of another district's photo must not open it.
+            let owned: i64 = evidence::table
+                .filter(evidence::id.eq_any(&input.evidence_ids))
+                .filter(evidence::uploaded_by.eq(a.user_id))
+                .count()
+                .get_result(c)?;
             if owned != input.evidence_ids.len() as i64 {
                 problems.push(common::FieldError::new("evidence_ids", "unknown", "照片不存在，请重新上传", "A photo was not found; upload it again"));
             }

@@ -17,3 +17,15 @@ pub mod rounds;
 pub mod second_factor;
 pub mod sms;
 pub mod zones;
+
+static DISTRICTS: std::sync::LazyLock<Vec<common::basemap::DistrictShape>> = std::sync::LazyLock::new(|| {
+    common::basemap::parse_basemap(
+        &serde_json::from_str(include_str!("../../../assets/geo/xiamen-districts.geojson")).unwrap_or_default(),
+    )
+});
+
+/// The district a point (WGS84 lon, lat) lies in, by the official outlines: where a report or an
+/// outdoor promotion is decides who handles it, never what the client says.
+pub fn district_at(p: [f64; 2]) -> Option<common::District> {
+    common::basemap::district_at(p, &DISTRICTS)
+}

@@ -421,3 +421,28 @@ api_test!(an_approval_may_narrow_the_area_and_hours_but_never_widen_them, |app| 
     let conditions = p["conditions"].to_string();
     assert!(conditions.contains("深 0.6 米") && conditions.contains("桌椅不超过 2 套"), "{conditions}");
 });
+
+// The district of a filing comes from where it is, not from what the shop sends: a promotion in
+// 思明 that names 湖里 is 思明's, and a place outside the city is refused.
+api_test!(a_promotions_district_is_where_it_is_not_what_the_shop_says, |app| {
+    let app = app.with_demo().await;
+    let m = merchant(&app).await;
+    let mut body = promo(7, 8);
+    body["district"] = json!("350206");
+    let f = m.post("/api/v1/filings", &body).await;
+    f.assert_status(201);
+    let f = f.value();
+    assert_eq!(f["district"], "350203", "{f}");
+    assert_eq!(f["application"]["district"], "350203");
+    let id = f["id"].as_i64().unwrap();
+    app.officer(District::Siming).await.get(&format!("/api/v1/filings/{id}")).await.assert_status(200);
+    let huli = app.officer(District::Huli).await.get(&format!("/api/v1/filings/{id}")).await;
+    assert!(matches!(huli.status.as_u16(), 403 | 404), "{}", huli.status);
+    // Out at sea, off the city.
+    let mut far = promo(9, 9);
+    far["location"] = json!([119.5, 23.5]);
+    let before = app.count("shop_filings").await;
+    let r = m.post("/api/v1/filings", &far).await;
+    assert_eq!(r.error_fields(), ["location"]);
+    assert_eq!(app.count("shop_filings").await, before);
+});

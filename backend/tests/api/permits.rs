@@ -352,3 +352,32 @@ api_test!(an_inspection_cannot_tick_an_item_met_and_record_its_breach, |app| {
         "violations": ["V-PATHS"], "evidence_ids": [] });
     officer.post("/api/v1/inspections", &body).await.assert_status(201);
 });
+
+// A photo id is not a key to someone else's photo: an officer can cite only photos they took.
+api_test!(an_inspection_cannot_cite_another_officers_photo, |app| {
+    let app = app.with_demo().await;
+    let (_, vid) = app.vendor().await;
+    let (permit, _) = app.grant_stall(vid, District::Siming).await;
+    let officer = app.officer(District::Siming).await;
+    let other = app.officer(District::Huli).await;
+    let theirs = other
+        .raw(Method::POST, "/api/v1/evidence", Some("application/octet-stream"), JPEG.to_vec(), true)
+        .await
+        .value()["id"]
+        .as_i64()
+        .unwrap();
+    let body = |photo: i64| {
+        json!({ "permit_id": permit, "checklist": [{ "id": "clear-paths", "ok": false }], "notes": "占用盲道",
+            "violations": ["V-PATHS"], "evidence_ids": [photo] })
+    };
+    let r = officer.post("/api/v1/inspections", &body(theirs)).await;
+    assert_eq!(r.error_fields(), ["evidence_ids"]);
+    assert_eq!(app.count("inspections").await, 0);
+    let mine = officer
+        .raw(Method::POST, "/api/v1/evidence", Some("application/octet-stream"), JPEG.to_vec(), true)
+        .await
+        .value()["id"]
+        .as_i64()
+        .unwrap();
+    officer.post("/api/v1/inspections", &body(mine)).await.assert_status(201);
+});

@@ -88,16 +88,28 @@ pub struct DataTable {
 
 impl DataTable {
     /// RFC 4180 CSV with a UTF-8 byte-order mark (so spreadsheet programs read the Chinese).
+    /// Text that a spreadsheet would take for a formula (`=`, `+`, `-`, `@`, tab, CR first; OWASP's
+    /// CSV injection advice) gets a leading `'`, so Excel and WPS show it as the text it is;
+    /// numbers stay numbers.
     pub fn to_csv(&self, en: bool) -> String {
         fn field(s: &str) -> String {
             if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
         }
+        fn text(s: &str) -> String {
+            if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { field(&format!("'{s}")) } else { field(s) }
+        }
         let mut out = String::from("\u{feff}");
-        let head: Vec<String> = self.columns.iter().map(|c| field(if en { &c.en } else { &c.zh })).collect();
+        let head: Vec<String> = self.columns.iter().map(|c| text(if en { &c.en } else { &c.zh })).collect();
         out.push_str(&head.join(","));
         out.push_str("\r\n");
         for r in &self.rows {
-            let line: Vec<String> = r.iter().map(|c| field(&c.text_in(en))).collect();
+            let line: Vec<String> = r
+                .iter()
+                .map(|c| match c {
+                    Cell::Number(_) => field(&c.text_in(en)),
+                    Cell::Text(_) | Cell::Label(_) => text(&c.text_in(en)),
+                })
+                .collect();
             out.push_str(&line.join(","));
             out.push_str("\r\n");
         }
@@ -127,6 +139,31 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     use super::*;
+
+    #[test]
+    fn csv_cells_a_spreadsheet_would_run_are_neutralised() {
+        let t = DataTable {
+            id: "t".into(),
+            title: crate::Text::new("表", "Table"),
+            columns: vec![crate::Text::new("地址", "Address"), crate::Text::new("差值", "Change")],
+            rows: vec![
+                vec![Cell::Text("=HYPERLINK(\"http://x\",\"点我\")".into()), Cell::Number(-3.0)],
+                vec![Cell::Text("+86 138".into()), Cell::Number(1.0)],
+                vec![Cell::Text("-1+1".into()), Cell::Number(0.0)],
+                vec![Cell::Text("@SUM(A1)".into()), Cell::Number(0.0)],
+                vec![Cell::Text("\tcmd".into()), Cell::Number(0.0)],
+                vec![Cell::Text("中山路 12 号".into()), Cell::Number(0.0)],
+            ],
+        };
+        let csv = t.to_csv(false);
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
+        assert_eq!(lines[1], "\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\",-3");
+        assert_eq!(lines[2], "'+86 138,1");
+        assert_eq!(lines[3], "'-1+1,0");
+        assert_eq!(lines[4], "'@SUM(A1),0");
+        assert_eq!(lines[5], "'\tcmd,0");
+        assert_eq!(lines[6], "中山路 12 号,0");
+    }
 
     #[test]
     fn csv_quotes_what_needs_quoting() {

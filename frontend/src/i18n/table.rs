@@ -315,6 +315,8 @@ strings! {
     StrengthGood => "可以", "good";
     StrengthStrong => "很强", "strong";
     StrengthNeeded => "至少要达到", "needs at least";
+    DistrictFromPoint => "（按地图上选的位置，由该区监管）", " (from the place picked on the map; that district supervises it)";
+    DistrictNeedsPoint => "在地图上选好位置后自动确定", "Set by the place you pick on the map";
     ChangePhone => "更换手机号", "Change phone number";
     ChangePhoneLead => "登录名和通知都跟着手机号走。验证码发到新手机号；旧号码会收到一条提醒，其他设备上的登录会退出。", "Your login and notices follow your phone. The code goes to the new phone; the old number gets a notice and other devices are signed out.";
     NewPhone => "新手机号", "New phone number";

@@ -13,7 +13,6 @@ pub fn OutdoorPromoPage() -> Html {
     let basemap = use_state(|| Rc::new(Vec::<DistrictShape>::new()));
     let venue = use_state(String::new);
     let address = use_state(String::new);
-    let district = use_state(|| District::Siming);
     let point = use_state(|| None::<[f64; 2]>);
     let area = use_state(|| "200".to_string());
     let starts = use_state(|| (common::time::xiamen_today() + chrono::Duration::days(7)).to_string());
@@ -43,7 +42,6 @@ pub fn OutdoorPromoPage() -> Html {
         let (
             venue,
             address,
-            district,
             point,
             area,
             starts,
@@ -60,7 +58,6 @@ pub fn OutdoorPromoPage() -> Html {
         ) = (
             venue.clone(),
             address.clone(),
-            district.clone(),
             point.clone(),
             area.clone(),
             starts.clone(),
@@ -83,7 +80,6 @@ pub fn OutdoorPromoPage() -> Html {
                     {
                         venue.set(o.venue_name);
                         address.set(o.address);
-                        district.set(o.district);
                         point.set(Some(o.location));
                         area.set(o.area_m2.to_string());
                         starts.set(o.starts_on.to_string());
@@ -110,10 +106,12 @@ pub fn OutdoorPromoPage() -> Html {
         Some(Err(e)) => return html! { <section class="page"><ErrorAlert error={Some(e.clone())} /></section> },
         Some(Ok(p)) => p.clone(),
     };
+    let district = point.and_then(|p| common::basemap::district_at(p, &basemap));
     let filing = OutdoorPromoFiling {
         venue_name: (*venue).clone(),
         address: (*address).clone(),
-        district: *district,
+        // Where the point lies decides the district (the server decides again, by the same rule).
+        district: district.unwrap_or(District::Siming),
         location: point.unwrap_or([0.0, 0.0]),
         area_m2: area.parse().unwrap_or(f64::NAN),
         starts_on: parse_date(&starts).unwrap_or_default(),
@@ -142,14 +140,6 @@ pub fn OutdoorPromoPage() -> Html {
         Callback::from(move |e: InputEvent| h.set(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
     let flag = |h: UseStateHandle<bool>| Callback::from(move |_| h.set(!*h));
-    let on_district = {
-        let district = district.clone();
-        Callback::from(move |e: Event| {
-            if let Some(d) = District::from_code(&e.target_unchecked_into::<HtmlSelectElement>().value()) {
-                district.set(d);
-            }
-        })
-    };
     let on_map_click = {
         let point = point.clone();
         Callback::from(move |ll: [f64; 2]| point.set(Some([(ll[0] * 1e6).round() / 1e6, (ll[1] * 1e6).round() / 1e6])))
@@ -193,10 +183,13 @@ pub fn OutdoorPromoPage() -> Html {
                     <div class="field"><label for="op-venue">{ lang.t(S::Venue) }</label><input id="op-venue" type="text" value={(*venue).clone()} oninput={text(venue.clone())} />{ field_errors("venue_name") }</div>
                     <div class="field"><label for="op-address">{ lang.t(S::Address) }</label><input id="op-address" type="text" value={(*address).clone()} oninput={text(address.clone())} />{ field_errors("address") }</div>
                     <div class="field">
-                        <label for="op-district">{ lang.t(S::District) }</label>
-                        <select id="op-district" onchange={on_district}>
-                            { for District::ALL.into_iter().map(|d| html! { <option value={d.code()} selected={*district == d}>{ lang.either(d.name_zh(), d.name_en()) }</option> }) }
-                        </select>
+                        <span class="label">{ lang.t(S::District) }</span>
+                        <p id="op-district" class="derived" aria-live="polite">
+                            { match district {
+                                Some(d) => format!("{}{}", lang.either(d.name_zh(), d.name_en()), lang.t(S::DistrictFromPoint)),
+                                None => lang.t(S::DistrictNeedsPoint).to_string(),
+                            } }
+                        </p>
                     </div>
                     <div class="field"><label for="op-description">{ lang.t(S::EventDescription) }</label>
                         <textarea id="op-description" rows="2" value={(*description).clone()} oninput={{ let d = description.clone(); Callback::from(move |e: InputEvent| d.set(e.target_unchecked_into::<HtmlTextAreaElement>().value())) }} />
