@@ -376,15 +376,7 @@ pub async fn reset_password(app: &App, req: ResetPasswordRequest, ip: String) ->
     AppError::check(req.validate())?;
     let phone = check_mobile(&req.phone).unwrap_or_default();
     require_guess_resistant("new_password", &req.new_password, &[&phone])?;
-    let (p, code) = (phone.clone(), req.code.trim().to_string());
-    let checked = app
-        .db
-        .write(move |c| {
-            limits::take(c, limits::RESET_PER_ADDRESS, &ip, now())?;
-            codes::check(c, &p, Purpose::Reset, &code, now())
-        })
-        .await?;
-    let code_id = checked.into_result()?;
+    let code_id = check_code(app, ip, &phone, Purpose::Reset, &req.code).await?;
     let hash = app.hasher.hash(req.new_password).await?;
     app.db
         .write(move |c| {
@@ -476,16 +468,7 @@ pub async fn change_phone(app: &App, actor: &Actor, req: ChangePhoneRequest, ip:
             "This is already the account's phone",
         ));
     }
-    let (p, code) = (phone.clone(), req.code.trim().to_string());
-    // A wrong try is counted in its own transaction, which the refusal must not roll back.
-    let checked = app
-        .db
-        .write(move |c| {
-            limits::take(c, limits::RESET_PER_ADDRESS, &ip, now())?;
-            codes::check(c, &p, Purpose::PhoneChange, &code, now())
-        })
-        .await?;
-    let code_id = checked.into_result()?;
+    let code_id = check_code(app, ip, &phone, Purpose::PhoneChange, &req.code).await?;
     let sid = actor.session_id;
     app.db
         .write(move |c| {
@@ -527,6 +510,19 @@ pub async fn change_phone(app: &App, actor: &Actor, req: ChangePhoneRequest, ip:
             Ok(())
         })
         .await
+}
+
+/// Takes the address's place under the reset limit and checks a typed code, in a transaction of
+/// its own so that a wrong try stays counted when the refusal is answered; the code's row when right.
+async fn check_code(app: &App, ip: String, phone: &str, purpose: Purpose, code: &str) -> AppResult<i64> {
+    let (p, code) = (phone.to_string(), code.trim().to_string());
+    app.db
+        .write(move |c| {
+            limits::take(c, limits::RESET_PER_ADDRESS, &ip, now())?;
+            codes::check(c, &p, purpose, &code, now())
+        })
+        .await?
+        .into_result()
 }
 
 /// The estimator's verdict (`common::password`) wherever a password is set; `about` is what the
