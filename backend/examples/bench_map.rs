@@ -399,6 +399,7 @@ struct Storm {
 async fn storm_accounts(state: &backend::app::AppState) -> Vec<String> {
     use backend::models::user::NewUser;
     let hash = backend::auth::password::hash_blocking("storm-password-1").unwrap();
+    let vault = state.vault.clone();
     state
         .db
         .write(move |c| {
@@ -420,7 +421,7 @@ async fn storm_accounts(state: &backend::app::AppState) -> Vec<String> {
                     created_at: now,
                     password_changed_at: now,
                 }
-                .insert(c)?;
+                .insert(c, &vault)?;
                 logins.push(login);
             }
             Ok(logins)

@@ -10,8 +10,8 @@ pub struct App {
     pub config: Config,
     pub db: Db,
     pub hasher: Hasher,
-    /// Key for HMACs (verify codes, seed commitments); shared by all instances via config or DB.
-    pub secret: Vec<u8>,
+    /// Seals and opens personal data; the key lives outside the database.
+    pub vault: Arc<crate::vault::Keyring>,
     /// Public zone list and GeoJSON, rebuilt when zone data changes.
     pub zone_cache: crate::zone_cache::ZoneCache,
     /// Progress of draws running on this instance.

@@ -15,9 +15,16 @@ pub struct Config {
     pub public_url: String,
     /// `TANGUI_COOKIE_SECURE`: mark cookies Secure (set when served over HTTPS).
     pub cookie_secure: bool,
-    /// `TANGUI_SECRET_KEY`: signs verify codes and seeds. If unset, one is generated and kept in
-    /// the database so that every instance over the same database shares it.
+    /// `TANGUI_SECRET_KEY`: the key that seals personal data (64 hex digits, `tangui new-key`).
+    /// Never kept in the database. Unset: read from `TANGUI_SECRET_KEY_FILE`, else from
+    /// `data_dir/secret.key`, made on first start.
     pub secret_key: Option<String>,
+    /// `TANGUI_SECRET_KEY_FILE`: a file holding the key (a mounted secret).
+    pub secret_key_file: Option<PathBuf>,
+    /// `TANGUI_OLD_SECRET_KEYS`: earlier keys, comma-separated, still read while `tangui rekey` runs.
+    pub old_secret_keys: Vec<String>,
+    /// `TANGUI_CIPHER`: `aes-256-gcm` (default) or `sm4-gcm` (SM4-GCM with HMAC-SM3, for 密评).
+    pub cipher: crate::vault::Suite,
     /// `TANGUI_DIST`: the built frontend.
     pub dist_dir: PathBuf,
     /// `TANGUI_DATA_DIR`: uploaded files.
@@ -170,6 +177,19 @@ impl Config {
             bind,
             cookie_secure: flag("TANGUI_COOKIE_SECURE", false)?,
             secret_key: get("TANGUI_SECRET_KEY").filter(|s| !s.is_empty()),
+            secret_key_file: get("TANGUI_SECRET_KEY_FILE").filter(|s| !s.is_empty()).map(PathBuf::from),
+            old_secret_keys: get("TANGUI_OLD_SECRET_KEYS")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            cipher: {
+                let v = get("TANGUI_CIPHER").unwrap_or_default();
+                crate::vault::Suite::parse(&v)
+                    .ok_or_else(|| anyhow::anyhow!("TANGUI_CIPHER: expected aes-256-gcm or sm4-gcm, got {v:?}"))?
+            },
             dist_dir: PathBuf::from(get("TANGUI_DIST").unwrap_or_else(|| "dist".into())),
             data_dir: PathBuf::from(get("TANGUI_DATA_DIR").unwrap_or_else(|| "data".into())),
             db_pool_size: number("TANGUI_DB_POOL", 16)?.clamp(1, 256) as u32,

@@ -16,6 +16,7 @@ pub mod pdf;
 pub mod router;
 pub mod seed;
 pub mod services;
+pub mod vault;
 pub mod web;
 pub mod zone_cache;
 
@@ -32,20 +33,19 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     let db = tokio::task::spawn_blocking(move || Db::open(&url, pool)).await??;
     db.run(|c| Ok(models::calendar::seed_official_if_empty(c)?)).await?;
     db.run(|c| services::policy::seed_if_empty(c).map_err(error::AppError::Internal)).await?;
-    let secret = match &config.secret_key {
-        Some(k) => k.as_bytes().to_vec(),
-        None => {
-            let fresh = auth::rand_bytes::random_hex(32);
-            let stored = db.run(move |c| Ok(models::setting::get_or_insert(c, "secret_key", &fresh)?)).await?;
-            stored.into_bytes()
-        }
-    };
+    let vault = Arc::new(vault::keyring_for(&config)?);
+    // Rows written before personal data was sealed are sealed now (once; later starts find none).
+    let v = vault.clone();
+    let sealed = db.run(move |c| services::sealing::reseal(c, &v, services::sealing::Which::Plain)).await?;
+    if sealed.rows > 0 {
+        tracing::info!(rows = sealed.rows, "personal data written before sealing is now sealed");
+    }
     Ok(AppState(Arc::new(App {
         sender: services::sms::sender_for(&config.sms),
         config,
         db,
         hasher: auth::password::Hasher::new(),
-        secret,
+        vault,
         zone_cache: Default::default(),
         draws: Default::default(),
         instance: format!("{}-{}", std::process::id(), auth::rand_bytes::random_hex(3)),

@@ -71,6 +71,12 @@ enum Cmd {
     Restore { dir: std::path::PathBuf },
     /// Print the OpenAPI document.
     Openapi,
+    /// Print a fresh key for TANGUI_SECRET_KEY (64 hex digits from the OS random source).
+    NewKey,
+    /// Seal every ID number, phone and stored file again under the current key. Rotation: add the
+    /// new key to TANGUI_OLD_SECRET_KEYS on every server, then make it TANGUI_SECRET_KEY and move
+    /// the old one to TANGUI_OLD_SECRET_KEYS, run this, and drop the old key when it reports none left.
+    Rekey,
 }
 
 fn init_logs(json: bool) {
@@ -109,6 +115,22 @@ async fn run(config: Config, command: Cmd) -> anyhow::Result<ExitCode> {
             let n = tokio::task::spawn_blocking(move || db::migrate(&target)).await??;
             println!("migrations applied: {n} ({})", db::redact(&config.database_url));
             Ok(ExitCode::SUCCESS)
+        }
+        Cmd::NewKey => {
+            println!("{}", backend::vault::new_master_key());
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Rekey => {
+            let state = build_state(config).await?;
+            let done = backend::services::sealing::rekey(&state).await?;
+            println!(
+                "sealed again under key {}: {} rows, {} files; left unreadable (key not in the ring): {}",
+                state.vault.current().id,
+                done.rows,
+                done.files,
+                done.unreadable
+            );
+            Ok(if done.unreadable == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Cmd::SeedDemo => {
             let state = build_state(config).await?;

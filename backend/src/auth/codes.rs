@@ -9,6 +9,7 @@ use super::limits::{Limit, take};
 use crate::db::DbConn;
 use crate::db::schema::phone_codes as pc;
 use crate::error::{AppError, AppResult};
+use crate::vault::{self, Keyring};
 
 pub const CODE_MINUTES: i64 = 5;
 pub const MAX_TRIES: i32 = 5;
@@ -54,12 +55,15 @@ pub fn new_code() -> String {
 /// Writes a new code for the phone after taking a place under both limits; returns the code.
 pub fn store(
     conn: &mut DbConn,
+    vault: &Keyring,
     phone: &str,
     purpose: Purpose,
     ip: &str,
     limits: (Limit, Limit),
     now: NaiveDateTime,
 ) -> AppResult<String> {
+    // The table and the counters know the phone only by its look-up hash.
+    let phone = &vault.lookup(vault::PHONE, phone);
     take(conn, limits.0, phone, now)?;
     take(conn, limits.1, ip, now)?;
     let code = new_code();
@@ -105,7 +109,15 @@ impl Checked {
 
 /// Checks a typed code against the newest live code for the phone; a wrong try is counted.
 /// Call inside a write transaction and let it commit whatever the answer.
-pub fn check(conn: &mut DbConn, phone: &str, purpose: Purpose, code: &str, now: NaiveDateTime) -> AppResult<Checked> {
+pub fn check(
+    conn: &mut DbConn,
+    vault: &Keyring,
+    phone: &str,
+    purpose: Purpose,
+    code: &str,
+    now: NaiveDateTime,
+) -> AppResult<Checked> {
+    let phone = &vault.lookup(vault::PHONE, phone);
     let live: Option<(i64, String, i32)> = pc::table
         .filter(pc::phone.eq(phone).and(pc::purpose.eq(purpose.as_str())))
         .filter(pc::used_at.is_null().and(pc::expires_at.gt(now)))

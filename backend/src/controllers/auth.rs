@@ -51,7 +51,7 @@ fn signed_in(state: &AppState, jar: CookieJar, s: NewSession, status: StatusCode
         .add(csrf_cookie(state.config.cookie_secure, csrf.clone()))
         .add(device_cookie(state.config.cookie_secure, s.device));
     let body = SessionResponse {
-        user: s.user.to_me(),
+        user: s.user.to_me(&state.vault),
         csrf_token: csrf,
         second_factor: s.second_factor,
         recovery_codes: s.recovery_codes,
@@ -180,7 +180,7 @@ pub async fn logout(
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = Me), (status = 401, body = Problem)))]
 pub async fn me(State(state): State<AppState>, CurrentUser(actor): CurrentUser) -> AppResult<Json<Me>> {
     let user = state.db.run(move |c| Ok(User::find(c, actor.user_id)?)).await?;
-    Ok(Json(user.to_me()))
+    Ok(Json(user.to_me(&state.vault)))
 }
 
 /// Change the password; other sessions of the account end.

@@ -38,7 +38,7 @@ pub async fn list_users(
     let filter =
         UserFilter { role: q.role, district: q.district, limit: page.limit(50, 200), offset: page.offset(50, 200) };
     let (users, total) = state.db.run(move |c| Ok(User::list(c, &actor, &filter)?)).await?;
-    Ok(Json(UserList { users: users.iter().map(User::to_summary).collect(), total }))
+    Ok(Json(UserList { users: users.iter().map(|u| u.to_summary(&state.vault)).collect(), total }))
 }
 
 /// Create a district officer or city admin account (city admins only).
@@ -53,7 +53,7 @@ pub async fn create_staff(
         return Err(AppError::Forbidden);
     }
     let user = accounts::create_staff(&state, &actor, req).await?;
-    Ok((StatusCode::CREATED, Json(user.to_summary())))
+    Ok((StatusCode::CREATED, Json(user.to_summary(&state.vault))))
 }
 
 /// Disable an account (someone who left) or enable it again; disabling ends its sessions at once.
@@ -65,7 +65,7 @@ pub async fn set_disabled(
     Path(id): Path<i64>,
     ApiJson(req): ApiJson<SetDisabledRequest>,
 ) -> AppResult<Json<UserSummary>> {
-    Ok(Json(account_admin::set_disabled(&state, &actor, id, req.disabled).await?.to_summary()))
+    Ok(Json(account_admin::set_disabled(&state, &actor, id, req.disabled).await?.to_summary(&state.vault)))
 }
 
 /// End every session of an account.

@@ -18,6 +18,8 @@ diesel::table! {
         lang -> Text,
         totp_secret -> Nullable<Text>,
         totp_last_step -> Nullable<BigInt>,
+        phone_lookup -> Nullable<Text>,
+        id_number_lookup -> Nullable<Text>,
     }
 }
 
@@ -476,6 +478,7 @@ diesel::table! {
         claimed_at -> Nullable<Timestamp>,
         delivered_at -> Nullable<Timestamp>,
         last_answer -> Text,
+        recipient_sealed -> Text,
     }
 }
 

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use crate::auth::Actor;
 use crate::db::DbConn;
 use crate::db::schema::users;
+use crate::vault::{self, Keyring};
 
 /// A row of `users`; field order follows the table.
 #[derive(Debug, Clone, Queryable, Identifiable)]
@@ -31,10 +32,15 @@ pub struct User {
     pub totp_secret: Option<String>,
     /// The last TOTP time step accepted, so that a code is good once.
     pub totp_last_step: Option<i64>,
+    /// The phone's look-up hash (`vault`); `phone` itself is sealed. An account that signs in by
+    /// phone has this as its `login`, so that no column holds the number in clear.
+    pub phone_lookup: Option<String>,
+    /// The ID number's look-up hash, for uniqueness; `id_number` itself is sealed.
+    pub id_number_lookup: Option<String>,
 }
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = users)]
+/// A new account, in clear; `insert` seals the phone and the ID number.
+#[derive(Debug)]
 pub struct NewUser<'a> {
     pub role: &'a str,
     pub login: &'a str,
@@ -51,8 +57,31 @@ pub struct NewUser<'a> {
 }
 
 impl NewUser<'_> {
-    pub fn insert(&self, conn: &mut DbConn) -> QueryResult<i64> {
-        diesel::insert_into(users::table).values(self).returning(users::id).get_result(conn)
+    pub fn insert(&self, conn: &mut DbConn, vault: &Keyring) -> QueryResult<i64> {
+        let phone_lookup = self.phone.map(|p| vault.lookup(vault::PHONE, p));
+        let login = match &phone_lookup {
+            Some(l) if self.phone == Some(self.login) => l.clone(),
+            _ => self.login.to_string(),
+        };
+        diesel::insert_into(users::table)
+            .values((
+                users::role.eq(self.role),
+                users::login.eq(login),
+                users::display_name.eq(self.display_name),
+                users::phone.eq(self.phone.map(|p| vault.seal(p))),
+                users::phone_lookup.eq(phone_lookup),
+                users::id_number.eq(self.id_number.map(|v| vault.seal(v))),
+                users::id_number_lookup.eq(self.id_number.map(|v| vault.lookup(vault::ID_NUMBER, v))),
+                users::credit_code.eq(self.credit_code),
+                users::contact_name.eq(self.contact_name),
+                users::district_code.eq(self.district_code),
+                users::password_hash.eq(self.password_hash),
+                users::disabled.eq(self.disabled),
+                users::created_at.eq(self.created_at),
+                users::password_changed_at.eq(self.password_changed_at),
+            ))
+            .returning(users::id)
+            .get_result(conn)
     }
 }
 
@@ -80,8 +109,18 @@ impl User {
         users::table.find(id).get_result(conn)
     }
 
-    pub fn find_by_login(conn: &mut DbConn, login: &str) -> QueryResult<Option<User>> {
-        users::table.filter(users::login.eq(login)).get_result(conn).optional()
+    /// The account signing in with `login`: a mobile number is found by its look-up hash under
+    /// any key of the ring, anything else is a staff username.
+    pub fn find_by_login(conn: &mut DbConn, vault: &Keyring, login: &str) -> QueryResult<Option<User>> {
+        match common::validate::check_mobile(login) {
+            Some(phone) => User::find_by_phone(conn, vault, &phone),
+            None => users::table.filter(users::login.eq(login)).get_result(conn).optional(),
+        }
+    }
+
+    /// The account whose phone this is (an 11-digit number).
+    pub fn find_by_phone(conn: &mut DbConn, vault: &Keyring, phone: &str) -> QueryResult<Option<User>> {
+        users::table.filter(users::phone_lookup.eq_any(vault.lookups(vault::PHONE, phone))).first(conn).optional()
     }
 
     /// Accounts visible to `actor`, newest first.
@@ -107,12 +146,32 @@ impl User {
             .map(|_| ())
     }
 
-    /// The account's phone is also its login.
-    pub fn move_to_phone(conn: &mut DbConn, id: i64, phone: &str) -> QueryResult<()> {
+    /// The account's phone is also its login (by its look-up hash).
+    pub fn move_to_phone(conn: &mut DbConn, vault: &Keyring, id: i64, phone: &str) -> QueryResult<()> {
+        let lookup = vault.lookup(vault::PHONE, phone);
         diesel::update(users::table.find(id))
-            .set((users::phone.eq(Some(phone)), users::login.eq(phone)))
+            .set((
+                users::phone.eq(Some(vault.seal(phone))),
+                users::phone_lookup.eq(Some(&lookup)),
+                users::login.eq(&lookup),
+            ))
             .execute(conn)
             .map(|_| ())
+    }
+
+    /// The phone in clear.
+    pub fn phone(&self, vault: &Keyring) -> Option<String> {
+        vault.open_opt(self.phone.as_deref())
+    }
+
+    /// The ID number in clear.
+    pub fn id_number(&self, vault: &Keyring) -> Option<String> {
+        vault.open_opt(self.id_number.as_deref())
+    }
+
+    /// Vendors and shops sign in by phone; staff by username.
+    pub fn signs_in_by_phone(&self) -> bool {
+        self.phone_lookup.as_deref().is_some_and(|l| l == self.login)
     }
 
     pub fn role(&self) -> Role {
@@ -124,14 +183,15 @@ impl User {
     }
 
     /// The account as its owner sees it (the only view with the full ID number).
-    pub fn to_me(&self) -> Me {
+    pub fn to_me(&self, vault: &Keyring) -> Me {
+        let phone = self.phone(vault);
         Me {
             id: self.id,
             role: self.role(),
             display_name: self.display_name.clone(),
-            login: self.login.clone(),
-            phone: self.phone.clone(),
-            id_number: self.id_number.clone(),
+            login: if self.signs_in_by_phone() { phone.clone().unwrap_or_default() } else { self.login.clone() },
+            phone,
+            id_number: self.id_number(vault),
             credit_code: self.credit_code.clone(),
             contact_name: self.contact_name.clone(),
             district: self.district(),
@@ -140,18 +200,15 @@ impl User {
     }
 
     /// The account as staff see it in lists.
-    pub fn to_summary(&self) -> UserSummary {
+    pub fn to_summary(&self, vault: &Keyring) -> UserSummary {
+        let phone_masked = self.phone(vault).as_deref().map(mask::phone);
         UserSummary {
             id: self.id,
             role: self.role(),
             display_name: self.display_name.clone(),
-            login: if self.phone.as_deref() == Some(self.login.as_str()) {
-                mask::phone(&self.login)
-            } else {
-                self.login.clone()
-            },
-            phone_masked: self.phone.as_deref().map(mask::phone),
-            id_number_masked: self.id_number.as_deref().map(mask::id_number),
+            login: if self.signs_in_by_phone() { phone_masked.clone().unwrap_or_default() } else { self.login.clone() },
+            phone_masked,
+            id_number_masked: self.id_number(vault).as_deref().map(mask::id_number),
             credit_code: self.credit_code.clone(),
             district: self.district(),
             disabled: self.disabled,
@@ -162,8 +219,15 @@ impl User {
 }
 
 impl User {
-    pub fn exists_with_id_number(conn: &mut DbConn, id_number: &str) -> QueryResult<bool> {
-        diesel::select(diesel::dsl::exists(users::table.filter(users::id_number.eq(id_number)))).get_result(conn)
+    pub fn exists_with_id_number(conn: &mut DbConn, vault: &Keyring, id_number: &str) -> QueryResult<bool> {
+        User::find_by_id_number(conn, vault, id_number).map(|u| u.is_some())
+    }
+
+    pub fn find_by_id_number(conn: &mut DbConn, vault: &Keyring, id_number: &str) -> QueryResult<Option<User>> {
+        users::table
+            .filter(users::id_number_lookup.eq_any(vault.lookups(vault::ID_NUMBER, id_number)))
+            .first(conn)
+            .optional()
     }
 
     pub fn exists_with_credit_code(conn: &mut DbConn, code: &str) -> QueryResult<bool> {

@@ -104,6 +104,7 @@ pub async fn seed_accounts(state: &AppState) -> AppResult<usize> {
     })
     .await
     .map_err(|e| AppError::Internal(e.into()))??;
+    let vault = state.vault.clone();
     state
         .db
         .run(move |c| {
@@ -125,7 +126,7 @@ pub async fn seed_accounts(state: &AppState) -> AppResult<usize> {
                         created_at: t,
                         password_changed_at: t,
                     }
-                    .insert(c)?;
+                    .insert(c, &vault)?;
                     audit::record(
                         c,
                         t,
@@ -158,6 +159,7 @@ pub async fn create_admin(state: &AppState, username: &str, name: &str, password
     common::password::check_strength("password", &req.password, &[username, name], &mut e);
     AppError::check(e.0)?;
     let hash = state.hasher.hash(req.password.clone()).await?;
+    let vault = state.vault.clone();
     state
         .db
         .write(move |c| {
@@ -176,7 +178,7 @@ pub async fn create_admin(state: &AppState, username: &str, name: &str, password
                 created_at: t,
                 password_changed_at: t,
             }
-            .insert(c)?;
+            .insert(c, &vault)?;
             audit::record(c, t, None, "account.admin_created_by_cli", "user", &id.to_string(), json!({}))?;
             Ok(id)
         })

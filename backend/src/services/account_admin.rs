@@ -71,14 +71,16 @@ pub async fn reclaim(app: &App, officer: &Actor, req: ReclaimRequest) -> AppResu
     let phone = check_mobile(&req.phone).unwrap_or_default();
     let id_number = req.id_number.trim().to_ascii_uppercase();
     let (p, code) = (phone.clone(), req.code.trim().to_string());
-    let checked = app.db.write(move |c| codes::check(c, &p, Purpose::Reclaim, &code, now())).await?;
+    let v = app.vault.clone();
+    let checked = app.db.write(move |c| codes::check(c, &v, &p, Purpose::Reclaim, &code, now())).await?;
     let code_id = checked.into_result()?;
     let (by, district, note) = (officer.user_id, officer.district.map(|d| d.code()), req.note.trim().to_string());
+    let vault = app.vault.clone();
     app.db
         .write(move |c| {
             let t = now();
             codes::spend(c, code_id, t)?;
-            let user: Option<User> = users::table.filter(users::id_number.eq(&id_number)).first(c).optional()?;
+            let user = User::find_by_id_number(c, &vault, &id_number)?;
             let Some(user) = user else {
                 return Err(AppError::field(
                     "id_number",
@@ -87,7 +89,7 @@ pub async fn reclaim(app: &App, officer: &Actor, req: ReclaimRequest) -> AppResu
                     "No account has this ID number; the person can register",
                 ));
             };
-            if User::find_by_login(c, &phone)?.is_some_and(|other| other.id != user.id) {
+            if User::find_by_phone(c, &vault, &phone)?.is_some_and(|other| other.id != user.id) {
                 return Err(AppError::field(
                     "phone",
                     "already_registered",
@@ -108,7 +110,7 @@ pub async fn reclaim(app: &App, officer: &Actor, req: ReclaimRequest) -> AppResu
                     &[],
                 ),
             )?;
-            User::move_to_phone(c, uid, &phone)?;
+            User::move_to_phone(c, &vault, uid, &phone)?;
             let ended = Session::delete_all(c, uid)?;
             notify(
                 c,
@@ -148,10 +150,11 @@ pub enum CliAction {
 
 pub async fn from_cli(app: &App, login: &str, action: CliAction) -> AppResult<String> {
     let login = check_mobile(login).unwrap_or_else(|| login.trim().to_ascii_lowercase());
+    let vault = app.vault.clone();
     app.db
         .write(move |c| {
             let t = now();
-            let user = User::find_by_login(c, &login)?.ok_or(AppError::NotFound)?;
+            let user = User::find_by_login(c, &vault, &login)?.ok_or(AppError::NotFound)?;
             let uid = user.id;
             let (what, said) = match action {
                 CliAction::Disable => {

@@ -21,6 +21,7 @@ use crate::models::session::Session;
 use crate::models::user::{NewUser, User};
 use crate::services::notices::{Notice, notify};
 use crate::services::sms::Outgoing;
+use crate::vault::{self, Keyring};
 
 /// A new session for a user: the token goes in the cookie, only its hash in the database.
 pub struct NewSession {
@@ -76,12 +77,13 @@ fn taken(field: &str, zh: &str, en: &str) -> FieldError {
 /// answer tells nothing to someone who merely types a stranger's ID number.
 fn collisions(
     c: &mut crate::db::DbConn,
+    vault: &Keyring,
     phone: &str,
     id_number: Option<&str>,
     credit: Option<&str>,
 ) -> AppResult<Vec<FieldError>> {
     let mut errors = Vec::new();
-    if User::find_by_login(c, phone)?.is_some() {
+    if User::find_by_phone(c, vault, phone)?.is_some() {
         errors.push(taken(
             "phone",
             "该手机号已注册，请直接登录或找回密码",
@@ -89,7 +91,7 @@ fn collisions(
         ));
     }
     if let Some(id) = id_number
-        && User::exists_with_id_number(c, id)?
+        && User::exists_with_id_number(c, vault, id)?
     {
         errors.push(taken(
             "id_number",
@@ -143,13 +145,14 @@ pub async fn register(
     require_guess_resistant("password", req.password(), &about)?;
     let (p, code, ip2) = (phone.clone(), req.code().trim().to_string(), ip.clone());
     let (idn, cr) = (id_number.clone(), credit.clone());
+    let v = app.vault.clone();
     let checked = app
         .db
         .write(move |c| {
             limits::take(c, limits::REGISTER_PER_ADDRESS, &ip2, now())?;
-            let checked = codes::check(c, &p, Purpose::Register, &code, now())?;
+            let checked = codes::check(c, &v, &p, Purpose::Register, &code, now())?;
             let clashes = match checked {
-                codes::Checked::Right(_) => collisions(c, &p, idn.as_deref(), cr.as_deref())?,
+                codes::Checked::Right(_) => collisions(c, &v, &p, idn.as_deref(), cr.as_deref())?,
                 _ => Vec::new(),
             };
             Ok((checked, clashes))
@@ -163,12 +166,13 @@ pub async fn register(
     let token_hash = auth::token_hash(&token);
     let max_age = Duration::hours(app.config.session_max_hours);
     let dev = device.clone();
+    let vault = app.vault.clone();
     let user = app
         .db
         .write(move |c| {
             let t = now();
             codes::spend(c, code_id, t)?;
-            AppError::check(collisions(c, &phone, id_number.as_deref(), credit.as_deref())?)?;
+            AppError::check(collisions(c, &vault, &phone, id_number.as_deref(), credit.as_deref())?)?;
             let id = NewUser {
                 role: role.as_str(),
                 login: &phone,
@@ -183,7 +187,7 @@ pub async fn register(
                 created_at: t,
                 password_changed_at: t,
             }
-            .insert(c)?;
+            .insert(c, &vault)?;
             // The ID number is never written to the audit log or the server log.
             audit::record(
                 c,
@@ -208,18 +212,26 @@ fn normalise_login(login: &str) -> String {
     check_mobile(login).unwrap_or_else(|| login.trim().to_ascii_lowercase())
 }
 
+/// What failed sign-ins are counted under: a phone only by its look-up hash.
+fn throttle_key(vault: &Keyring, login: &str) -> String {
+    match check_mobile(login) {
+        Some(phone) => vault.lookup(vault::PHONE, &phone),
+        None => login.to_string(),
+    }
+}
+
 /// Signs in. The attempt is written down before the password is checked (see `throttle`), so
 /// parallel guesses cannot slip past the limit. Officers and admins get a session that reaches
 /// nothing until the second factor is given.
 pub async fn login(app: &App, req: LoginRequest, ip: String, ua: String, device: String) -> AppResult<NewSession> {
     AppError::check(req.validate())?;
     let login = normalise_login(&req.login);
-    let (key, ip2) = (login.clone(), ip.clone());
+    let (key, ip2, vault) = (throttle_key(&app.vault, &login), ip.clone(), app.vault.clone());
     let reserved = app
         .db
         .write(move |c| {
             Ok(match throttle::reserve(c, &key, &ip2, now())? {
-                Ok(()) => Ok(User::find_by_login(c, &key)?),
+                Ok(()) => Ok(User::find_by_login(c, &vault, &login)?),
                 Err(wait) => Err(wait),
             })
         })
@@ -253,10 +265,11 @@ pub async fn login(app: &App, req: LoginRequest, ip: String, ua: String, device:
         Duration::hours(if staff { app.config.staff_session_max_hours } else { app.config.session_max_hours });
     let uid = user.id;
     let (dev, lang) = (device.clone(), req.lang.filter(|l| l == "zh" || l == "en"));
+    let key = throttle_key(&app.vault, &req.login);
     app.db
         .write(move |c| {
             let t = now();
-            throttle::clear(c, &login)?;
+            throttle::clear(c, &key)?;
             Session::create(c, uid, &token_hash, t, max_age, &ip, &ua, staff)?;
             if let Some(h) = rehash {
                 diesel::update(crate::db::schema::users::table.find(uid))
@@ -325,14 +338,15 @@ pub async fn send_code(app: &App, req: CodeRequest, ip: String, actor: Option<Ac
         limits::Limit::per_hour("code.address", app.config.codes_per_address_hour),
     );
     let p = phone.clone();
+    let vault = app.vault.clone();
     let text = app
         .db
         .write(move |c| {
             let t = now();
-            let holder = User::find_by_login(c, &p)?.filter(|u| !u.disabled);
+            let holder = User::find_by_phone(c, &vault, &p)?.filter(|u| !u.disabled);
             Ok(match (purpose, holder) {
                 (Purpose::Register | Purpose::Reclaim | Purpose::PhoneChange, Some(_)) => {
-                    limits::take(c, per.0, &p, t)?;
+                    limits::take(c, per.0, &vault.lookup(vault::PHONE, &p), t)?;
                     limits::take(c, per.1, &ip, t)?;
                     Some((None, (
                         "【摊规通】有人用本手机号申请注册，但本号码已有账号。如忘记密码，请在登录页点“忘记密码”。".to_string(),
@@ -344,7 +358,7 @@ pub async fn send_code(app: &App, req: CodeRequest, ip: String, actor: Option<Ac
                     None
                 }
                 _ => {
-                    let code = codes::store(c, &p, purpose, &ip, per, t)?;
+                    let code = codes::store(c, &vault, &p, purpose, &ip, per, t)?;
                     Some((Some(code.clone()), code_text(&code, purpose)))
                 }
             })
@@ -378,18 +392,19 @@ pub async fn reset_password(app: &App, req: ResetPasswordRequest, ip: String) ->
     require_guess_resistant("new_password", &req.new_password, &[&phone])?;
     let code_id = check_code(app, ip, &phone, Purpose::Reset, &req.code).await?;
     let hash = app.hasher.hash(req.new_password).await?;
+    let vault = app.vault.clone();
     app.db
         .write(move |c| {
             let t = now();
             codes::spend(c, code_id, t)?;
             // A code is only sent to a phone with an enabled account; it may have changed since.
-            let Some(user) = User::find_by_login(c, &phone)?.filter(|u| !u.disabled) else {
+            let Some(user) = User::find_by_phone(c, &vault, &phone)?.filter(|u| !u.disabled) else {
                 return codes::Checked::Spent.into_result().map(|_| ());
             };
             let uid = user.id;
             User::set_password(c, uid, &hash, t)?;
             Session::delete_all(c, uid)?;
-            throttle::clear(c, &phone)?;
+            throttle::clear(c, &throttle_key(&vault, &phone))?;
             audit::record(c, t, Some(uid), "account.password_reset", "user", &uid.to_string(), json!({}))?;
             password_changed_notice(c, uid, t)
         })
@@ -426,8 +441,8 @@ pub async fn change_password(app: &App, actor: &Actor, req: ChangePasswordReques
     let about = [
         user.display_name.as_str(),
         &user.login,
-        user.phone.as_deref().unwrap_or(""),
-        user.id_number.as_deref().unwrap_or(""),
+        &user.phone(&app.vault).unwrap_or_default(),
+        &user.id_number(&app.vault).unwrap_or_default(),
         user.credit_code.as_deref().unwrap_or(""),
     ];
     require_guess_resistant("new_password", &req.new_password, &about)?;
@@ -456,11 +471,12 @@ pub async fn change_phone(app: &App, actor: &Actor, req: ChangePhoneRequest, ip:
     AppError::check(req.validate())?;
     let uid = actor.user_id;
     let user = app.db.run(move |c| Ok(User::find(c, uid)?)).await?;
+    let current_phone = user.phone(&app.vault);
     if !app.hasher.verify(req.current_password, Some(user.password_hash)).await? {
         return Err(wrong_current_password());
     }
     let phone = check_mobile(&req.phone).unwrap_or_default();
-    if user.phone.as_deref() == Some(phone.as_str()) {
+    if current_phone.as_deref() == Some(phone.as_str()) {
         return Err(AppError::field(
             "phone",
             "same_phone",
@@ -470,12 +486,13 @@ pub async fn change_phone(app: &App, actor: &Actor, req: ChangePhoneRequest, ip:
     }
     let code_id = check_code(app, ip, &phone, Purpose::PhoneChange, &req.code).await?;
     let sid = actor.session_id;
+    let vault = app.vault.clone();
     app.db
         .write(move |c| {
             let t = now();
             codes::spend(c, code_id, t)?;
             // A code is never sent to a phone that has an account, but one may have registered since.
-            if User::find_by_login(c, &phone)?.is_some() {
+            if User::find_by_phone(c, &vault, &phone)?.is_some() {
                 return Err(AppError::field(
                     "phone",
                     "already_registered",
@@ -495,7 +512,7 @@ pub async fn change_phone(app: &App, actor: &Actor, req: ChangePhoneRequest, ip:
                     &[],
                 ),
             )?;
-            User::move_to_phone(c, uid, &phone)?;
+            User::move_to_phone(c, &vault, uid, &phone)?;
             Session::delete_others(c, uid, sid)?;
             // Neither phone goes to the audit log.
             audit::record(
@@ -515,11 +532,11 @@ pub async fn change_phone(app: &App, actor: &Actor, req: ChangePhoneRequest, ip:
 /// Takes the address's place under the reset limit and checks a typed code, in a transaction of
 /// its own so that a wrong try stays counted when the refusal is answered; the code's row when right.
 async fn check_code(app: &App, ip: String, phone: &str, purpose: Purpose, code: &str) -> AppResult<i64> {
-    let (p, code) = (phone.to_string(), code.trim().to_string());
+    let (p, code, vault) = (phone.to_string(), code.trim().to_string(), app.vault.clone());
     app.db
         .write(move |c| {
             limits::take(c, limits::RESET_PER_ADDRESS, &ip, now())?;
-            codes::check(c, &p, purpose, &code, now())
+            codes::check(c, &vault, &p, purpose, &code, now())
         })
         .await?
         .into_result()
@@ -544,10 +561,11 @@ pub async fn create_staff(app: &App, actor: &Actor, req: CreateStaffRequest) -> 
     require_guess_resistant("password", &req.password, &[&req.username, req.display_name.trim()])?;
     let hash = app.hasher.hash(req.password.clone()).await?;
     let by = actor.user_id;
+    let vault = app.vault.clone();
     app.db
         .write(move |c| {
             let t = now();
-            if User::find_by_login(c, &req.username)?.is_some() {
+            if User::find_by_login(c, &vault, &req.username)?.is_some() {
                 return Err(AppError::field("username", "taken", "该用户名已被使用", "This username is taken"));
             }
             let id = NewUser {
@@ -564,7 +582,7 @@ pub async fn create_staff(app: &App, actor: &Actor, req: CreateStaffRequest) -> 
                 created_at: t,
                 password_changed_at: t,
             }
-            .insert(c)?;
+            .insert(c, &vault)?;
             audit::record(
                 c,
                 t,

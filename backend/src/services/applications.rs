@@ -166,10 +166,15 @@ pub async fn upload(
             "This application can no longer take uploads",
         ));
     }
-    let hash = crate::files::store(&app.config.data_dir, bytes.to_vec()).await?;
+    // Photos are stored without their metadata (a phone's photo says where it was taken).
+    let bytes = match format {
+        common::application::DocFormat::Pdf => bytes.to_vec(),
+        _ => crate::files::clean_photo(bytes.to_vec()).await?,
+    };
+    let size = bytes.len() as i64;
+    let hash = crate::files::store(&app.config.data_dir, app.vault.clone(), bytes).await?;
     let a = actor.clone();
     let hash2 = hash.clone();
-    let size = bytes.len() as i64;
     let doc = app
         .db
         .write(move |c| {
@@ -203,7 +208,8 @@ fn ext(f: common::application::DocFormat) -> &'static str {
 pub async fn delete_document(app: &App, actor: &Actor, id: i64, doc_id: i64) -> AppResult<()> {
     vendor_only(actor)?;
     let a = actor.clone();
-    app.db
+    let orphan = app
+        .db
         .write(move |c| {
             let cur = Application::find_visible(c, &a, id)?;
             if !cur.status().is_editable() {
@@ -213,14 +219,18 @@ pub async fn delete_document(app: &App, actor: &Actor, id: i64, doc_id: i64) -> 
                     "This application can no longer be changed",
                 ));
             }
-            let n =
-                diesel::delete(docs::table.filter(docs::id.eq(doc_id).and(docs::application_id.eq(id)))).execute(c)?;
-            if n == 0 {
-                return Err(AppError::NotFound);
-            }
-            record(c, &a, id, "application.document_removed", json!({ "document": doc_id }))
+            let doc = docs::table.filter(docs::id.eq(doc_id).and(docs::application_id.eq(id)));
+            let sha: String = doc.select(docs::sha256).first(c).optional()?.ok_or(AppError::NotFound)?;
+            diesel::delete(doc).execute(c)?;
+            record(c, &a, id, "application.document_removed", json!({ "document": doc_id }))?;
+            Ok(crate::files::unreferenced(c, &sha)?.then_some(sha))
         })
-        .await
+        .await?;
+    // The file goes with the last row that refers to it.
+    if let Some(sha) = orphan {
+        crate::files::remove(&app.config.data_dir, &sha).await;
+    }
+    Ok(())
 }
 
 /// The stored bytes of a document the actor may see.
@@ -233,7 +243,7 @@ pub async fn document_file(app: &App, actor: &Actor, id: i64, doc_id: i64) -> Ap
             Ok(docs::table.filter(docs::id.eq(doc_id).and(docs::application_id.eq(id))).first::<Document>(c)?)
         })
         .await?;
-    let bytes = crate::files::read(&app.config.data_dir, &doc.sha256).await?;
+    let bytes = crate::files::read(&app.config.data_dir, &app.vault, &doc.sha256).await?;
     Ok((doc, bytes))
 }
 
@@ -465,10 +475,11 @@ pub async fn mine(app: &App, actor: &Actor) -> AppResult<Vec<ApplicationView>> {
 
 pub async fn view(app: &App, actor: &Actor, id: i64) -> AppResult<ApplicationView> {
     let a = actor.clone();
-    app.db.run(move |c| build_view(c, &a, id)).await
+    let vault = app.vault.clone();
+    app.db.run(move |c| build_view(c, &vault, &a, id)).await
 }
 
-fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<ApplicationView> {
+fn build_view(c: &mut DbConn, vault: &crate::vault::Keyring, actor: &Actor, id: i64) -> AppResult<ApplicationView> {
     let r = Application::find_visible(c, actor, id)?;
     let input = r.input();
     let counts = stall_counts(c, Some(&input.preferences))?;
@@ -491,8 +502,8 @@ fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<ApplicationVi
     let applicant = ApplicantView {
         user_id: user.id,
         name: user.display_name.clone(),
-        id_number: user.id_number.as_deref().map(|n| if own { n.to_string() } else { mask::id_number(n) }),
-        phone: user.phone.as_deref().map(|p| if own { p.to_string() } else { mask::phone(p) }),
+        id_number: user.id_number(vault).map(|n| if own { n } else { mask::id_number(&n) }),
+        phone: user.phone(vault).map(|p| if own { p } else { mask::phone(&p) }),
     };
     let working_days_left = match r.deadline {
         Some(d) => Some(calendar::load(c)?.working_days_between(today(), d)),

@@ -15,6 +15,7 @@ use crate::db::schema::{complaints as cp, evidence, permits, zones};
 use crate::error::{AppError, AppResult};
 use crate::models::audit;
 use crate::services::notices::{Notice, notify};
+use crate::vault::Keyring;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Complaint {
@@ -50,7 +51,8 @@ pub fn staff_visible(actor: &Actor) -> AppResult<cp::BoxedQuery<'static, crate::
     })
 }
 
-pub fn to_view(c: &mut DbConn, x: &Complaint, staff: bool) -> AppResult<ComplaintView> {
+/// `staff`: the keyring, for officers, who alone see the reporter's contact (opened here).
+pub fn to_view(c: &mut DbConn, x: &Complaint, staff: Option<&Keyring>) -> AppResult<ComplaintView> {
     let permit_code = match x.permit_id {
         Some(p) => Some(permits::table.find(p).select(permits::verify_code).first::<String>(c)?),
         None => None,
@@ -69,7 +71,7 @@ pub fn to_view(c: &mut DbConn, x: &Complaint, staff: bool) -> AppResult<Complain
         reopened: x.reopened,
         created_at: x.created_at,
         updated_at: x.updated_at,
-        contact: staff.then(|| x.contact.clone()),
+        contact: staff.map(|v| v.open_opt(Some(&x.contact)).unwrap_or_default()),
         evidence_id: x.evidence_id,
         history: audit::case_events(c, "complaint", x.id)?,
     })
@@ -86,6 +88,8 @@ pub async fn create(
 ) -> AppResult<ComplaintReceipt> {
     AppError::check(input.validate())?;
     let reporter = actor.map(|a| a.user_id);
+    // The reporter's contact is personal data: sealed like a phone on an account.
+    let contact = Some(input.contact.trim()).filter(|s| !s.is_empty()).map(|s| app.vault.seal(s)).unwrap_or_default();
     app.db
         .write(move |c| {
             if let Some((limit, address)) = &limit {
@@ -173,7 +177,7 @@ pub async fn create(
                     cp::district_code.eq(district.code()),
                     cp::status.eq("open"),
                     cp::status_note.eq(""),
-                    cp::contact.eq(input.contact.trim()),
+                    cp::contact.eq(&contact),
                     cp::reporter_id.eq(reporter),
                     cp::evidence_id.eq(input.evidence_id),
                     cp::reopened.eq(0),
@@ -210,7 +214,7 @@ pub async fn by_token(app: &App, token: String) -> AppResult<ComplaintView> {
     app.db
         .run(move |c| {
             let x: Complaint = cp::table.filter(cp::token.eq(&token)).first(c)?;
-            to_view(c, &x, false)
+            to_view(c, &x, None)
         })
         .await
 }
@@ -220,7 +224,7 @@ pub async fn public_one(app: &App, id: i64) -> AppResult<ComplaintView> {
     app.db
         .run(move |c| {
             let x: Complaint = cp::table.find(id).get_result(c)?;
-            to_view(c, &x, false)
+            to_view(c, &x, None)
         })
         .await
 }
@@ -247,7 +251,7 @@ pub async fn public_list(
                 q = q.filter(cp::service_code.eq(sv));
             }
             let rows: Vec<Complaint> = q.load(c)?;
-            rows.iter().map(|x| to_view(c, x, false)).collect()
+            rows.iter().map(|x| to_view(c, x, None)).collect()
         })
         .await
 }
@@ -255,6 +259,7 @@ pub async fn public_list(
 /// The officers' queue: open and reopened first, oldest first.
 pub async fn queue(app: &App, actor: &Actor, all: bool) -> AppResult<Vec<ComplaintView>> {
     let q = staff_visible(actor)?;
+    let vault = app.vault.clone();
     app.db
         .run(move |c| {
             let mut q = q.order((cp::updated_at.asc(), cp::id.asc())).limit(500);
@@ -262,17 +267,18 @@ pub async fn queue(app: &App, actor: &Actor, all: bool) -> AppResult<Vec<Complai
                 q = q.filter(cp::status.eq_any(["open", "in_progress"]));
             }
             let rows: Vec<Complaint> = q.load(c)?;
-            rows.iter().map(|x| to_view(c, x, true)).collect()
+            rows.iter().map(|x| to_view(c, x, Some(&vault))).collect()
         })
         .await
 }
 
 pub async fn staff_view(app: &App, actor: &Actor, id: i64) -> AppResult<ComplaintView> {
     let q = staff_visible(actor)?;
+    let vault = app.vault.clone();
     app.db
         .run(move |c| {
             let x: Complaint = q.filter(cp::id.eq(id)).first(c)?;
-            to_view(c, &x, true)
+            to_view(c, &x, Some(&vault))
         })
         .await
 }
@@ -282,6 +288,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, u: ComplaintUpdate) -> Ap
     AppError::check(u.validate())?;
     let q = staff_visible(actor)?;
     let a = actor.clone();
+    let vault = app.vault.clone();
     app.db
         .write(move |c| {
             let x: Complaint = q.filter(cp::id.eq(id)).first(c)?;
@@ -326,7 +333,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, u: ComplaintUpdate) -> Ap
                 )?;
             }
             let x: Complaint = cp::table.find(id).get_result(c)?;
-            to_view(c, &x, true)
+            to_view(c, &x, Some(&vault))
         })
         .await
 }
@@ -367,7 +374,7 @@ pub async fn reopen(app: &App, token: String, note: String) -> AppResult<Complai
                 json!({ "reason": note.trim() }),
             )?;
             let x: Complaint = cp::table.find(x.id).get_result(c)?;
-            to_view(c, &x, false)
+            to_view(c, &x, None)
         })
         .await
 }

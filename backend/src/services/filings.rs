@@ -483,10 +483,11 @@ pub async fn revoke(app: &App, actor: &Actor, id: i64, reason: String) -> AppRes
 
 pub async fn view(app: &App, actor: &Actor, id: i64) -> AppResult<FilingView> {
     let a = actor.clone();
-    app.db.run(move |c| build_view(c, &a, id)).await
+    let vault = app.vault.clone();
+    app.db.run(move |c| build_view(c, &vault, &a, id)).await
 }
 
-fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<FilingView> {
+fn build_view(c: &mut DbConn, vault: &crate::vault::Keyring, actor: &Actor, id: i64) -> AppResult<FilingView> {
     let f = find_visible(c, actor, id)?;
     let (merchant, phone, contact_name, credit_code): (String, Option<String>, Option<String>, Option<String>) =
         users::table
@@ -494,7 +495,7 @@ fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<FilingView> {
             .select((users::display_name, users::phone, users::contact_name, users::credit_code))
             .get_result(c)?;
     // find_visible already limits this to the shop itself and the officers of the filing's district.
-    let contact = Some(FilingContact { name: contact_name, phone, credit_code });
+    let contact = Some(FilingContact { name: contact_name, phone: vault.open_opt(phone.as_deref()), credit_code });
     let segment = f.segment_id.map(|s| Segment::find(c, s)).transpose()?.map(|s| s.to_view());
     let permit = match f.permit_id {
         Some(p) => {

@@ -48,8 +48,10 @@ pub async fn store_photo(
     if format == common::application::DocFormat::Pdf {
         return Err(AppError::field("file", "not_photo", "请上传照片（JPEG 或 PNG）", "Upload a photo (JPEG or PNG)"));
     }
+    // Stored without its metadata: a phone's photo says where it was taken, and by what.
+    let bytes = crate::files::clean_photo(bytes).await?;
     let size = bytes.len() as i64;
-    let sha = crate::files::store(&app.config.data_dir, bytes).await?;
+    let sha = crate::files::store(&app.config.data_dir, app.vault.clone(), bytes).await?;
     let s = sha.clone();
     let id = app
         .db
@@ -114,7 +116,7 @@ pub async fn evidence_file(app: &App, actor: &Actor, id: i64) -> AppResult<(Stri
             Ok((sha, ct))
         })
         .await?;
-    Ok((ct, crate::files::read(&app.config.data_dir, &sha).await?))
+    Ok((ct, crate::files::read(&app.config.data_dir, &app.vault, &sha).await?))
 }
 
 /// Records an inspection; each violation is charged against the permit's ledger in turn.

@@ -14,6 +14,7 @@ pub mod offers;
 pub mod permits;
 pub mod policy;
 pub mod rounds;
+pub mod sealing;
 pub mod second_factor;
 pub mod sms;
 pub mod zones;

@@ -78,11 +78,16 @@ pub fn notify_many(c: &mut DbConn, notices: Vec<Notice<'_>>) -> AppResult<usize>
         return Ok(0);
     }
     let user_ids: Vec<i64> = fresh.iter().map(|x| x.user_id).collect::<HashSet<_>>().into_iter().collect();
-    let mut contact: HashMap<i64, (Option<String>, String)> = HashMap::new();
+    // The phone goes to the outbox as it is kept, sealed, with its look-up hash for the hourly
+    // limit; only the courier opens it, to hand it to the gateway.
+    type Contact = (Option<String>, Option<String>, String);
+    let mut contact: HashMap<i64, Contact> = HashMap::new();
     for ch in user_ids.chunks(500) {
-        let rows: Vec<(i64, Option<String>, String)> =
-            users::table.filter(users::id.eq_any(ch)).select((users::id, users::phone, users::lang)).load(c)?;
-        contact.extend(rows.into_iter().map(|(id, phone, lang)| (id, (phone, lang))));
+        let rows: Vec<(i64, Option<String>, Option<String>, String)> = users::table
+            .filter(users::id.eq_any(ch))
+            .select((users::id, users::phone, users::phone_lookup, users::lang))
+            .load(c)?;
+        contact.extend(rows.into_iter().map(|(id, phone, lookup, lang)| (id, (phone, lookup, lang))));
     }
     let district = districts_of(c, fresh.iter().map(|x| x.subject.as_str()))?;
     for ch in fresh.chunks(500) {
@@ -114,14 +119,16 @@ pub fn notify_many(c: &mut DbConn, notices: Vec<Notice<'_>>) -> AppResult<usize>
         let messages: Vec<_> = ch
             .iter()
             .filter_map(|x| {
-                let (phone, lang) = contact.get(&x.user_id)?;
+                let (phone, lookup, lang) = contact.get(&x.user_id)?;
                 let phone = phone.as_deref().filter(|p| !p.is_empty())?;
+                let lookup = lookup.as_deref()?;
                 let text = if lang == "en" { &x.body.en } else { &x.body.zh };
                 let urgent = common::notice::kind(x.kind).is_some_and(|k| k.urgent);
                 Some((
                     o::notification_id.eq(*ids.get(&x.dedupe_key)?),
                     o::channel.eq("sms"),
-                    o::recipient.eq(phone.to_string()),
+                    o::recipient.eq(lookup.to_string()),
+                    o::recipient_sealed.eq(phone.to_string()),
                     o::status.eq("queued"),
                     o::attempts.eq(0),
                     o::last_error.eq(""),

@@ -581,6 +581,7 @@ pub async fn dismiss_proposal(app: &App, actor: &Actor, id: i64, note: String) -
 /// The holder asks to pass the stall to a family member who has a vendor account.
 pub async fn request_transfer(app: &App, actor: &Actor, id: i64, r: TransferRequest) -> AppResult<PermitView> {
     let a = actor.clone();
+    let vault = app.vault.clone();
     app.db
         .write(move |c| {
             let v = build_view(c, &a, id)?;
@@ -596,11 +597,16 @@ pub async fn request_transfer(app: &App, actor: &Actor, id: i64, r: TransferRequ
             if r.note.chars().count() > 500 {
                 e.add("note", "too_long", "说明最多 500 字", "Note: at most 500 characters");
             }
-            let to: Option<(i64, String)> = users::table
-                .filter(users::phone.eq(r.to_phone.trim()).and(users::role.eq(Role::Vendor.as_str())))
-                .select((users::id, users::display_name))
-                .first(c)
-                .optional()?;
+            let to: Option<(i64, String)> =
+                users::table
+                    .filter(users::phone_lookup.eq_any(vault.lookups(
+                        crate::vault::PHONE,
+                        &common::validate::check_mobile(&r.to_phone).unwrap_or_default(),
+                    )))
+                    .filter(users::role.eq(Role::Vendor.as_str()))
+                    .select((users::id, users::display_name))
+                    .first(c)
+                    .optional()?;
             match &to {
                 None => e.add(
                     "to_phone",

@@ -706,16 +706,15 @@ fn build_view(c: &mut DbConn, id: i64, _staff: bool) -> AppResult<RoundView> {
         let assigned: HashMap<i64, &allocation::Assignment> =
             result.assignments.iter().map(|a| (a.application_id, a)).collect();
         let waitpos: HashMap<i64, u32> = result.waitlist.iter().enumerate().map(|(i, a)| (*a, i as u32 + 1)).collect();
-        let people: HashMap<i64, (String, Option<String>)> = apps::table
+        let people: HashMap<i64, String> = apps::table
             .inner_join(users::table.on(users::id.eq(apps::applicant_id)))
             .filter(apps::id.eq_any(&result.order))
-            .select((apps::id, users::display_name, users::id_number))
-            .load::<(i64, String, Option<String>)>(c)?
+            .select((apps::id, users::display_name))
+            .load::<(i64, String)>(c)?
             .into_iter()
-            .map(|(a, n, idn)| (a, (n, idn)))
             .collect();
         for (i, app_id) in result.order.iter().enumerate() {
-            let (name, idn) = people.get(app_id).cloned().unwrap_or_default();
+            let name = people.get(app_id).cloned().unwrap_or_default();
             let a = applicant_by_id.get(app_id);
             let asg = assigned.get(app_id);
             let stall = asg.and_then(|x| stall_by_id.get(&x.stall_id));
@@ -724,7 +723,6 @@ fn build_view(c: &mut DbConn, id: i64, _staff: bool) -> AppResult<RoundView> {
                 position: i as u32 + 1,
                 application_id: *app_id,
                 applicant: mask::name(&name),
-                id_number: idn.as_deref().map(mask::id_number).unwrap_or_default(),
                 category: a.map(|a| a.category).unwrap_or(TradeCategory::DailyGoods),
                 priority: a.is_some_and(|a| a.priority),
                 zone_code: zone.map(|z| z.0.clone()),

@@ -238,7 +238,7 @@ pub async fn deliver_once(app: &App) -> AppResult<usize> {
                     let row: (i64, String, String, String, i32) = o::table
                         .inner_join(n::table)
                         .filter(o::id.eq(id))
-                        .select((o::id, o::recipient, o::body, n::link, o::attempts))
+                        .select((o::id, o::recipient_sealed, o::body, n::link, o::attempts))
                         .first(c)?;
                     out.push(row);
                 }
@@ -257,7 +257,9 @@ pub async fn deliver_once(app: &App) -> AppResult<usize> {
             .iter()
             .map(|(id, recipient, body, link, attempts)| {
                 let text = format!("【摊规通】{body} {}{link}", app.config.public_url);
-                let fut = app.sender.send(Outgoing { id: *id, recipient: recipient.clone(), text });
+                // Opened only here, to hand the number to the gateway.
+                let recipient = app.vault.open(recipient).unwrap_or_default();
+                let fut = app.sender.send(Outgoing { id: *id, recipient, text });
                 let (id, attempts) = (*id, *attempts);
                 tokio::spawn(async move { (id, attempts, fut.await) })
             })
@@ -369,17 +371,18 @@ pub async fn incoming(app: &App, from: String, text: String) -> AppResult<()> {
     let parsed = parse_inbound(&text);
     let t = now();
     let (user, inbound_id) = {
-        let (phone, text) = (phone.clone(), text.clone());
+        let (phone, text, vault) = (phone.clone(), text.clone(), app.vault.clone());
         app.db
             .write(move |c| {
                 let user: Option<(i64, String)> = users::table
-                    .filter(users::phone.eq(&phone).and(users::disabled.eq(false)))
+                    .filter(users::phone_lookup.eq_any(vault.lookups(crate::vault::PHONE, &phone)))
+                    .filter(users::disabled.eq(false))
                     .select((users::id, users::role))
                     .first(c)
                     .optional()?;
                 let id: i64 = diesel::insert_into(sms_inbound::table)
                     .values((
-                        sms_inbound::sender.eq(&phone),
+                        sms_inbound::sender.eq(vault.seal(&phone)),
                         sms_inbound::user_id.eq(user.as_ref().map(|u| u.0)),
                         sms_inbound::text.eq(text.chars().take(500).collect::<String>()),
                         sms_inbound::action.eq(""),
@@ -553,6 +556,7 @@ pub async fn outbox(app: &App, actor: &Actor, status: Option<String>, page: i64)
     visible(actor)?;
     let gateway = app.sender.is_gateway();
     let actor = actor.clone();
+    let vault = app.vault.clone();
     app.db
         .run(move |c| {
             // One count per state: a boxed query cannot be grouped, and there are only seven states.
@@ -576,7 +580,7 @@ pub async fn outbox(app: &App, actor: &Actor, status: Option<String>, page: i64)
                 .select((
                     o::id,
                     n::kind,
-                    o::recipient,
+                    o::recipient_sealed,
                     o::status,
                     o::attempts,
                     o::body,
@@ -593,7 +597,7 @@ pub async fn outbox(app: &App, actor: &Actor, status: Option<String>, page: i64)
                 .map(|r| OutboxRow {
                     id: r.id,
                     kind: r.kind,
-                    recipient: common::mask::phone(&r.recipient),
+                    recipient: common::mask::phone(&vault.open(&r.recipient).unwrap_or_default()),
                     status: r.status,
                     attempts: r.attempts,
                     body: r.body,

@@ -14,14 +14,7 @@ use serde_json::json;
 
 /// (notice kind, phone) of every text written to the outbox.
 async fn texts_sent(app: &TestApp) -> Vec<(String, String)> {
-    app.state
-        .db
-        .run(|c| {
-            use backend::db::schema::{notifications as n, outbox as o};
-            Ok(o::table.inner_join(n::table).select((n::kind, o::recipient)).load(c)?)
-        })
-        .await
-        .unwrap()
+    app.texts_sent().await
 }
 
 fn code_error(r: &Resp) -> String {
@@ -51,10 +44,11 @@ api_test!(registration_completes_only_with_the_right_code, |app| {
 
     // An expired code.
     let late = app.code_for("13805921002", Purpose::Register).await;
+    let key = app.phone_key("13805921002");
     app.state
         .db
-        .run(|c| {
-            Ok(diesel::update(pc::table.filter(pc::phone.eq("13805921002")))
+        .run(move |c| {
+            Ok(diesel::update(pc::table.filter(pc::phone.eq(key)))
                 .set(pc::expires_at.eq(backend::clock::now() - chrono::Duration::seconds(1)))
                 .execute(c)?)
         })
@@ -100,7 +94,7 @@ api_test!(an_existing_and_a_new_id_number_get_the_same_answer, |app| {
     // test wrote itself carry the address "test".)
     let codes: Vec<String> =
         app.state.db.run(|c| Ok(pc::table.filter(pc::client_ip.ne("test")).select(pc::phone).load(c)?)).await.unwrap();
-    assert!(codes.contains(&"13805921011".to_string()) && !codes.contains(&"13805921010".to_string()));
+    assert!(codes.contains(&app.phone_key("13805921011")) && !codes.contains(&app.phone_key("13805921010")));
 
     // Someone types 王小明's ID number (taken) or a fresh one, without proving a phone: same answer.
     let mut taken = vendor_body("13805921012", 201);
@@ -149,12 +143,11 @@ api_test!(fifty_parallel_wrong_passwords_record_fifty_failures_and_none_gets_thr
     assert!(statuses.iter().all(|s| *s == 401 || *s == 429), "{statuses:?}");
     let checked = statuses.iter().filter(|s| **s == 401).count();
     assert!(checked <= 5, "at most five passwords were checked before the waits began: {checked}");
+    let key = app.phone_key("13805921020");
     let recorded: i64 = app
         .state
         .db
-        .run(|c| {
-            Ok(login_failures::table.filter(login_failures::account_key.eq("13805921020")).count().get_result(c)?)
-        })
+        .run(move |c| Ok(login_failures::table.filter(login_failures::account_key.eq(key)).count().get_result(c)?))
         .await
         .unwrap();
     assert_eq!(recorded, 50);
@@ -223,8 +216,9 @@ api_test!(a_phone_change_needs_a_code_from_the_new_phone_and_tells_the_old_one, 
     c.post("/api/v1/auth/codes", &json!({ "phone": "13805921052", "purpose": "phone_change" }))
         .await
         .assert_status(202);
+    let key = app.phone_key("13805921052");
     let held: i64 =
-        app.state.db.run(|c| Ok(pc::table.filter(pc::phone.eq("13805921052")).count().get_result(c)?)).await.unwrap();
+        app.state.db.run(move |c| Ok(pc::table.filter(pc::phone.eq(key)).count().get_result(c)?)).await.unwrap();
     assert_eq!(held, 0);
     // The right code and password: the account moves; the other session ends, this one stays.
     c.post("/api/v1/me/phone", &body(&code, PASSWORD)).await.assert_status(204);
@@ -280,12 +274,14 @@ api_test!(reclaim_by_an_officer_moves_the_account_and_ends_the_old_sessions, |ap
             .status,
         401
     );
-    let phone: Option<String> = app
+    let vault = app.state.vault.clone();
+    let phone = app
         .state
         .db
-        .run(move |c| Ok(users::table.filter(users::id_number.eq(&id_number)).select(users::phone).first(c)?))
+        .run(move |c| Ok(backend::models::user::User::find_by_id_number(c, &vault, &id_number)?.unwrap()))
         .await
-        .unwrap();
+        .unwrap()
+        .phone(&app.state.vault);
     assert_eq!(phone.as_deref(), Some("13805921041"));
     // Both phones are told; the move is in the audit log without the ID number.
     let kinds = texts_sent(&app).await;

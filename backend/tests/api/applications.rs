@@ -6,7 +6,14 @@ use axum::http::Method;
 use common::District;
 use serde_json::{Value, json};
 
-pub const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01 fake image body";
+/// A real photo from a phone camera's point of view: 64×48, rotated by its EXIF orientation tag
+/// (6: turn right), carrying the camera's name and a GPS position in Xiamen.
+pub const JPEG: &[u8] = include_bytes!("../fixtures/photo-with-gps.jpg");
+
+/// What the server keeps of `JPEG`: the same picture written again without metadata.
+pub async fn stored_photo() -> Vec<u8> {
+    backend::files::clean_photo(JPEG.to_vec()).await.unwrap()
+}
 pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF";
 
 /// Ids of active zones: three in 思明 that allow cooked food, and one in 湖里.
@@ -121,7 +128,7 @@ api_test!(bad_uploads_are_refused_and_the_draft_survives, |app| {
     assert_eq!(doc["content_type"], "image/jpeg");
     let file = v.get(&format!("/api/v1/applications/{id}/documents/{}", doc["id"])).await;
     file.assert_status(200);
-    assert_eq!(&file.body[..], JPEG);
+    assert_eq!(&file.body[..], &stored_photo().await[..], "the photo as stored: written again without metadata");
     assert!(app.state.config.data_dir.join("uploads").join(&doc["sha256"].as_str().unwrap()[..2]).exists());
 });
 

@@ -83,8 +83,8 @@ api_test!(a_backup_restores_everything_and_never_overwrites, |app| {
         .await
         .unwrap();
     assert_eq!(
-        backend::files::read(&restored.state.config.data_dir, &evidence).await.unwrap(),
-        crate::applications::JPEG
+        backend::files::read(&restored.state.config.data_dir, &restored.state.vault, &evidence).await.unwrap(),
+        crate::applications::stored_photo().await
     );
     let chain = restored.state.db.run(|c| Ok(backend::models::audit::verify_chain(c)?)).await.unwrap();
     assert_eq!(chain, backend::models::audit::ChainCheck::Intact { records: manifest.audit_records });

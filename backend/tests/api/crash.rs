@@ -120,7 +120,7 @@ api_test!(a_draw_killed_midway_leaves_no_trace_and_runs_again, |app| {
         .args(["draw-round", &round.to_string()])
         .env("DATABASE_URL", &cfg.database_url)
         .env("TANGUI_DATA_DIR", &cfg.data_dir)
-        .env("TANGUI_SECRET_KEY", "test-secret")
+        .env("TANGUI_SECRET_KEY", crate::util::TEST_KEY)
         .env("RUST_LOG", "error")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -218,7 +218,7 @@ pub fn serve(app: &TestApp, port: u16, env: &[(&str, &str)]) -> std::process::Ch
         .env("TANGUI_DATA_DIR", &cfg.data_dir)
         .env("TANGUI_BIND", format!("127.0.0.1:{port}"))
         .env("TANGUI_DIST", std::env::temp_dir().join("tangui-no-dist"))
-        .env("TANGUI_SECRET_KEY", "test-secret")
+        .env("TANGUI_SECRET_KEY", crate::util::TEST_KEY)
         .env("TANGUI_JOBS", "false")
         .env("RUST_LOG", "error")
         .envs(env.iter().copied())
@@ -244,7 +244,8 @@ async fn stored_applications(app: &TestApp) -> Vec<(i64, String, i64)> {
         .db
         .run(|c| {
             use backend::db::schema::{application_documents as d, stall_applications as a, users};
-            let mine = users::table.filter(users::login.like("1761%")).select(users::id);
+            // The rush's vendors are the only vendors of this test's database.
+            let mine = users::table.filter(users::role.eq("vendor")).select(users::id);
             let rows: Vec<(i64, String)> =
                 a::table.filter(a::applicant_id.eq_any(mine)).select((a::id, a::status)).load(c)?;
             let mut out = Vec::new();

@@ -20,6 +20,7 @@ mod filings;
 mod kannel;
 mod notices;
 mod permits;
+mod personal_data;
 mod rounds;
 mod scale;
 mod schema_fuzz;

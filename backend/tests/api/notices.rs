@@ -193,11 +193,17 @@ api_test!(every_kind_in_the_table_is_sent_by_the_change_it_names, |app| {
     let (squatter, _) = app.vendor().await;
     let id_number = "350203199001010018";
     let sq_id = squatter.get("/api/v1/me").await.value()["id"].as_i64().unwrap();
+    let vault = app.state.vault.clone();
     app.state
         .db
         .run(move |c| {
             use backend::db::schema::users as u;
-            Ok(diesel::update(u::table.find(sq_id)).set(u::id_number.eq(Some(id_number))).execute(c)?)
+            Ok(diesel::update(u::table.find(sq_id))
+                .set((
+                    u::id_number.eq(Some(vault.seal(id_number))),
+                    u::id_number_lookup.eq(Some(vault.lookup(backend::vault::ID_NUMBER, id_number))),
+                ))
+                .execute(c)?)
         })
         .await
         .unwrap();

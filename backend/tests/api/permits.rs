@@ -22,13 +22,7 @@ fn inspection(permit_id: i64, violations: &[&str], evidence: &[i64]) -> Value {
 }
 
 pub async fn phone_of(app: &TestApp, id: i64) -> String {
-    use backend::db::schema::users;
-    app.state
-        .db
-        .run(move |c| Ok(users::table.find(id).select(users::phone).first::<Option<String>>(c)?))
-        .await
-        .unwrap()
-        .unwrap()
+    app.phone_of(id).await
 }
 
 pub async fn set_valid_until(app: &TestApp, permit: i64, days_from_today: i64) {

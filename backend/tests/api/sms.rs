@@ -11,7 +11,7 @@ use crate::api_test;
 use crate::applications::{submitted, zones};
 use crate::kannel::{Kannel, SECRET};
 use crate::util::*;
-use backend::db::schema::{notifications as n, offers, outbox as o, users};
+use backend::db::schema::{notifications as n, offers, outbox as o};
 use common::District;
 use diesel::prelude::*;
 use serde_json::json;
@@ -58,12 +58,7 @@ async fn statuses(app: &TestApp) -> Vec<(i64, String)> {
 }
 
 async fn phone_of(app: &TestApp, user: i64) -> String {
-    app.state
-        .db
-        .run(move |c| Ok(users::table.find(user).select(users::phone).first::<Option<String>>(c)?))
-        .await
-        .unwrap()
-        .unwrap()
+    app.phone_of(user).await
 }
 
 async fn wait_delivered(app: &TestApp, ids: &[i64]) {

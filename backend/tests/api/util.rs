@@ -80,6 +80,9 @@ pub struct TestApp {
     _cleanup: Cleanup,
 }
 
+/// The personal-data key of every test app (64 hex digits, as `tangui new-key` prints).
+pub const TEST_KEY: &str = "7e6a1f0c5b3d2e4f8a9b0c1d2e3f405162738495a6b7c8d9eafb0c1d2e3f4051";
+
 fn unique() -> String {
     backend::auth::rand_bytes::random_hex(6)
 }
@@ -125,7 +128,7 @@ impl TestApp {
         config.db_pool_size = 8;
         config.dist_dir = std::env::temp_dir().join("tangui-no-dist");
         config.data_dir = std::env::temp_dir().join(format!("tangui-test-data-{}", unique()));
-        config.secret_key = Some("test-secret".into());
+        config.secret_key = Some(TEST_KEY.into());
         let state = backend::build_state(config).await.expect("state");
         let router = backend::router::build(state.clone());
         Some(TestApp { state, router, backend, _cleanup: cleanup })
@@ -169,6 +172,32 @@ impl TestApp {
             .unwrap()
     }
 
+    /// An account's phone, opened from its sealed column.
+    pub async fn phone_of(&self, user: i64) -> String {
+        let u = self.state.db.run(move |c| Ok(backend::models::user::User::find(c, user)?)).await.unwrap();
+        u.phone(&self.state.vault).unwrap()
+    }
+
+    /// How the database knows a phone: its look-up hash under the test key.
+    pub fn phone_key(&self, phone: &str) -> String {
+        self.state.vault.lookup(backend::vault::PHONE, phone)
+    }
+
+    /// The texts queued so far: each notice's kind and the phone, opened from its sealed copy.
+    pub async fn texts_sent(&self) -> Vec<(String, String)> {
+        let rows: Vec<(String, String)> = self
+            .state
+            .db
+            .run(|c| {
+                use backend::db::schema::{notifications as n, outbox as o};
+                use diesel::QueryDsl;
+                Ok(o::table.inner_join(n::table).order(o::id).select((n::kind, o::recipient_sealed)).load(c)?)
+            })
+            .await
+            .unwrap();
+        rows.into_iter().map(|(k, r)| (k, self.state.vault.open(&r).unwrap())).collect()
+    }
+
     /// Loads the demo data (150 zones, 6,145 stalls, demo accounts).
     pub async fn with_demo(self) -> TestApp {
         backend::seed::seed_demo(&self.state).await.expect("demo seed");
@@ -198,7 +227,8 @@ impl TestApp {
     /// the texting itself is tested through Kannel in `sms` and `accounts`).
     pub async fn code_for(&self, phone: &str, purpose: backend::auth::codes::Purpose) -> String {
         use backend::db::schema::phone_codes as pc;
-        let phone = phone.to_string();
+        // The table knows the phone by its look-up hash only.
+        let phone = self.state.vault.lookup(backend::vault::PHONE, phone);
         let code = backend::auth::codes::new_code();
         let hash = backend::auth::codes::code_hash(&phone, purpose, &code);
         self.state
@@ -225,6 +255,7 @@ impl TestApp {
     pub async fn create_user(&self, role: Role, login: &str, district: Option<District>) -> i64 {
         let login = login.to_string();
         let hash = HASH.clone();
+        let vault = self.state.vault.clone();
         self.state
             .db
             .run(move |c| {
@@ -244,7 +275,7 @@ impl TestApp {
                     created_at: now,
                     password_changed_at: now,
                 }
-                .insert(c)?)
+                .insert(c, &vault)?)
             })
             .await
             .unwrap()

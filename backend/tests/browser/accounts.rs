@@ -159,18 +159,14 @@ async fn an_officer_at_the_counter_moves_a_squatted_account_to_the_id_holders_ph
     let Some(b) = Browser::start_with_gateway().await else { return };
     b.client.set_window_size(390, 844).await.unwrap();
     // The demo vendor's account stands for the squatted one.
+    let vault = b.state.vault.clone();
     let id_number: String = b
         .state
         .db
-        .run(|c| {
-            use backend::db::schema::users;
-            use diesel::prelude::*;
-            Ok(users::table
-                .filter(users::login.eq("13800000001"))
-                .select(users::id_number.assume_not_null())
-                .first(c)?)
-        })
+        .run(move |c| Ok(backend::models::user::User::find_by_login(c, &vault, "13800000001")?.unwrap()))
         .await
+        .unwrap()
+        .id_number(&b.state.vault)
         .unwrap();
     b.sign_in("hl_officer", "tangui-officer-2026").await;
     b.wait_path("/review").await;

@@ -8,7 +8,8 @@ use fantoccini::Locator;
 
 use crate::harness::Browser;
 
-pub const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01 photo of an id card";
+/// A real photo (the server decodes every photo and writes it again).
+pub const JPEG: &[u8] = include_bytes!("../fixtures/photo-with-gps.jpg");
 pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF";
 
 pub async fn change_select(b: &Browser, css: &str, value: &str) {

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use crate::harness::Browser;
 
-const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01 photo of an id card";
+/// A real photo (the server decodes every photo and writes it again).
+const JPEG: &[u8] = include_bytes!("../fixtures/photo-with-gps.jpg");
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF";
 
 /// The Chinese side of the UI string table, read from its source (`Key => "zh", "en";`), keeping

@@ -20,14 +20,16 @@ async fn delivered(b: &Browser, kind: &'static str) {
     use backend::db::schema::{notifications as n, outbox as o, users};
     use diesel::prelude::*;
     let deadline = Instant::now() + Duration::from_secs(30);
+    let vendor = b.login_key(VENDOR);
     loop {
+        let vendor = vendor.clone();
         let states: Vec<String> = b
             .state
             .db
             .run(move |c| {
                 Ok(o::table
                     .inner_join(n::table.inner_join(users::table.on(users::id.eq(n::user_id))))
-                    .filter(n::kind.eq(kind).and(users::login.eq(VENDOR)))
+                    .filter(n::kind.eq(kind).and(users::login.eq(vendor)))
                     .select(o::status)
                     .load(c)?)
             })

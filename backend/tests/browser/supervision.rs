@@ -7,7 +7,8 @@ use std::path::PathBuf;
 
 use crate::harness::Browser;
 
-const JPEG: &[u8] = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01 photo of a blocked fire lane";
+/// A real photo (the server decodes every photo and writes it again).
+const JPEG: &[u8] = include_bytes!("../fixtures/photo-with-gps.jpg");
 
 fn photo_file() -> PathBuf {
     let p = std::env::temp_dir().join(format!("tangui-e2e-photo-{}.jpg", std::process::id()));

@@ -108,8 +108,8 @@ pub struct ResultLine {
     /// 1-based place in the draw order.
     pub position: u32,
     pub application_id: i64,
+    /// A masked name (no ID digits: with a birth date they narrow a person down).
     pub applicant: String,
-    pub id_number: String,
     pub category: TradeCategory,
     pub priority: bool,
     /// `None`: on the waiting list at `waitlist_position`.

@@ -50,24 +50,30 @@ pub fn InboxPage() -> Html {
             });
         })
     };
-    // Opening a notice marks it read (the header's count drops at once) and goes to its page
-    // inside the app, so the mark is not lost to a page load.
+    // Opening a notice marks it read (the header's count drops at once) and then goes to its page
+    // inside the app: the page change asks the server for the count again, so the mark must have
+    // landed first or the old count comes back.
     let open = |id: i64, read: bool, link: String| {
         let unread = unread.clone();
         let navigator = navigator.clone();
         Callback::from(move |e: MouseEvent| {
+            let route = navigator.clone().zip(Route::recognize(&link));
+            if route.is_some() {
+                e.prevent_default();
+            }
             if !read {
                 unread.0.set((*unread.0 - 1).max(0));
-                yew::platform::spawn_local(async move {
+            }
+            yew::platform::spawn_local(async move {
+                if !read {
                     let _ =
                         api::request_empty::<()>(Method::POST, &format!("/api/v1/me/notifications/{id}/read"), None)
                             .await;
-                });
-            }
-            if let (Some(n), Some(route)) = (&navigator, Route::recognize(&link)) {
-                e.prevent_default();
-                n.push(&route);
-            }
+                }
+                if let Some((n, route)) = route {
+                    n.push(&route);
+                }
+            });
         })
     };
     html! {
