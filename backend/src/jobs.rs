@@ -1,5 +1,6 @@
 //! Scheduled work that runs inside the server: offer deadlines, temporary zone closing, permit
-//! expiry and renewal reminders, points lapsing, and sending queued notices.
+//! expiry and renewal reminders, points lapsing, sending queued notices, and deleting personal
+//! data whose time is up (`services::retention`).
 //!
 //! Exactly once across instances: before a job runs for a time slot, the instance claims the
 //! slot with an insert into `job_runs (job, slot)`; the primary key lets only one instance win,
@@ -125,4 +126,5 @@ const JOBS: &[Job] = &[
     Job { name: "permits.remind", run: |s| Box::pin(async move { crate::services::permits::remind_due(&s).await }) },
     Job { name: "points.lapse", run: |s| Box::pin(async move { crate::services::inspections::lapse_due(&s).await }) },
     Job { name: "offers.remind", run: |s| Box::pin(async move { crate::services::offers::remind_due(&s).await }) },
+    Job { name: "retention.apply", run: |s| Box::pin(async move { crate::services::retention::apply_due(&s).await }) },
 ];

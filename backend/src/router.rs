@@ -15,8 +15,8 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::auth::csrf::csrf_layer;
 use crate::controllers::{
-    applications, auth, cases, complaints, dashboard, filings, health, meta, notifications, open311, permits, policy,
-    rounds, segments, sms, supervision, users, zones,
+    applications, auth, cases, complaints, dashboard, filings, health, meta, notifications, open311, permits,
+    personal_data, policy, rounds, segments, sms, supervision, users, zones,
 };
 use crate::error::AppError;
 use crate::extract::JSON_LIMIT;
@@ -45,6 +45,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(auth::me))
         .routes(routes!(auth::change_password))
         .routes(routes!(auth::change_phone))
+        .routes(routes!(personal_data::document_looks))
+        .routes(routes!(personal_data::export))
+        .routes(routes!(personal_data::close_account))
         .routes(routes!(auth::password_strength))
         .routes(routes!(auth::send_code))
         .routes(routes!(auth::reset_password))

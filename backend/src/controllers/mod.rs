@@ -12,6 +12,7 @@ pub mod meta;
 pub mod notifications;
 pub mod open311;
 pub mod permits;
+pub mod personal_data;
 pub mod policy;
 pub mod rounds;
 pub mod segments;

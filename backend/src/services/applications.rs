@@ -233,14 +233,17 @@ pub async fn delete_document(app: &App, actor: &Actor, id: i64, doc_id: i64) -> 
     Ok(())
 }
 
-/// The stored bytes of a document the actor may see.
+/// The stored bytes of a document the actor may see. A look by staff is recorded, and the
+/// holder sees it on their account page.
 pub async fn document_file(app: &App, actor: &Actor, id: i64, doc_id: i64) -> AppResult<(Document, Vec<u8>)> {
     let a = actor.clone();
     let doc = app
         .db
-        .run(move |c| {
-            Application::find_visible(c, &a, id)?;
-            Ok(docs::table.filter(docs::id.eq(doc_id).and(docs::application_id.eq(id))).first::<Document>(c)?)
+        .write(move |c| {
+            let application = Application::find_visible(c, &a, id)?;
+            let doc = docs::table.filter(docs::id.eq(doc_id).and(docs::application_id.eq(id))).first::<Document>(c)?;
+            crate::services::personal_data::record_look(c, &a, application.applicant_id, id, &doc.kind)?;
+            Ok(doc)
         })
         .await?;
     let bytes = crate::files::read(&app.config.data_dir, &app.vault, &doc.sha256).await?;

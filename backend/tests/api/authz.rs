@@ -182,6 +182,9 @@ pub fn rules(f: &HashMap<&'static str, String>) -> Vec<Rule> {
         rule(M::GET, "/api/v1/me/filings", SignedIn),
         rule(M::POST, "/api/v1/me/password", SignedIn).json(json!({})),
         rule(M::POST, "/api/v1/me/phone", Roles(BY_PHONE)).json(json!({})),
+        rule(M::GET, "/api/v1/me/document-looks", SignedIn),
+        rule(M::GET, "/api/v1/me/export", SignedIn),
+        rule(M::POST, "/api/v1/me/close", Roles(BY_PHONE)).json(json!({})),
         rule(M::POST, "/api/v1/me/notifications/read-all", SignedIn),
         // Owned resources, read.
         rule(M::GET, "/api/v1/applications/{id}", OwnerOrStaff(VendorA)).at("/api/v1/applications/{app}"),

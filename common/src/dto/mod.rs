@@ -5,6 +5,7 @@ pub mod auth;
 pub mod cases;
 pub mod filings;
 pub mod lifecycle;
+pub mod personal_data;
 pub mod rounds;
 pub mod stats;
 pub mod users;
