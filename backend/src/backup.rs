@@ -16,8 +16,10 @@ use crate::db::{DbConn, DbTarget, redact};
 use crate::models::audit::{self, ChainCheck};
 
 /// The tables whose counts a restore must reproduce: the people, the places and every case.
-const COUNTED: [&str; 12] = [
+const COUNTED: [&str; 13] = [
     "users",
+    // Uploaded files, with PostgreSQL (with SQLite they are the copied `uploads` directory).
+    "stored_files",
     "zones",
     "stalls",
     "stall_applications",

@@ -27,7 +27,7 @@ pub struct Config {
     pub cipher: crate::vault::Suite,
     /// `TANGUI_DIST`: the built frontend.
     pub dist_dir: PathBuf,
-    /// `TANGUI_DATA_DIR`: uploaded files.
+    /// `TANGUI_DATA_DIR`: uploaded files with SQLite, the default key file, backups.
     pub data_dir: PathBuf,
     /// `TANGUI_DB_POOL`
     pub db_pool_size: u32,

@@ -1,18 +1,35 @@
 //! Uploaded files (application documents, inspection photos, complaint photos), stored once by
-//! their SHA-256 under `data_dir/uploads/ab/abcdef…`. Written to a temporary name and renamed, so
-//! a crash never leaves a half file under the real name. Sealed with the personal-data key
-//! (`vault`): the disk and its backups hold no ID card or photo in clear.
+//! their SHA-256 and sealed with the personal-data key (`vault`), so neither the disk, the
+//! database nor their backups hold an ID card or a photo in clear.
+//!
+//! With PostgreSQL they live in the database (`stored_files`), so instances behind a load
+//! balancer need no shared disk and `pg_dump` backs them up with everything else. With SQLite they
+//! live under `data_dir/uploads/ab/abcdef…`, written to a temporary name and renamed, so a crash
+//! never leaves a half file under the real name. A PostgreSQL deployment that started on disk
+//! still reads its older files from there.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
+use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::app::App;
+use crate::db::schema::stored_files;
+use crate::db::{DbConn, DbTarget};
 use crate::error::{AppError, AppResult};
 use crate::vault::Keyring;
 
 fn path_of(data_dir: &Path, sha256: &str) -> PathBuf {
     data_dir.join("uploads").join(&sha256[..2]).join(sha256)
+}
+
+fn valid(sha256: &str) -> bool {
+    sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// Whether files go into the database (PostgreSQL) rather than onto the disk.
+fn in_database(app: &App) -> bool {
+    matches!(DbTarget::parse(&app.config.database_url), DbTarget::Postgres(_))
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -24,50 +41,130 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
+fn internal(e: impl Into<anyhow::Error>) -> AppError {
+    AppError::Internal(e.into())
+}
+
 /// Stores the bytes sealed (if not already there) and returns the SHA-256 of the bytes in clear.
-pub async fn store(data_dir: &Path, vault: Arc<Keyring>, bytes: Vec<u8>) -> AppResult<String> {
+pub async fn store(app: &App, bytes: Vec<u8>) -> AppResult<String> {
     let hash = hex::encode(Sha256::digest(&bytes));
-    let path = path_of(data_dir, &hash);
+    let sealed = app.vault.seal_bytes(&bytes);
+    if in_database(app) {
+        let h = hash.clone();
+        app.db
+            .write(move |c| {
+                if let DbConn::Pg(pg) = c {
+                    diesel::insert_into(stored_files::table)
+                        .values((
+                            stored_files::sha256.eq(&h),
+                            stored_files::sealed.eq(&sealed),
+                            stored_files::created_at.eq(crate::clock::now()),
+                        ))
+                        .on_conflict_do_nothing()
+                        .execute(pg)?;
+                }
+                Ok(())
+            })
+            .await?;
+        return Ok(hash);
+    }
+    let path = path_of(&app.config.data_dir, &hash);
     tokio::task::spawn_blocking(move || -> std::io::Result<()> {
         if path.exists() {
             return Ok(());
         }
-        write_atomically(&path, &vault.seal_bytes(&bytes))
+        write_atomically(&path, &sealed)
     })
     .await
-    .map_err(|e| AppError::Internal(e.into()))?
-    .map_err(|e| AppError::Internal(e.into()))?;
+    .map_err(internal)?
+    .map_err(internal)?;
     Ok(hash)
 }
 
 /// The bytes in clear.
-pub async fn read(data_dir: &Path, vault: &Keyring, sha256: &str) -> AppResult<Vec<u8>> {
-    if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+pub async fn read(app: &App, sha256: &str) -> AppResult<Vec<u8>> {
+    if !valid(sha256) {
         return Err(AppError::NotFound);
     }
-    let stored = tokio::fs::read(path_of(data_dir, sha256)).await.map_err(|_| AppError::NotFound)?;
-    vault.open_bytes(&stored).map_err(|e| AppError::Internal(e.into()))
+    let mut stored = None;
+    if in_database(app) {
+        let h = sha256.to_string();
+        stored = app
+            .db
+            .run(move |c| {
+                Ok(stored_files::table.find(h).select(stored_files::sealed).first::<Vec<u8>>(c).optional()?)
+            })
+            .await?;
+    }
+    let stored = match stored {
+        Some(s) => s,
+        None => tokio::fs::read(path_of(&app.config.data_dir, sha256)).await.map_err(|_| AppError::NotFound)?,
+    };
+    app.vault.open_bytes(&stored).map_err(internal)
 }
 
 /// Whether no row refers to the file any more (files are shared by identical uploads).
 pub fn unreferenced(c: &mut crate::db::DbConn, sha256: &str) -> diesel::QueryResult<bool> {
     use crate::db::schema::{application_documents as docs, evidence};
-    use diesel::prelude::*;
     let in_docs: i64 = docs::table.filter(docs::sha256.eq(sha256)).count().get_result(c)?;
     let in_evidence: i64 = evidence::table.filter(evidence::sha256.eq(sha256)).count().get_result(c)?;
     Ok(in_docs + in_evidence == 0)
 }
 
 /// Deletes a stored file once no row refers to it any more (the caller has checked).
-pub async fn remove(data_dir: &Path, sha256: &str) {
-    if sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-        let _ = tokio::fs::remove_file(path_of(data_dir, sha256)).await;
+pub async fn remove(app: &App, sha256: &str) {
+    if !valid(sha256) {
+        return;
     }
+    if in_database(app) {
+        let h = sha256.to_string();
+        let r = app.db.write(move |c| Ok(diesel::delete(stored_files::table.find(h)).execute(c)?)).await;
+        if let Err(e) = r {
+            tracing::warn!(error = %e, "a file no row refers to could not be deleted");
+        }
+    }
+    let _ = tokio::fs::remove_file(path_of(&app.config.data_dir, sha256)).await;
 }
 
-/// Seals again every stored file not sealed under the current key (`tangui rekey`); returns
-/// how many were written and how many could not be opened.
-pub fn reseal_all(data_dir: &Path, vault: &Keyring) -> std::io::Result<(usize, usize)> {
+/// Seals again every stored file not sealed under the current key (`tangui rekey`), in the
+/// database and on the disk; returns how many were written and how many could not be opened.
+pub async fn reseal_all(app: &App) -> AppResult<(usize, usize)> {
+    let vault = app.vault.clone();
+    let (mut rows, mut unreadable) = app
+        .db
+        .run(move |c| {
+            let (mut rows, mut unreadable) = (0, 0);
+            let names: Vec<String> = stored_files::table.select(stored_files::sha256).load(c)?;
+            for name in names {
+                let stored: Vec<u8> = stored_files::table.find(&name).select(stored_files::sealed).first(c)?;
+                if vault.is_current_bytes(&stored) {
+                    continue;
+                }
+                match vault.open_bytes(&stored) {
+                    Ok(plain) => {
+                        diesel::update(stored_files::table.find(&name))
+                            .set(stored_files::sealed.eq(vault.seal_bytes(&plain)))
+                            .execute(c)?;
+                        rows += 1;
+                    }
+                    Err(e) => {
+                        tracing::error!(file = %name, error = %e, "a stored file could not be opened to seal it again");
+                        unreadable += 1;
+                    }
+                }
+            }
+            Ok((rows, unreadable))
+        })
+        .await?;
+    let (dir, vault) = (app.config.data_dir.clone(), app.vault.clone());
+    let (r, u) =
+        tokio::task::spawn_blocking(move || reseal_disk(&dir, &vault)).await.map_err(internal)?.map_err(internal)?;
+    rows += r;
+    unreadable += u;
+    Ok((rows, unreadable))
+}
+
+fn reseal_disk(data_dir: &Path, vault: &Keyring) -> std::io::Result<(usize, usize)> {
     let (mut rows, mut unreadable) = (0, 0);
     let root = data_dir.join("uploads");
     let Ok(dirs) = std::fs::read_dir(&root) else { return Ok((0, 0)) };

@@ -527,6 +527,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    stored_files (sha256) {
+        sha256 -> Text,
+        sealed -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     job_runs (job, slot) {
         job -> Text,
         slot -> Text,

@@ -172,7 +172,7 @@ pub async fn upload(
         _ => crate::files::clean_photo(bytes.to_vec()).await?,
     };
     let size = bytes.len() as i64;
-    let hash = crate::files::store(&app.config.data_dir, app.vault.clone(), bytes).await?;
+    let hash = crate::files::store(app, bytes).await?;
     let a = actor.clone();
     let hash2 = hash.clone();
     let doc = app
@@ -228,7 +228,7 @@ pub async fn delete_document(app: &App, actor: &Actor, id: i64, doc_id: i64) -> 
         .await?;
     // The file goes with the last row that refers to it.
     if let Some(sha) = orphan {
-        crate::files::remove(&app.config.data_dir, &sha).await;
+        crate::files::remove(app, &sha).await;
     }
     Ok(())
 }
@@ -246,7 +246,7 @@ pub async fn document_file(app: &App, actor: &Actor, id: i64, doc_id: i64) -> Ap
             Ok(doc)
         })
         .await?;
-    let bytes = crate::files::read(&app.config.data_dir, &app.vault, &doc.sha256).await?;
+    let bytes = crate::files::read(app, &doc.sha256).await?;
     Ok((doc, bytes))
 }
 

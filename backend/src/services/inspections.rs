@@ -51,7 +51,7 @@ pub async fn store_photo(
     // Stored without its metadata: a phone's photo says where it was taken, and by what.
     let bytes = crate::files::clean_photo(bytes).await?;
     let size = bytes.len() as i64;
-    let sha = crate::files::store(&app.config.data_dir, app.vault.clone(), bytes).await?;
+    let sha = crate::files::store(app, bytes).await?;
     let s = sha.clone();
     let id = app
         .db
@@ -116,7 +116,7 @@ pub async fn evidence_file(app: &App, actor: &Actor, id: i64) -> AppResult<(Stri
             Ok((sha, ct))
         })
         .await?;
-    Ok((ct, crate::files::read(&app.config.data_dir, &app.vault, &sha).await?))
+    Ok((ct, crate::files::read(app, &sha).await?))
 }
 
 /// Records an inspection; each violation is charged against the permit's ledger in turn.

@@ -183,7 +183,7 @@ pub async fn export(app: &App, actor: &Actor) -> AppResult<Vec<u8>> {
     });
     let mut contents = Vec::with_capacity(files.len());
     for (name, sha) in files {
-        contents.push((name, crate::files::read(&app.config.data_dir, &app.vault, &sha).await?));
+        contents.push((name, crate::files::read(app, &sha).await?));
     }
     tokio::task::spawn_blocking(move || zip_up(&data, contents)).await.map_err(|e| AppError::Internal(e.into()))?
 }
@@ -292,7 +292,7 @@ pub async fn close_account(app: &App, actor: &Actor, req: CloseAccountRequest) -
         })
         .await?;
     for sha in orphans {
-        crate::files::remove(&app.config.data_dir, &sha).await;
+        crate::files::remove(app, &sha).await;
     }
     tracing::info!(user_id = uid, "account closed by its holder");
     Ok(())

@@ -135,7 +135,7 @@ pub async fn apply_due(app: &App) -> AppResult<usize> {
         })
         .await?;
     for sha in &orphans {
-        crate::files::remove(&app.config.data_dir, sha).await;
+        crate::files::remove(app, sha).await;
     }
     Ok(changed)
 }

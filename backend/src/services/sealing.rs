@@ -177,10 +177,6 @@ pub struct Rekeyed {
 pub async fn rekey(app: &crate::app::App) -> AppResult<Rekeyed> {
     let vault = app.vault.clone();
     let rows = app.db.run(move |c| reseal(c, &vault, Which::NotCurrent)).await?;
-    let (dir, vault) = (app.config.data_dir.clone(), app.vault.clone());
-    let (files, bad_files) = tokio::task::spawn_blocking(move || crate::files::reseal_all(&dir, &vault))
-        .await
-        .map_err(|e| crate::error::AppError::Internal(e.into()))?
-        .map_err(|e| crate::error::AppError::Internal(e.into()))?;
+    let (files, bad_files) = crate::files::reseal_all(app).await?;
     Ok(Rekeyed { rows: rows.rows, files, unreadable: rows.unreadable + bad_files })
 }

@@ -129,7 +129,20 @@ api_test!(bad_uploads_are_refused_and_the_draft_survives, |app| {
     let file = v.get(&format!("/api/v1/applications/{id}/documents/{}", doc["id"])).await;
     file.assert_status(200);
     assert_eq!(&file.body[..], &stored_photo().await[..], "the photo as stored: written again without metadata");
-    assert!(app.state.config.data_dir.join("uploads").join(&doc["sha256"].as_str().unwrap()[..2]).exists());
+    let sha = doc["sha256"].as_str().unwrap().to_string();
+    let on_disk = app.state.config.data_dir.join("uploads").join(&sha[..2]).join(&sha).exists();
+    let in_db: i64 = app
+        .state
+        .db
+        .run(move |c| {
+            use backend::db::schema::stored_files;
+            use diesel::prelude::*;
+            Ok(stored_files::table.filter(stored_files::sha256.eq(sha)).count().get_result(c)?)
+        })
+        .await
+        .unwrap();
+    // PostgreSQL keeps files in the database (no shared disk behind a load balancer), SQLite on disk.
+    assert_eq!((on_disk, in_db == 1), if app.backend == Backend::Postgres { (false, true) } else { (true, false) });
 });
 
 api_test!(one_open_application_per_person_and_zone_checks, |app| {

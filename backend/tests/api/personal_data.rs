@@ -54,11 +54,20 @@ async fn raw_database(app: &TestApp) -> Vec<u8> {
         .unwrap()
 }
 
-/// Every stored upload, as it lies on the disk.
-fn raw_uploads(app: &TestApp) -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
+/// Every stored upload as it lies where it is kept: rows of `stored_files` with PostgreSQL, files
+/// under the data directory with SQLite.
+async fn raw_uploads(app: &TestApp) -> Vec<Vec<u8>> {
+    let mut out: Vec<Vec<u8>> = app
+        .state
+        .db
+        .run(|c| {
+            use backend::db::schema::stored_files;
+            Ok(stored_files::table.select(stored_files::sealed).load(c)?)
+        })
+        .await
+        .unwrap();
     let root = app.state.config.data_dir.join("uploads");
-    for dir in std::fs::read_dir(root).unwrap().flatten() {
+    for dir in std::fs::read_dir(root).into_iter().flatten().flatten() {
         for f in std::fs::read_dir(dir.path()).unwrap().flatten() {
             out.push(std::fs::read(f.path()).unwrap());
         }
@@ -90,7 +99,7 @@ api_test!(nothing_personal_lies_in_clear_and_a_new_key_reads_everything, |app| {
     assert!(contains(&db, "王小明".as_bytes()), "the raw read sees what is kept in clear (a name)");
     assert!(!contains(&db, id_number.as_bytes()), "the ID number is in the database in clear");
     assert!(!contains(&db, phone.as_bytes()), "the phone is in the database in clear");
-    let files = raw_uploads(&app);
+    let files = raw_uploads(&app).await;
     assert_eq!(files.len(), 1);
     assert!(
         !contains(&files[0], &photo[photo.len() / 2..photo.len() / 2 + 64]),
@@ -265,7 +274,7 @@ api_test!(a_closed_account_keeps_the_record_but_not_the_person, |app| {
         .await;
     let app_id = r.value()["id"].as_i64().unwrap();
     upload(&c, app_id, "id_card", "id.jpg", JPEG).await.assert_status(201);
-    assert_eq!(raw_uploads(&app).len(), 1);
+    assert_eq!(raw_uploads(&app).await.len(), 1);
 
     // The password again and a clear yes; a wrong one changes nothing.
     let r = c.post("/api/v1/me/close", &json!({ "password": "wrong-pass-9", "understood": true })).await;
@@ -288,7 +297,7 @@ api_test!(a_closed_account_keeps_the_record_but_not_the_person, |app| {
     assert_eq!(r.status, 401);
     // The document is gone from the table and the disk; the application stays, withdrawn.
     assert_eq!(app.count("application_documents").await, 0);
-    assert!(raw_uploads(&app).is_empty());
+    assert!(raw_uploads(&app).await.is_empty());
     let (status, name, phone, idn): (String, String, Option<String>, Option<String>) = app
         .state
         .db
@@ -359,7 +368,7 @@ api_test!(the_retention_job_deletes_what_is_due_and_nothing_else, |app| {
         })
         .await
         .unwrap();
-    let files_before = raw_uploads(&app).len();
+    let files_before = raw_uploads(&app).await.len();
 
     let changed = backend::services::retention::apply_due(&app.state).await.unwrap();
     let (docs_of, contacts, texts): (Vec<i64>, Vec<(i64, String)>, i64) = app
@@ -383,7 +392,7 @@ api_test!(the_retention_job_deletes_what_is_due_and_nothing_else, |app| {
     assert_eq!(texts, 1);
     // The ID card and the PDF of the old application are shared by content with the others (the
     // same test files), so the disk keeps them while a row refers to them.
-    assert_eq!(raw_uploads(&app).len(), files_before);
+    assert_eq!(raw_uploads(&app).await.len(), files_before);
     assert_eq!(changed, 2 + 1 + 1, "two documents, one contact, one text");
     assert_eq!(backend::services::retention::apply_due(&app.state).await.unwrap(), 0, "done once");
 });

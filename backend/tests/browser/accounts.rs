@@ -104,6 +104,61 @@ async fn vendor_registers_with_a_texted_code_forgets_the_password_and_resets_it_
     b.sign_in("13600000032", "huang-new-2027").await;
     b.unfold_menu().await;
     b.wait_text(".who", "黄美玲").await;
+
+    // Her personal data: nobody has looked at her documents yet.
+    b.goto("/account").await;
+    b.wait_text("#looks-none", "还没有").await;
+    // She drafts an application with her ID card; a city admin opens the card.
+    let vault = b.state.vault.clone();
+    let me =
+        b.state.db.run(move |c| Ok(backend::models::user::User::find_by_login(c, &vault, "13600000032")?.unwrap()));
+    let me = me.await.unwrap();
+    let her = backend::auth::Actor { user_id: me.id, role: common::Role::Vendor, district: None, session_id: 0 };
+    let zone = b.state.db.run(|c| {
+        use backend::db::schema::zones;
+        use diesel::prelude::*;
+        Ok(zones::table.filter(zones::status.eq("active")).select(zones::id).first::<i64>(c)?)
+    });
+    let zone = zone.await.unwrap();
+    let draft =
+        serde_json::from_value(serde_json::json!({ "input": { "category": "cooked_food", "preferences": [zone] } }));
+    let app = backend::services::applications::save(&b.state, &her, None, draft.unwrap()).await.unwrap();
+    let id_card = bytes::Bytes::from_static(include_bytes!("../fixtures/photo-with-gps.jpg"));
+    let doc = backend::services::applications::upload(
+        &b.state,
+        &her,
+        app.id,
+        common::application::DocKind::IdCard,
+        "身份证.jpg".into(),
+        id_card,
+    )
+    .await
+    .unwrap();
+    let admin = b.actor("admin").await;
+    backend::services::applications::document_file(&b.state, &admin, app.id, doc.id).await.unwrap();
+    b.goto("/account").await;
+    b.wait_text("#document-looks li[data-document='id_card']", "市级").await;
+    b.wait_text("#document-looks li[data-document='id_card']", "身份证").await;
+    // The download is a ZIP of her data, fetched with her session.
+    let got = b
+        .js("return fetch(document.querySelector('#export-link').href).then(r => r.status + ' ' + r.headers.get('content-type'))")
+        .await;
+    assert_eq!(got, "200 application/zip");
+    let sideways = b.js("return document.documentElement.scrollWidth > window.innerWidth").await;
+    assert_eq!(sideways, false, "the personal-data part fits a phone");
+
+    // She closes the account: the box must be ticked, then it is gone and she cannot sign in.
+    b.fill("#close_password", "huang-new-2027").await;
+    b.click("#close-form button[type=submit]").await;
+    b.wait_for("#close_understood-error").await;
+    b.click("#close_understood").await;
+    b.click("#close-form button[type=submit]").await;
+    b.wait_text("#account-closed", "账号已注销").await;
+    b.goto("/login").await;
+    b.fill("#login", "13600000032").await;
+    b.fill("#password", "huang-new-2027").await;
+    b.click("form button[type=submit]").await;
+    b.wait_for(".alert.error").await;
     b.finish().await;
 }
 

@@ -70,3 +70,40 @@ pub fn TextField(p: &TextFieldProps) -> Html {
 pub fn errors_for(all: &[FieldError], field: &str) -> Vec<FieldError> {
     all.iter().filter(|e| e.field == field).cloned().collect()
 }
+
+#[derive(Properties, PartialEq)]
+pub struct CheckFieldProps {
+    pub id: AttrValue,
+    pub label: AttrValue,
+    pub checked: bool,
+    pub onchange: Callback<bool>,
+    /// Errors for this box (already filtered by field name).
+    #[prop_or_default]
+    pub errors: Vec<FieldError>,
+}
+
+/// A labelled checkbox that must be ticked, with its errors under it.
+#[component]
+pub fn CheckField(p: &CheckFieldProps) -> Html {
+    let lang = use_lang();
+    let invalid = !p.errors.is_empty();
+    let err_id = format!("{}-error", p.id);
+    let onchange = {
+        let cb = p.onchange.clone();
+        Callback::from(move |e: Event| cb.emit(e.target_unchecked_into::<HtmlInputElement>().checked()))
+    };
+    html! {
+        <div class={classes!("field", invalid.then_some("invalid"))}>
+            <label class="check">
+                <input type="checkbox" id={p.id.clone()} checked={p.checked} onchange={onchange}
+                    aria-invalid={invalid.to_string()} aria-describedby={invalid.then(|| err_id.clone())} />
+                { &p.label }
+            </label>
+            if invalid {
+                <ul class="field-errors" id={err_id}>
+                    { for p.errors.iter().map(|e| html! { <li data-code={e.code.clone()}>{ lang.pick(&e.message) }</li> }) }
+                </ul>
+            }
+        </div>
+    }
+}

@@ -322,6 +322,19 @@ strings! {
     NewPhone => "新手机号", "New phone number";
     ChangePhoneSubmit => "改用新手机号", "Use the new phone";
     PhoneChanged => "手机号已更换，以后请用新手机号登录。", "Phone changed; sign in with the new number from now on.";
+    MyDataTitle => "我的个人信息", "My personal data";
+    OnThisPage => "本页内容", "On this page";
+    LooksTitle => "谁查看了我的材料", "Who looked at my documents";
+    LooksLead => "工作人员每次打开您上传的证件或证明，都会记在这里：是谁、哪个单位、什么时间。", "Each time a member of staff opens a document you uploaded, it is listed here: who, from which unit, and when.";
+    LooksNone => "还没有工作人员查看过您的材料。", "No member of staff has opened your documents yet.";
+    ExportTitle => "下载我的数据", "Download my data";
+    ExportLead => "一个压缩包（ZIP）：账号信息、申请、备案、许可、举报、通知、登录记录，以及您上传的全部文件。", "One ZIP file: your account, applications, filings, permits, reports, notices, sign-ins, and every file you uploaded.";
+    ExportButton => "下载我的数据（ZIP）", "Download my data (ZIP)";
+    CloseTitle => "注销账号", "Close my account";
+    CloseLead => "注销后不能再登录；姓名、手机号、身份证号、上传的材料和通知都会删除，未完成的申请会撤回。政府依法保存的办理记录（申请结果、许可、检查）会保留，但不再显示您的身份。持有有效许可、备案或正在摇号时，请先交回或放弃。", "Once closed you cannot sign in again; your name, phone, ID number, uploaded documents and notices are deleted and open applications withdrawn. The records the city must keep (outcomes, permits, inspections) stay, without who you are. If you hold a valid permit or filing, or a place in a draw, give it up first.";
+    CloseUnderstood => "我已了解：注销后无法恢复", "I understand that this cannot be undone";
+    CloseButton => "注销账号", "Close my account";
+    AccountClosed => "账号已注销。您的个人信息已删除；如需再次使用，可以重新注册。", "Your account is closed and your personal data deleted. You can register again at any time.";
     // Users
     UsersTitle => "用户管理", "User management";
     UsersLead => "创建区城管和市级管理员账号。区城管只能看到本区的数据。", "Create district officer and city admin accounts. Officers see only their own district.";

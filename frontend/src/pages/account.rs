@@ -12,12 +12,22 @@ use crate::components::phone_code::PhoneCode;
 use crate::hooks::form::{submit_with, use_form_state};
 use crate::hooks::{Session, use_session};
 use crate::i18n::{S, use_lang};
+use crate::pages::my_data::{CloseAccount, DataDownload, DocumentLooksList};
 
 #[component]
 pub fn AccountPage() -> Html {
     let lang = use_lang();
     let session = use_session();
+    let closed = use_state(|| false);
 
+    if *closed {
+        return html! {
+            <section class="page narrow">
+                <Success><span id="account-closed">{ lang.t(S::AccountClosed) }</span></Success>
+                <Link<Route> to={Route::Home} classes="button">{ lang.t(S::NavHome) }</Link<Route>>
+            </section>
+        };
+    }
     if !session.loaded {
         return html! { <section class="page narrow"><p aria-busy="true">{ lang.t(S::Loading) }</p></section> };
     }
@@ -44,9 +54,22 @@ pub fn AccountPage() -> Html {
                 if let Some(d) = me.district { { row(S::District, lang.either(d.name_zh(), d.name_en()).to_string()) } }
                 { row(S::RegisteredAt, common::time::to_xiamen(me.created_at).format("%Y-%m-%d %H:%M").to_string()) }
             </dl>
+            // The page is long on a phone: its parts, one tap away.
+            <nav class="page-links" aria-label={lang.t(S::OnThisPage)}>
+                <a href="#change-password">{ lang.t(S::ChangePassword) }</a>
+                if !me.role.is_staff() { <a href="#change-phone">{ lang.t(S::ChangePhone) }</a> }
+                <a href="#my-data">{ lang.t(S::MyDataTitle) }</a>
+            </nav>
             <PasswordForm />
             // Staff sign in by username; vendors and shops by the phone they proved.
             if !me.role.is_staff() { <PhoneForm /> }
+            <h2 id="my-data">{ lang.t(S::MyDataTitle) }</h2>
+            if !me.role.is_staff() { <DocumentLooksList /> }
+            <DataDownload />
+            // Staff accounts are disabled by an admin, who keeps the record of who did what.
+            if !me.role.is_staff() {
+                <CloseAccount closed={{ let closed = closed.clone(); Callback::from(move |()| closed.set(true)) }} />
+            }
         </section>
     }
 }
@@ -73,7 +96,7 @@ fn PasswordForm() -> Html {
     let onsubmit = submit_with("/api/v1/me/password", &form, |f| f.validate().is_empty(), &state, cleared);
     html! {
         <>
-            <h2>{ lang.t(S::ChangePassword) }</h2>
+            <h2 id="change-password">{ lang.t(S::ChangePassword) }</h2>
             if *state.done { <Success>{ lang.t(S::PasswordChanged) }</Success> }
             <ErrorAlert error={state.general()} />
             <form class="form" onsubmit={onsubmit} novalidate=true>

@@ -4,11 +4,10 @@
 
 use common::dto::auth::CodePurpose;
 use common::dto::users::ReclaimRequest;
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::components::alert::{ErrorAlert, ErrorSummary, Success, with_targets};
-use crate::components::field::{TextField, errors_for};
+use crate::components::field::{CheckField, TextField, errors_for};
 use crate::components::phone_code::PhoneCode;
 use crate::hooks::form::{submit_with, use_form_state};
 use crate::hooks::use_session;
@@ -33,9 +32,9 @@ pub fn CounterPage() -> Html {
     let set = |f: fn(&mut ReclaimRequest, String)| state.setter(&form, f);
     let on_checked = {
         let form = form.clone();
-        Callback::from(move |e: Event| {
+        Callback::from(move |checked: bool| {
             let mut next = (*form).clone();
-            next.id_card_checked = e.target_unchecked_into::<HtmlInputElement>().checked();
+            next.id_card_checked = checked;
             form.set(next);
         })
     };
@@ -53,7 +52,6 @@ pub fn CounterPage() -> Html {
     };
     let valid = |f: &ReclaimRequest| f.validate(common::time::xiamen_today()).is_empty();
     let onsubmit = submit_with("/api/v1/accounts/reclaim", &form, valid, &state, cleared);
-    let checked_errors = errors_for(&all, "id_card_checked");
     html! {
         <section class="page narrow">
             <h1>{ lang.t(S::CounterTitle) }</h1>
@@ -69,18 +67,8 @@ pub fn CounterPage() -> Html {
             <form class="form" id="reclaim-form" onsubmit={onsubmit} novalidate=true>
                 <TextField id="id_number" label={lang.t(S::IdNumber)} hint={lang.t(S::CounterIdHint)} value={form.id_number.clone()}
                     autocomplete="off" oninput={set(|f, v| f.id_number = v)} errors={errors_for(&all, "id_number")} />
-                <div class={classes!("field", (!checked_errors.is_empty()).then_some("invalid"))}>
-                    <label class="check">
-                        <input type="checkbox" id="id_card_checked" checked={form.id_card_checked} onchange={on_checked}
-                            aria-invalid={(!checked_errors.is_empty()).to_string()} />
-                        { lang.t(S::CounterIdChecked) }
-                    </label>
-                    if !checked_errors.is_empty() {
-                        <ul class="field-errors" id="id_card_checked-error">
-                            { for checked_errors.iter().map(|e| html! { <li data-code={e.code.clone()}>{ lang.pick(&e.message) }</li> }) }
-                        </ul>
-                    }
-                </div>
+                <CheckField id="id_card_checked" label={lang.t(S::CounterIdChecked)} checked={form.id_card_checked}
+                    onchange={on_checked} errors={errors_for(&all, "id_card_checked")} />
                 <TextField id="phone" label={lang.t(S::CounterPhone)} value={form.phone.clone()} input_type="tel" inputmode="tel"
                     autocomplete="off" oninput={set(|f, v| f.phone = v)} errors={errors_for(&all, "phone")} />
                 <PhoneCode key={generation.to_string()} phone={form.phone.clone()} purpose={CodePurpose::Reclaim} value={form.code.clone()}

@@ -12,6 +12,7 @@ pub mod home;
 pub mod inbox;
 pub mod inspect;
 pub mod login;
+pub mod my_data;
 pub mod not_found;
 pub mod outbox;
 pub mod permits;

@@ -17,3 +17,11 @@ DELETE FROM settings WHERE key = 'secret_key';
 DELETE FROM phone_codes;
 DELETE FROM login_failures;
 DELETE FROM rate_events WHERE bucket = 'code.phone';
+
+-- Uploaded files, sealed, in the database: instances behind a load balancer need no shared
+-- disk, and the database backup holds them.
+CREATE TABLE stored_files (
+    sha256 TEXT PRIMARY KEY,
+    sealed BYTEA NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);

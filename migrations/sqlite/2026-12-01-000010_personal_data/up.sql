@@ -17,3 +17,13 @@ DELETE FROM settings WHERE key = 'secret_key';
 DELETE FROM phone_codes;
 DELETE FROM login_failures;
 DELETE FROM rate_events WHERE bucket = 'code.phone';
+
+-- Uploaded files, sealed, in the database: instances behind a load balancer need no shared
+-- disk, and the database backup holds them.
+-- With SQLite, files stay on the local disk and this table stays empty; it is here so that the
+-- schema is the same on both databases.
+CREATE TABLE stored_files (
+    sha256 TEXT PRIMARY KEY,
+    sealed BLOB NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
