@@ -42,6 +42,9 @@ struct Outcome {
     peak_rss_mib: f64,
 }
 
+/// The key every process of the benchmark seals personal data with (PostgreSQL needs one set).
+const BENCH_KEY: &str = "b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2";
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -55,6 +58,7 @@ async fn prepare(url: &str, data_dir: &Path) -> (Vec<String>, Vec<i64>) {
     let mut config = Config::from_sources(|_| None, &HashMap::new()).unwrap();
     config.database_url = url.to_string();
     config.data_dir = data_dir.to_path_buf();
+    config.secret_key = Some(BENCH_KEY.into());
     let state = backend::build_state(config).await.unwrap();
     backend::seed::seed_demo(&state).await.unwrap();
     state
@@ -107,6 +111,7 @@ async fn prepare(url: &str, data_dir: &Path) -> (Vec<String>, Vec<i64>) {
 async fn stored(url: &str) -> (i64, i64) {
     let mut config = Config::from_sources(|_| None, &HashMap::new()).unwrap();
     config.database_url = url.to_string();
+    config.secret_key = Some(BENCH_KEY.into());
     let state = backend::build_state(config).await.unwrap();
     state
         .db
@@ -192,6 +197,7 @@ async fn rush(database: &str, url: String, dir: &Path) -> Outcome {
         .env("DATABASE_URL", &url)
         .env("TANGUI_BIND", format!("127.0.0.1:{port}"))
         .env("TANGUI_DATA_DIR", &data_dir)
+        .env("TANGUI_SECRET_KEY", BENCH_KEY)
         .env("TANGUI_DIST", dir.join("no-dist"))
         .env("TANGUI_JOBS", "false")
         .env("TANGUI_DB_POOL", "16")

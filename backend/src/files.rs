@@ -53,6 +53,7 @@ pub async fn store(app: &App, bytes: Vec<u8>) -> AppResult<String> {
         let h = hash.clone();
         app.db
             .write(move |c| {
+                // Stored again, a file is fresh: the sweep leaves it a day for its row to arrive.
                 if let DbConn::Pg(pg) = c {
                     diesel::insert_into(stored_files::table)
                         .values((
@@ -60,7 +61,9 @@ pub async fn store(app: &App, bytes: Vec<u8>) -> AppResult<String> {
                             stored_files::sealed.eq(&sealed),
                             stored_files::created_at.eq(crate::clock::now()),
                         ))
-                        .on_conflict_do_nothing()
+                        .on_conflict(stored_files::sha256)
+                        .do_update()
+                        .set(stored_files::created_at.eq(crate::clock::now()))
                         .execute(pg)?;
                 }
                 Ok(())
@@ -71,7 +74,7 @@ pub async fn store(app: &App, bytes: Vec<u8>) -> AppResult<String> {
     let path = path_of(&app.config.data_dir, &hash);
     tokio::task::spawn_blocking(move || -> std::io::Result<()> {
         if path.exists() {
-            return Ok(());
+            return std::fs::File::options().write(true).open(&path)?.set_modified(std::time::SystemTime::now());
         }
         write_atomically(&path, &sealed)
     })
@@ -111,19 +114,55 @@ pub fn unreferenced(c: &mut crate::db::DbConn, sha256: &str) -> diesel::QueryRes
     Ok(in_docs + in_evidence == 0)
 }
 
-/// Deletes a stored file once no row refers to it any more (the caller has checked).
-pub async fn remove(app: &App, sha256: &str) {
-    if !valid(sha256) {
-        return;
-    }
-    if in_database(app) {
-        let h = sha256.to_string();
-        let r = app.db.write(move |c| Ok(diesel::delete(stored_files::table.find(h)).execute(c)?)).await;
-        if let Err(e) = r {
-            tracing::warn!(error = %e, "a file no row refers to could not be deleted");
+/// How long a file no row refers to is kept: an upload of the same picture may be on its way
+/// (the file is stored before its row is written).
+pub const SWEEP_GRACE_HOURS: i64 = 24;
+
+/// Deletes the stored files no row refers to and that were not stored again within `grace`;
+/// returns how many. Run by the scheduled job `files.sweep`, so a document deleted, expired or
+/// closed with its account leaves no file behind.
+pub async fn sweep(app: &App, grace: chrono::Duration) -> AppResult<usize> {
+    use crate::db::schema::{application_documents as docs, evidence};
+    use diesel::dsl::{exists, not};
+    let cutoff = crate::clock::now() - grace;
+    // In the database: one statement, so a file stored again meanwhile (fresh `created_at`) stays.
+    let mut n = app
+        .db
+        .write(move |c| {
+            Ok(diesel::delete(
+                stored_files::table
+                    .filter(stored_files::created_at.lt(cutoff))
+                    .filter(not(exists(docs::table.filter(docs::sha256.eq(stored_files::sha256)))))
+                    .filter(not(exists(evidence::table.filter(evidence::sha256.eq(stored_files::sha256))))),
+            )
+            .execute(c)?)
+        })
+        .await?;
+    // On the disk: files older than the grace whose hash no row names.
+    let root = app.config.data_dir.join("uploads");
+    let since = std::time::SystemTime::now() - std::time::Duration::from_secs(grace.num_seconds().max(0) as u64);
+    let old: Vec<(PathBuf, String)> = tokio::task::spawn_blocking(move || {
+        let mut out = Vec::new();
+        for dir in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+            for f in std::fs::read_dir(dir.path()).into_iter().flatten().flatten() {
+                let name = f.file_name().to_string_lossy().to_string();
+                let stale = f.metadata().and_then(|m| m.modified()).is_ok_and(|t| t <= since);
+                if valid(&name) && stale {
+                    out.push((f.path(), name));
+                }
+            }
+        }
+        out
+    })
+    .await
+    .map_err(internal)?;
+    for (path, sha) in old {
+        let s = sha.clone();
+        if app.db.run(move |c| Ok(unreferenced(c, &s)?)).await? && tokio::fs::remove_file(&path).await.is_ok() {
+            n += 1;
         }
     }
-    let _ = tokio::fs::remove_file(path_of(&app.config.data_dir, sha256)).await;
+    Ok(n)
 }
 
 /// Seals again every stored file not sealed under the current key (`tangui rekey`), in the

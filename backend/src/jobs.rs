@@ -1,6 +1,6 @@
 //! Scheduled work that runs inside the server: offer deadlines, temporary zone closing, permit
 //! expiry and renewal reminders, points lapsing, sending queued notices, and deleting personal
-//! data whose time is up (`services::retention`).
+//! data whose time is up (`services::retention`), and publishing the audit log's head each day.
 //!
 //! Exactly once across instances: before a job runs for a time slot, the instance claims the
 //! slot with an insert into `job_runs (job, slot)`; the primary key lets only one instance win,
@@ -126,5 +126,22 @@ const JOBS: &[Job] = &[
     Job { name: "permits.remind", run: |s| Box::pin(async move { crate::services::permits::remind_due(&s).await }) },
     Job { name: "points.lapse", run: |s| Box::pin(async move { crate::services::inspections::lapse_due(&s).await }) },
     Job { name: "offers.remind", run: |s| Box::pin(async move { crate::services::offers::remind_due(&s).await }) },
+    Job {
+        name: "audit.checkpoint",
+        run: |s| {
+            Box::pin(async move {
+                let at = now();
+                Ok(s.db.write(move |c| Ok(crate::models::audit::checkpoint(c, at)?)).await? as usize)
+            })
+        },
+    },
+    Job {
+        name: "files.sweep",
+        run: |s| {
+            Box::pin(
+                async move { crate::files::sweep(&s, chrono::Duration::hours(crate::files::SWEEP_GRACE_HOURS)).await },
+            )
+        },
+    },
     Job { name: "retention.apply", run: |s| Box::pin(async move { crate::services::retention::apply_due(&s).await }) },
 ];

@@ -49,8 +49,13 @@ enum Cmd {
     EndSessions { login: String },
     /// Clear an officer's authenticator (lost phone): they set up a new one at their next sign-in.
     ResetSecondFactor { login: String },
-    /// Check the audit log's hash chain; names the first broken record.
-    VerifyAudit,
+    /// Check the audit log's hash chain; names the first broken record. With --heads, also check
+    /// it against heads published earlier (a copy of /api/v1/transparency/audit-heads), which
+    /// catches a log that was rewritten and chained again.
+    VerifyAudit {
+        #[arg(long)]
+        heads: Option<std::path::PathBuf>,
+    },
     /// Run a closed allocation round's draw, printing progress.
     DrawRound { round: i64 },
     /// Re-run a drawn round from its published inputs and seed and say whether the stored results
@@ -195,19 +200,37 @@ async fn run(config: Config, command: Cmd) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::VerifyAudit => {
+        Cmd::VerifyAudit { heads } => {
+            let published: Vec<audit::Checkpoint> = match &heads {
+                Some(path) => serde_json::from_slice(&std::fs::read(path)?)
+                    .map_err(|e| anyhow::anyhow!("{}: not a list of published heads: {e}", path.display()))?,
+                None => Vec::new(),
+            };
             let state = build_state(config).await?;
             let result = state.db.run(|c| Ok(audit::verify_chain(c)?)).await?;
-            match result {
+            let mut ok = match result {
                 ChainCheck::Intact { records } => {
                     println!("audit chain intact: {records} records");
-                    Ok(ExitCode::SUCCESS)
+                    true
                 }
                 ChainCheck::Broken { id, reason } => {
                     println!("audit chain BROKEN at record {id}: {reason}");
-                    Ok(ExitCode::FAILURE)
+                    false
+                }
+            };
+            if heads.is_some() {
+                match state.db.run(move |c| Ok(audit::verify_heads(c, &published)?)).await? {
+                    audit::HeadsCheck::Agree { heads } => println!("the log agrees with all {heads} published heads"),
+                    audit::HeadsCheck::Rewritten { day, after, records } => {
+                        println!(
+                            "audit log REWRITTEN: the head published on {day} ({records} records) is gone; \
+                             the change lies after record {after} and at or before record {records}"
+                        );
+                        ok = false;
+                    }
                 }
             }
+            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Cmd::DrawRound { round: id } => {
             let state = build_state(config).await?;

@@ -16,7 +16,7 @@ use crate::app::AppState;
 use crate::auth::csrf::csrf_layer;
 use crate::controllers::{
     applications, auth, cases, complaints, dashboard, filings, health, meta, notifications, open311, permits,
-    personal_data, policy, rounds, segments, sms, supervision, users, zones,
+    personal_data, policy, rounds, segments, sms, supervision, transparency, users, zones,
 };
 use crate::error::AppError;
 use crate::extract::JSON_LIMIT;
@@ -39,6 +39,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(health::health))
         .routes(routes!(meta::list_districts))
         .routes(routes!(meta::overview))
+        .routes(routes!(transparency::audit_heads))
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
         .routes(routes!(auth::logout))

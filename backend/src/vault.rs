@@ -288,13 +288,23 @@ pub const ID_NUMBER: &str = "id_number";
 mod tests;
 
 /// The keyring the configuration names: the key from `TANGUI_SECRET_KEY`, else the file named by
-/// `TANGUI_SECRET_KEY_FILE`, else `data_dir/secret.key` (made on first start, readable by the
-/// owner only, so that the demo needs no setting); older keys from `TANGUI_OLD_SECRET_KEYS`.
+/// `TANGUI_SECRET_KEY_FILE`, else (SQLite only) `data_dir/secret.key`, made on first start and
+/// readable by the owner only, so that the demo needs no setting; older keys from
+/// `TANGUI_OLD_SECRET_KEYS`.
 pub fn keyring_for(config: &crate::config::Config) -> anyhow::Result<Keyring> {
     let text = match (&config.secret_key, &config.secret_key_file) {
         (Some(k), _) => k.clone(),
         (None, Some(path)) => std::fs::read_to_string(path)
             .map_err(|e| anyhow::anyhow!("TANGUI_SECRET_KEY_FILE {}: {e}", path.display()))?,
+        // Several instances over one PostgreSQL need one key, and need no shared disk to hold it.
+        (None, None)
+            if matches!(crate::db::DbTarget::parse(&config.database_url), crate::db::DbTarget::Postgres(_)) =>
+        {
+            anyhow::bail!(
+                "TANGUI_SECRET_KEY or TANGUI_SECRET_KEY_FILE must be set with PostgreSQL: every instance seals \
+                 personal data with the same key (make one with `tangui new-key`)"
+            )
+        }
         (None, None) => default_key_file(&config.data_dir)?,
     };
     let current = Key::parse_master(&text).map_err(|e| anyhow::anyhow!("TANGUI_SECRET_KEY: {e}"))?;

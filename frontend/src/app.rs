@@ -60,6 +60,8 @@ pub enum Route {
     Inbox,
     #[at("/dashboard")]
     Dashboard,
+    #[at("/transparency")]
+    Transparency,
     #[at("/login")]
     Login,
     #[at("/register")]
@@ -115,6 +117,7 @@ fn switch(route: Route) -> Html {
         Route::StaffComplaint { id } => html! { <pages::complaints::StaffComplaintPage id={id} /> },
         Route::Inbox => html! { <pages::inbox::InboxPage /> },
         Route::Dashboard => html! { <pages::dashboard::DashboardPage /> },
+        Route::Transparency => html! { <pages::transparency::TransparencyPage /> },
         Route::Login => html! { <pages::login::LoginPage /> },
         Route::Register => html! { <pages::register::RegisterPage /> },
         Route::Reset => html! { <pages::reset::ResetPage /> },

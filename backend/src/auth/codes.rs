@@ -117,19 +117,20 @@ pub fn check(
     code: &str,
     now: NaiveDateTime,
 ) -> AppResult<Checked> {
-    let phone = &vault.lookup(vault::PHONE, phone);
-    let live: Option<(i64, String, i32)> = pc::table
-        .filter(pc::phone.eq(phone).and(pc::purpose.eq(purpose.as_str())))
+    // Under any key of the ring: a code sent by a server still on the older key is good here.
+    let keys = vault.lookups(vault::PHONE, phone);
+    let live: Option<(i64, String, String, i32)> = pc::table
+        .filter(pc::phone.eq_any(&keys).and(pc::purpose.eq(purpose.as_str())))
         .filter(pc::used_at.is_null().and(pc::expires_at.gt(now)))
         .order(pc::id.desc())
-        .select((pc::id, pc::code_hash, pc::attempts))
+        .select((pc::id, pc::phone, pc::code_hash, pc::attempts))
         .first(conn)
         .optional()?;
-    let Some((id, hash, tries)) = live else { return Ok(Checked::Spent) };
+    let Some((id, key, hash, tries)) = live else { return Ok(Checked::Spent) };
     if tries >= MAX_TRIES {
         return Ok(Checked::Spent);
     }
-    let typed = code_hash(phone, purpose, code.trim());
+    let typed = code_hash(&key, purpose, code.trim());
     if super::constant_time_eq(typed.as_bytes(), hash.as_bytes()) {
         Ok(Checked::Right(id))
     } else {

@@ -18,6 +18,7 @@ pub mod rounds;
 pub mod segments;
 pub mod sms;
 pub mod supervision;
+pub mod transparency;
 pub mod users;
 pub mod zones;
 

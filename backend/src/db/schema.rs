@@ -131,6 +131,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_checkpoints (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        day -> Date,
+        records -> BigInt,
+        head -> Text,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> BigInt,
         at -> Timestamp,
@@ -551,6 +561,7 @@ diesel::joinable!(outbox -> notifications (notification_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    stored_files,
     evidence,
     inspections,
     violations,

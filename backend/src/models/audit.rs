@@ -218,3 +218,70 @@ pub fn record_many(conn: &mut DbConn, at: NaiveDateTime, records: Vec<NewRecord>
     diesel::update(audit_head::table.find(1)).set(audit_head::last_hash.eq(&prev)).execute(conn)?;
     Ok(())
 }
+
+/// The chain's head at a moment, as the transparency page publishes it.
+pub type Checkpoint = common::dto::transparency::AuditHead;
+
+/// Writes today's checkpoint (once a day, whichever instance comes first): how many records the
+/// log has and the hash of the last one. Returns whether one was written.
+pub fn checkpoint(conn: &mut DbConn, at: NaiveDateTime) -> QueryResult<bool> {
+    use crate::db::schema::audit_checkpoints as cp;
+    let day = crate::clock::xiamen_date(at);
+    if cp::table.filter(cp::day.eq(day)).count().get_result::<i64>(conn)? > 0 {
+        return Ok(false);
+    }
+    let records: i64 = audit_log::table.count().get_result(conn)?;
+    let head: String = audit_head::table.find(1).select(audit_head::last_hash).get_result(conn)?;
+    let r = diesel::insert_into(cp::table)
+        .values((cp::at.eq(at), cp::day.eq(day), cp::records.eq(records), cp::head.eq(head)))
+        .execute(conn);
+    match r {
+        Ok(_) => Ok(true),
+        // Another instance wrote today's at the same moment.
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Published checkpoints, newest first.
+pub fn checkpoints(conn: &mut DbConn, limit: i64) -> QueryResult<Vec<Checkpoint>> {
+    use crate::db::schema::audit_checkpoints as cp;
+    let rows: Vec<(NaiveDateTime, chrono::NaiveDate, i64, String)> =
+        cp::table.order(cp::day.desc()).limit(limit).select((cp::at, cp::day, cp::records, cp::head)).load(conn)?;
+    Ok(rows.into_iter().map(|(at, day, records, head)| Checkpoint { at, day, records, head }).collect())
+}
+
+/// What the log says against heads published earlier.
+#[derive(Debug, PartialEq, Eq)]
+pub enum HeadsCheck {
+    /// Every published head is in the log, where it was.
+    Agree { heads: usize },
+    /// The log no longer holds the head published on `day`: it was rewritten after record
+    /// `after` (the last published head that still agrees, 0 if none) and at or before `records`.
+    Rewritten { day: chrono::NaiveDate, after: i64, records: i64 },
+}
+
+/// Checks the log against heads published earlier (from the transparency page's JSON): the
+/// `records`-th record's hash must still be the `head` published with it.
+pub fn verify_heads(conn: &mut DbConn, published: &[Checkpoint]) -> QueryResult<HeadsCheck> {
+    let mut heads: Vec<&Checkpoint> = published.iter().collect();
+    heads.sort_by_key(|h| h.records);
+    let mut after = 0;
+    for h in &heads {
+        let at: Option<String> = if h.records == 0 {
+            Some(GENESIS.to_string())
+        } else {
+            audit_log::table
+                .order(audit_log::id.asc())
+                .offset(h.records - 1)
+                .select(audit_log::hash)
+                .first(conn)
+                .optional()?
+        };
+        if at.as_deref() != Some(h.head.as_str()) {
+            return Ok(HeadsCheck::Rewritten { day: h.day, after, records: h.records });
+        }
+        after = h.records;
+    }
+    Ok(HeadsCheck::Agree { heads: heads.len() })
+}

@@ -265,7 +265,7 @@ pub async fn login(app: &App, req: LoginRequest, ip: String, ua: String, device:
         Duration::hours(if staff { app.config.staff_session_max_hours } else { app.config.session_max_hours });
     let uid = user.id;
     let (dev, lang) = (device.clone(), req.lang.filter(|l| l == "zh" || l == "en"));
-    let key = throttle_key(&app.vault, &req.login);
+    let key = throttle_key(&app.vault, &normalise_login(&req.login));
     app.db
         .write(move |c| {
             let t = now();

@@ -208,8 +208,7 @@ fn ext(f: common::application::DocFormat) -> &'static str {
 pub async fn delete_document(app: &App, actor: &Actor, id: i64, doc_id: i64) -> AppResult<()> {
     vendor_only(actor)?;
     let a = actor.clone();
-    let orphan = app
-        .db
+    app.db
         .write(move |c| {
             let cur = Application::find_visible(c, &a, id)?;
             if !cur.status().is_editable() {
@@ -219,18 +218,15 @@ pub async fn delete_document(app: &App, actor: &Actor, id: i64, doc_id: i64) -> 
                     "This application can no longer be changed",
                 ));
             }
-            let doc = docs::table.filter(docs::id.eq(doc_id).and(docs::application_id.eq(id)));
-            let sha: String = doc.select(docs::sha256).first(c).optional()?.ok_or(AppError::NotFound)?;
-            diesel::delete(doc).execute(c)?;
-            record(c, &a, id, "application.document_removed", json!({ "document": doc_id }))?;
-            Ok(crate::files::unreferenced(c, &sha)?.then_some(sha))
+            // The file goes with the last row that refers to it (`files::sweep`).
+            let n =
+                diesel::delete(docs::table.filter(docs::id.eq(doc_id).and(docs::application_id.eq(id)))).execute(c)?;
+            if n == 0 {
+                return Err(AppError::NotFound);
+            }
+            record(c, &a, id, "application.document_removed", json!({ "document": doc_id }))
         })
-        .await?;
-    // The file goes with the last row that refers to it.
-    if let Some(sha) = orphan {
-        crate::files::remove(app, &sha).await;
-    }
-    Ok(())
+        .await
 }
 
 /// The stored bytes of a document the actor may see. A look by staff is recorded, and the

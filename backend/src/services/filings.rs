@@ -28,7 +28,8 @@ use crate::services::notices::{self, Notice, notify};
 use crate::services::policy;
 
 /// Filings that occupy their place or dates (for overlap checks).
-const ACTIVE: [&str; 3] = ["filed", "pending_review", "approved"];
+/// Filings still in force or on their way to it.
+pub const ACTIVE: [&str; 3] = ["filed", "pending_review", "approved"];
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Filing {

@@ -18,8 +18,8 @@ use crate::auth::Actor;
 use crate::clock::{now, today};
 use crate::db::DbConn;
 use crate::db::schema::{
-    application_documents as docs, audit_log, complaints, evidence, notifications, outbox, permits, sessions,
-    shop_filings, sign_in_devices, stall_applications as apps, users,
+    application_documents as docs, audit_log, complaints, evidence, notifications, outbox, permit_transfers, permits,
+    sessions, shop_filings, sign_in_devices, sms_inbound, stall_applications as apps, users,
 };
 use crate::error::{AppError, AppResult};
 use crate::models::audit;
@@ -224,8 +224,7 @@ pub async fn close_account(app: &App, actor: &Actor, req: CloseAccountRequest) -
     if !app.hasher.verify(req.password, Some(user.password_hash)).await? {
         return Err(AppError::field("password", "wrong_password", "密码不正确", "The password is wrong"));
     }
-    let orphans = app
-        .db
+    app.db
         .write(move |c| {
             let t = now();
             let live_permits: i64 = permits::table
@@ -234,19 +233,25 @@ pub async fn close_account(app: &App, actor: &Actor, req: CloseAccountRequest) -
                 .count()
                 .get_result(c)?;
             let live_filings: i64 = shop_filings::table
-                .filter(shop_filings::merchant_id.eq(uid).and(shop_filings::status.eq_any(["filed", "approved"])))
+                .filter(shop_filings::merchant_id.eq(uid))
+                .filter(shop_filings::status.eq_any(crate::services::filings::ACTIVE))
                 .filter(shop_filings::ends_on.ge(today()))
+                .count()
+                .get_result(c)?;
+            // A permit on its way to them would land on a closed account.
+            let incoming: i64 = permit_transfers::table
+                .filter(permit_transfers::to_id.eq(uid).and(permit_transfers::status.eq("pending")))
                 .count()
                 .get_result(c)?;
             let drawing: i64 = apps::table
                 .filter(apps::applicant_id.eq(uid).and(apps::status.eq_any(IN_PROGRESS)))
                 .count()
                 .get_result(c)?;
-            if live_permits + live_filings + drawing > 0 {
+            if live_permits + live_filings + drawing + incoming > 0 {
                 return Err(AppError::conflict(
                     "account-in-use",
-                    "您还有有效的许可、备案或正在进行的摇号。请先交回许可、撤回备案或放弃摊位，再注销账号",
-                    "You still hold a valid permit or filing, or a place in a draw. Surrender the permit, withdraw the filing or decline the stall first, then close the account",
+                    "您还有有效的许可或备案、正在进行的摇号，或有待审批的许可转给您。请先交回许可、撤回备案、放弃摊位或等转让办结，再注销账号",
+                    "You still hold a valid permit or filing, a place in a draw, or a permit transfer to you awaits a decision. Surrender the permit, withdraw the filing, decline the stall or wait for the transfer first, then close the account",
                 ));
             }
             // Open applications end with the account; every uploaded document goes.
@@ -254,8 +259,7 @@ pub async fn close_account(app: &App, actor: &Actor, req: CloseAccountRequest) -
                 .set((apps::status.eq("withdrawn"), apps::updated_at.eq(t)))
                 .execute(c)?;
             let mine: Vec<i64> = apps::table.filter(apps::applicant_id.eq(uid)).select(apps::id).load(c)?;
-            let shas: Vec<String> =
-                docs::table.filter(docs::application_id.eq_any(&mine)).select(docs::sha256).load(c)?;
+            // Their files go with the next `files::sweep`.
             diesel::delete(docs::table.filter(docs::application_id.eq_any(&mine))).execute(c)?;
             // Notices and the texts that carried them are personal messages.
             let notes: Vec<i64> =
@@ -265,6 +269,7 @@ pub async fn close_account(app: &App, actor: &Actor, req: CloseAccountRequest) -
             diesel::update(complaints::table.filter(complaints::reporter_id.eq(uid)))
                 .set(complaints::contact.eq(""))
                 .execute(c)?;
+            diesel::delete(sms_inbound::table.filter(sms_inbound::user_id.eq(uid))).execute(c)?;
             diesel::delete(sessions::table.filter(sessions::user_id.eq(uid))).execute(c)?;
             diesel::delete(sign_in_devices::table.filter(sign_in_devices::user_id.eq(uid))).execute(c)?;
             diesel::update(users::table.find(uid))
@@ -276,24 +281,17 @@ pub async fn close_account(app: &App, actor: &Actor, req: CloseAccountRequest) -
                     users::id_number.eq(None::<String>),
                     users::id_number_lookup.eq(None::<String>),
                     users::contact_name.eq(None::<String>),
+                    // Free for the shop to register again.
+                    users::credit_code.eq(None::<String>),
                     // No password can match: the account can never be signed into again.
                     users::password_hash.eq("!closed"),
                     users::disabled.eq(true),
                 ))
                 .execute(c)?;
             audit::record(c, t, Some(uid), "account.closed", "user", &uid.to_string(), json!({}))?;
-            let mut orphans = Vec::new();
-            for sha in shas {
-                if crate::files::unreferenced(c, &sha)? {
-                    orphans.push(sha);
-                }
-            }
-            Ok(orphans)
+            Ok(())
         })
         .await?;
-    for sha in orphans {
-        crate::files::remove(app, &sha).await;
-    }
     tracing::info!(user_id = uid, "account closed by its holder");
     Ok(())
 }

@@ -81,35 +81,25 @@ fn cutoff(name: &str, at: NaiveDateTime) -> NaiveDateTime {
     at - Duration::days(rule.days)
 }
 
-/// Deletes the documents of applications in `statuses` unchanged since `before`; returns the
-/// files no row refers to any more.
-fn drop_documents(c: &mut DbConn, statuses: &[&str], before: NaiveDateTime) -> AppResult<(usize, Vec<String>)> {
+/// Deletes the documents of applications in `statuses` unchanged since `before` (their files go
+/// with the next `files::sweep`).
+fn drop_documents(c: &mut DbConn, statuses: &[&str], before: NaiveDateTime) -> AppResult<usize> {
     let due: Vec<i64> =
         apps::table.filter(apps::status.eq_any(statuses).and(apps::updated_at.lt(before))).select(apps::id).load(c)?;
-    let shas: Vec<String> = docs::table.filter(docs::application_id.eq_any(&due)).select(docs::sha256).load(c)?;
-    let n = diesel::delete(docs::table.filter(docs::application_id.eq_any(&due))).execute(c)?;
-    let mut orphans = Vec::new();
-    for sha in shas {
-        if crate::files::unreferenced(c, &sha)? && !orphans.contains(&sha) {
-            orphans.push(sha);
-        }
-    }
-    Ok((n, orphans))
+    Ok(diesel::delete(docs::table.filter(docs::application_id.eq_any(&due))).execute(c)?)
 }
 
 /// Applies every rule once; returns how many rows it changed.
 pub async fn apply_due(app: &App) -> AppResult<usize> {
     let at = now();
-    let (changed, orphans) = app
-        .db
+    app.db
         .write(move |c| {
-            let (a, mut orphans) = drop_documents(
+            let a = drop_documents(
                 c,
                 &["ineligible", "withdrawn", "declined", "expired"],
                 cutoff("documents_without_stall", at),
             )?;
-            let (b, more) = drop_documents(c, &["draft"], cutoff("documents_of_abandoned_drafts", at))?;
-            orphans.extend(more.into_iter().filter(|s| !orphans.contains(s)).collect::<Vec<_>>());
+            let b = drop_documents(c, &["draft"], cutoff("documents_of_abandoned_drafts", at))?;
             let contacts = diesel::update(
                 complaints::table
                     .filter(complaints::contact.ne(""))
@@ -117,11 +107,12 @@ pub async fn apply_due(app: &App) -> AppResult<usize> {
             )
             .set(complaints::contact.eq(""))
             .execute(c)?;
+            let since = cutoff("text_numbers", at);
             let numbers = diesel::update(
                 outbox::table
                     .filter(outbox::recipient_sealed.ne(""))
-                    .filter(outbox::status.eq_any(["sent", "delivered", "dead"]))
-                    .filter(outbox::created_at.lt(cutoff("text_numbers", at))),
+                    .filter(outbox::status.eq_any(["sent", "delivered", "logged", "dead"]))
+                    .filter(outbox::sent_at.lt(since).or(outbox::sent_at.is_null().and(outbox::created_at.lt(since)))),
             )
             .set((outbox::recipient_sealed.eq(""), outbox::recipient.eq("")))
             .execute(c)?;
@@ -131,13 +122,9 @@ pub async fn apply_due(app: &App) -> AppResult<usize> {
             let failures =
                 diesel::delete(login_failures::table.filter(login_failures::at.lt(cutoff("failed_sign_ins", at))))
                     .execute(c)?;
-            Ok((a + b + contacts + numbers + received + failures, orphans))
+            Ok(a + b + contacts + numbers + received + failures)
         })
-        .await?;
-    for sha in &orphans {
-        crate::files::remove(app, sha).await;
-    }
-    Ok(changed)
+        .await
 }
 
 #[cfg(test)]

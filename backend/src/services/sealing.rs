@@ -122,7 +122,8 @@ pub fn reseal(c: &mut DbConn, vault: &Keyring, which: Which) -> AppResult<Reseal
     // Texts: the number sealed, the look-up hash in `recipient` for the hourly limit.
     let mut q = outbox::table.select((outbox::id, outbox::recipient, outbox::recipient_sealed)).into_boxed();
     if which == Which::Plain {
-        q = q.filter(outbox::recipient_sealed.eq(""));
+        // Rows whose number the retention rule cleared have both columns empty.
+        q = q.filter(outbox::recipient_sealed.eq("")).filter(outbox::recipient.ne(""));
     }
     for (id, recipient, sealed) in q.load::<(i64, String, String)>(c)? {
         let r = (|| -> Result<bool, Fail> {

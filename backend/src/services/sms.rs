@@ -196,9 +196,11 @@ pub async fn deliver_once(app: &App) -> AppResult<usize> {
             )
             .set(o::status.eq("queued"))
             .execute(c)?;
+            // A number cleared by the retention rule has nowhere to go.
             let mut q = o::table
                 .filter(o::status.eq_any(["queued", "failed"]))
                 .filter(o::next_attempt_at.is_null().or(o::next_attempt_at.le(t)))
+                .filter(o::recipient_sealed.ne(""))
                 .into_boxed();
             if quiet {
                 q = q.filter(o::urgent.eq(true));
@@ -624,9 +626,11 @@ pub async fn retry(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
             if mine == 0 {
                 return Err(AppError::NotFound);
             }
-            let n = diesel::update(o::table.find(id).filter(o::status.eq_any(["dead", "failed"])))
-                .set((o::status.eq("queued"), o::attempts.eq(0), o::next_attempt_at.eq(None::<NaiveDateTime>)))
-                .execute(c)?;
+            let n = diesel::update(
+                o::table.find(id).filter(o::status.eq_any(["dead", "failed"])).filter(o::recipient_sealed.ne("")),
+            )
+            .set((o::status.eq("queued"), o::attempts.eq(0), o::next_attempt_at.eq(None::<NaiveDateTime>)))
+            .execute(c)?;
             if n == 0 {
                 return Err(AppError::conflict(
                     "not-retryable",

@@ -139,6 +139,7 @@ pub fn rules(f: &HashMap<&'static str, String>) -> Vec<Rule> {
         rule(M::GET, "/api/v1/health", Public),
         rule(M::GET, "/api/v1/districts", Public),
         rule(M::GET, "/api/v1/stats/overview", Public),
+        rule(M::GET, "/api/v1/transparency/audit-heads", Public),
         rule(M::GET, "/api/v1/public/zones.geojson", Public),
         rule(M::GET, "/api/v1/public/districts.geojson", Public),
         rule(M::GET, "/api/v1/zones", Public),

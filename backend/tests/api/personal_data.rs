@@ -295,8 +295,10 @@ api_test!(a_closed_account_keeps_the_record_but_not_the_person, |app| {
     let r =
         app.anon().post("/api/v1/auth/login", &json!({ "login": "13805920088", "password": "vendor-pass-1" })).await;
     assert_eq!(r.status, 401);
-    // The document is gone from the table and the disk; the application stays, withdrawn.
+    // The document is gone from the table, and its file with the sweep (here without its day of
+    // grace); the application stays, withdrawn.
     assert_eq!(app.count("application_documents").await, 0);
+    assert_eq!(backend::files::sweep(&app.state, chrono::Duration::zero()).await.unwrap(), 1);
     assert!(raw_uploads(&app).await.is_empty());
     let (status, name, phone, idn): (String, String, Option<String>, Option<String>) = app
         .state

@@ -8,5 +8,6 @@ pub mod lifecycle;
 pub mod personal_data;
 pub mod rounds;
 pub mod stats;
+pub mod transparency;
 pub mod users;
 pub mod zones;

@@ -143,6 +143,9 @@ pub fn check_username(field: &str, name: &str, errors: &mut Errors) {
             "用户名为 3–32 位小写字母、数字或 _ - .",
             "Username: 3–32 lowercase letters, digits, _ - or .",
         );
+    } else if phone::check_mobile(name).is_some() {
+        // A login that reads as a mobile number is looked up as one (vendors and shops sign in by phone).
+        errors.add(field, "username_is_phone", "用户名不能是手机号", "A username cannot be a mobile number");
     }
 }
 

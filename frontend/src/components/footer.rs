@@ -1,4 +1,7 @@
 use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::app::Route;
 
 use crate::i18n::{S, use_lang};
 
@@ -8,7 +11,11 @@ pub fn Footer() -> Html {
     html! {
         <footer class="site-footer">
             <p>{ lang.t(S::FooterText) }</p>
-            <p><a href="/api/v1/openapi.json">{ lang.t(S::FooterApi) }{ " (OpenAPI)" }</a></p>
+            <p>
+                <a href="/api/v1/openapi.json">{ lang.t(S::FooterApi) }{ " (OpenAPI)" }</a>
+                { " · " }
+                <Link<Route> to={Route::Transparency}>{ lang.t(S::TransparencyTitle) }</Link<Route>>
+            </p>
         </footer>
     }
 }

@@ -323,6 +323,13 @@ strings! {
     ChangePhoneSubmit => "改用新手机号", "Use the new phone";
     PhoneChanged => "手机号已更换，以后请用新手机号登录。", "Phone changed; sign in with the new number from now on.";
     MyDataTitle => "我的个人信息", "My personal data";
+    TransparencyTitle => "审计日志公示", "Audit log transparency";
+    TransparencyLead => "平台的每一次审核、摇号、处罚和查看证件都写进审计日志。每条记录都带着上一条的哈希，改动任何一条都会断链。每天，日志的“头”（记录条数和最后一条的哈希）公布在这里。", "Every review, draw, penalty and look at a document is written to the audit log. Each record carries the hash of the one before it, so changing any record breaks the chain. Each day the log's head (how many records, and the hash of the last) is published here.";
+    TransparencyHow => "请保存一份下面的列表。以后任何人都可以用它核对：如果日志被改写后重新链接，保存过的头就对不上。", "Keep a copy of the list below. Anyone can later check the log against it: if the log was rewritten and chained again, the heads you kept no longer match.";
+    HeadsTitle => "每日公布的日志头", "Heads published each day";
+    HeadsRecords => "记录条数", "Records";
+    HeadsNone => "还没有公布过日志头（每天公布一次）。", "No head has been published yet (one is published each day).";
+    HeadsDownload => "下载列表（JSON）", "Download the list (JSON)";
     OnThisPage => "本页内容", "On this page";
     LooksTitle => "谁查看了我的材料", "Who looked at my documents";
     LooksLead => "工作人员每次打开您上传的证件或证明，都会记在这里：是谁、哪个单位、什么时间。", "Each time a member of staff opens a document you uploaded, it is listed here: who, from which unit, and when.";

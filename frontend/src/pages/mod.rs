@@ -25,6 +25,7 @@ pub mod second_factor;
 pub mod segments;
 pub mod selfcheck;
 pub mod supervision;
+pub mod transparency;
 pub mod users;
 pub mod verify;
 pub mod zone;

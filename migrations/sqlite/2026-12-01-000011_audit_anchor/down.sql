@@ -1,0 +1,3 @@
+DROP TABLE audit_checkpoints;
+DROP TRIGGER audit_log_no_delete;
+DROP TRIGGER audit_log_no_update;
