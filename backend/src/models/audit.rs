@@ -285,3 +285,17 @@ pub fn verify_heads(conn: &mut DbConn, published: &[Checkpoint]) -> QueryResult<
     }
     Ok(HeadsCheck::Agree { heads: heads.len() })
 }
+
+/// The chain's head right after the newest record of `action` on an entity (a round's draw): a
+/// round's published record carries it, so whoever downloads the record also holds a head.
+pub fn head_after(conn: &mut DbConn, action: &str, entity: &str, entity_id: &str) -> QueryResult<Option<Checkpoint>> {
+    let last: Option<(i64, NaiveDateTime, String)> = audit_log::table
+        .filter(audit_log::action.eq(action).and(audit_log::entity.eq(entity)).and(audit_log::entity_id.eq(entity_id)))
+        .order(audit_log::id.desc())
+        .select((audit_log::id, audit_log::at, audit_log::hash))
+        .first(conn)
+        .optional()?;
+    let Some((id, at, head)) = last else { return Ok(None) };
+    let records: i64 = audit_log::table.filter(audit_log::id.le(id)).count().get_result(conn)?;
+    Ok(Some(Checkpoint { day: crate::clock::xiamen_date(at), at, records, head }))
+}

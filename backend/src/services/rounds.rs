@@ -778,7 +778,8 @@ pub async fn list(app: &App) -> AppResult<Vec<RoundView>> {
 }
 
 /// The published record of a drawn round: the frozen inputs, the seed and the result, enough
-/// for anyone to recompute the draw with `tangui verify-round --file`.
+/// for anyone to recompute the draw with `tangui verify-round --file`; and the audit log's head
+/// right after the draw, which `tangui verify-audit --heads` takes (as a one-line list).
 pub async fn published_record(app: &App, id: i64) -> AppResult<serde_json::Value> {
     app.db
         .run(move |c| {
@@ -786,6 +787,7 @@ pub async fn published_record(app: &App, id: i64) -> AppResult<serde_json::Value
             if !matches!(r.status(), RoundStatus::Drawn | RoundStatus::Confirmed) {
                 return Err(AppError::NotFound);
             }
+            let head = audit::head_after(c, "round.drawn", "round", &id.to_string())?;
             Ok(json!({
                 "round_id": r.id,
                 "algorithm": r.algorithm,
@@ -794,6 +796,7 @@ pub async fn published_record(app: &App, id: i64) -> AppResult<serde_json::Value
                 "seed": r.seed,
                 "inputs": r.inputs(),
                 "result": r.result(),
+                "audit_head": head,
             }))
         })
         .await

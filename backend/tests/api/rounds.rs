@@ -86,6 +86,13 @@ api_test!(a_round_from_commitment_to_accepted_stall, |app| {
     let record = anon.get(&format!("/api/v1/rounds/{rid}/record.json")).await.value();
     assert_eq!(record["fingerprint"], fingerprint);
     assert!(backend::services::rounds::verify_record(&record).is_ok());
+    // The record carries the audit log's head right after the draw: kept by whoever downloads it,
+    // it anchors the log (`tangui verify-audit --heads`).
+    let head: backend::models::audit::Checkpoint = serde_json::from_value(record["audit_head"].clone()).unwrap();
+    assert!(head.records > 0 && head.head.len() == 64);
+    let heads = vec![head];
+    let agree = app.state.db.run(move |c| Ok(backend::models::audit::verify_heads(c, &heads)?)).await.unwrap();
+    assert_eq!(agree, backend::models::audit::HeadsCheck::Agree { heads: 1 });
     let state = app.state.clone();
     assert_eq!(state.db.run(move |c| backend::services::rounds::verify(c, rid)).await.unwrap(), Ok(()));
 
