@@ -189,7 +189,7 @@ impl Keyring {
     pub fn open(&self, stored: &str) -> Result<String, VaultError> {
         let Some(rest) = stored.strip_prefix(TEXT_PREFIX) else { return Ok(stored.to_string()) };
         let (head, body) = rest.split_once(':').ok_or(VaultError::Damaged)?;
-        let (key, _) = self.key_of(head)?;
+        let key = self.key_of(head)?;
         let bytes = hex::decode(body).map_err(|_| VaultError::Damaged)?;
         if bytes.len() < 12 {
             return Err(VaultError::Damaged);
@@ -210,12 +210,11 @@ impl Keyring {
         }
     }
 
-    fn key_of(&self, head: &str) -> Result<(&Key, Suite), VaultError> {
+    fn key_of(&self, head: &str) -> Result<&Key, VaultError> {
         let mut chars = head.chars();
         let suite = chars.next().and_then(Suite::from_tag).ok_or(VaultError::Damaged)?;
         let id = chars.as_str();
-        let key = self.key(id).filter(|k| k.suite == suite).ok_or_else(|| VaultError::UnknownKey(id.to_string()))?;
-        Ok((key, suite))
+        self.key(id).filter(|k| k.suite == suite).ok_or_else(|| VaultError::UnknownKey(id.to_string()))
     }
 
     /// Whether a stored text is sealed under the current key (what `rekey` leaves alone).
@@ -255,7 +254,7 @@ impl Keyring {
             return Err(VaultError::Damaged);
         }
         let head = std::str::from_utf8(&rest[..9]).map_err(|_| VaultError::Damaged)?;
-        let (key, _) = self.key_of(head)?;
+        let key = self.key_of(head)?;
         key.decrypt(&rest[9..21], &rest[21..])
     }
 

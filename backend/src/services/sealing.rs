@@ -146,7 +146,12 @@ pub fn reseal(c: &mut DbConn, vault: &Keyring, which: Which) -> AppResult<Reseal
     }
 
     // Texts received, and the contact a reporter left: sealed in place.
-    let senders: Vec<(i64, String)> = sms_inbound::table.select((sms_inbound::id, sms_inbound::sender)).load(c)?;
+    // At start-up only the rows still in clear are read, not the whole table.
+    let mut q = sms_inbound::table.select((sms_inbound::id, sms_inbound::sender)).into_boxed();
+    if which == Which::Plain {
+        q = q.filter(sms_inbound::sender.not_like("enc1:%"));
+    }
+    let senders: Vec<(i64, String)> = q.load(c)?;
     for (id, sender) in senders {
         let r = again(vault, which, &sender).and_then(|sealed| match sealed {
             Some(s) => Ok(diesel::update(sms_inbound::table.find(id)).set(sms_inbound::sender.eq(s)).execute(c)? > 0),
@@ -154,8 +159,12 @@ pub fn reseal(c: &mut DbConn, vault: &Keyring, which: Which) -> AppResult<Reseal
         });
         count(r)?;
     }
-    let contacts: Vec<(i64, String)> =
-        complaints::table.filter(complaints::contact.ne("")).select((complaints::id, complaints::contact)).load(c)?;
+    let mut q =
+        complaints::table.filter(complaints::contact.ne("")).select((complaints::id, complaints::contact)).into_boxed();
+    if which == Which::Plain {
+        q = q.filter(complaints::contact.not_like("enc1:%"));
+    }
+    let contacts: Vec<(i64, String)> = q.load(c)?;
     for (id, contact) in contacts {
         let r = again(vault, which, &contact).and_then(|sealed| match sealed {
             Some(s) => Ok(diesel::update(complaints::table.find(id)).set(complaints::contact.eq(s)).execute(c)? > 0),
