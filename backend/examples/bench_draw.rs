@@ -39,7 +39,15 @@ async fn main() {
     let closed = rounds::close(&state, &admin, round.id).await.unwrap();
     let close_ms = t_close.elapsed().as_secs_f64() * 1000.0;
     let t_draw = Instant::now();
-    let drawn = rounds::draw(&state, &admin, round.id, state.draws.clone()).await.unwrap();
+    let drawn = rounds::draw(
+        &state,
+        &admin,
+        round.id,
+        common::dto::rounds::DrawInput { outside_value: "07 31 58".into() },
+        state.draws.clone(),
+    )
+    .await
+    .unwrap();
     let draw_tx_ms = t_draw.elapsed().as_secs_f64() * 1000.0;
     let whole_ms = whole.elapsed().as_secs_f64() * 1000.0;
     let t_confirm = Instant::now();
@@ -59,7 +67,7 @@ async fn main() {
     let mut pure = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        let r = common::allocation::draw(&inputs, &seed).unwrap();
+        let r = common::allocation::draw(&inputs, &seed, Some("07 31 58")).unwrap();
         pure.push(t.elapsed().as_secs_f64() * 1000.0);
         assert_eq!(r.assignments.len(), drawn.results.iter().filter(|l| l.stall_number.is_some()).count());
     }

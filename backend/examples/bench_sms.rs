@@ -105,7 +105,15 @@ async fn main() {
 
     // The draw, with every applicant's result queued in its transaction.
     let t = Instant::now();
-    rounds::draw(&state, &admin, round.id, state.draws.clone()).await.unwrap();
+    rounds::draw(
+        &state,
+        &admin,
+        round.id,
+        common::dto::rounds::DrawInput { outside_value: "07 31 58".into() },
+        state.draws.clone(),
+    )
+    .await
+    .unwrap();
     let draw_ms = ms(t);
     let draw_queued: i64 = state.db.run(|c| Ok(o::table.count().get_result(c)?)).await.unwrap();
 

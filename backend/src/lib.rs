@@ -40,6 +40,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     if sealed.rows > 0 {
         tracing::info!(rows = sealed.rows, "personal data written before sealing is now sealed");
     }
+    let draws = Arc::new(services::rounds::ProgressBoard::new(&db));
     Ok(AppState(Arc::new(App {
         sender: services::sms::sender_for(&config.sms),
         config,
@@ -47,7 +48,7 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         hasher: auth::password::Hasher::new(),
         vault,
         zone_cache: Default::default(),
-        draws: Default::default(),
+        draws,
         instance: format!("{}-{}", std::process::id(), auth::rand_bytes::random_hex(3)),
     })))
 }

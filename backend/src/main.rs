@@ -56,8 +56,13 @@ enum Cmd {
         #[arg(long)]
         heads: Option<std::path::PathBuf>,
     },
-    /// Run a closed allocation round's draw, printing progress.
-    DrawRound { round: i64 },
+    /// Run a closed allocation round's draw, printing progress. The outside value is the one from
+    /// the source the round notice named (e.g. the numbers drawn by witnesses at the ceremony).
+    DrawRound {
+        round: i64,
+        #[arg(long)]
+        outside_value: String,
+    },
     /// Re-run a drawn round from its published inputs and seed and say whether the stored results
     /// match; with --file, the same from a published record.json, without a database.
     VerifyRound {
@@ -232,7 +237,7 @@ async fn run(config: Config, command: Cmd) -> anyhow::Result<ExitCode> {
             }
             Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
-        Cmd::DrawRound { round: id } => {
+        Cmd::DrawRound { round: id, outside_value } => {
             let state = build_state(config).await?;
             let board = state.draws.clone();
             let watcher = {
@@ -258,7 +263,8 @@ async fn run(config: Config, command: Cmd) -> anyhow::Result<ExitCode> {
                 session_id: 0,
             };
             let started = std::time::Instant::now();
-            let r = backend::services::rounds::draw(&state, &admin, id, board).await;
+            let input = common::dto::rounds::DrawInput { outside_value };
+            let r = backend::services::rounds::draw(&state, &admin, id, input, board).await;
             watcher.abort();
             match r {
                 Ok(v) => {

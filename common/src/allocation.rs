@@ -198,7 +198,10 @@ impl fmt::Display for DrawError {
         match self {
             DrawError::BadSeed => write!(f, "The seed must be 64 hexadecimal digits (32 bytes)"),
             DrawError::OutsideValue => {
-                write!(f, "The draw needs the outside value named in the round notice (1–{MAX_OUTSIDE_VALUE} characters)")
+                write!(
+                    f,
+                    "The draw needs the outside value named in the round notice (1–{MAX_OUTSIDE_VALUE} characters)"
+                )
             }
             DrawError::ReservedPercent => {
                 write!(f, "The reserved share must be between 0 and {MAX_RESERVED_PERCENT} percent")
@@ -314,7 +317,12 @@ pub fn draw_key(inputs: &DrawInputs, seed_hex: &str, outside_value: Option<&str>
     Ok(hex::encode(key(inputs, &parse_seed(seed_hex)?, &fingerprint_bytes(inputs), outside_value)?))
 }
 
-fn key(inputs: &DrawInputs, seed: &[u8; 32], fp: &[u8; 32], outside_value: Option<&str>) -> Result<[u8; 32], DrawError> {
+fn key(
+    inputs: &DrawInputs,
+    seed: &[u8; 32],
+    fp: &[u8; 32],
+    outside_value: Option<&str>,
+) -> Result<[u8; 32], DrawError> {
     let mut h = Sha256::new().chain_update(seed).chain_update(fp);
     if inputs.algorithm == Algorithm::V2 {
         let value = outside_value.filter(|v| !v.is_empty() && v.chars().count() <= MAX_OUTSIDE_VALUE);
@@ -422,13 +430,7 @@ pub fn draw_with_progress(
             let Some(left) = quota.get_mut(&zone).filter(|q| **q > 0) else { continue };
             let Some(stall_id) = free.get_mut(&(zone, a.category)).and_then(FreeStalls::take) else { continue };
             *left -= 1;
-            placed[i] = Some(Assignment {
-                id: a.id,
-                stall_id,
-                zone_id: zone,
-                preference_rank: rank,
-                reserved: true,
-            });
+            placed[i] = Some(Assignment { id: a.id, stall_id, zone_id: zone, preference_rank: rank, reserved: true });
             break;
         }
     }
@@ -439,13 +441,7 @@ pub fn draw_with_progress(
             let a = applicants[i];
             placed[i] = ranked_preferences(&a.preferences).find_map(|(rank, zone)| {
                 let stall_id = free.get_mut(&(zone, a.category)).and_then(FreeStalls::take)?;
-                Some(Assignment {
-                    id: a.id,
-                    stall_id,
-                    zone_id: zone,
-                    preference_rank: rank,
-                    reserved: false,
-                })
+                Some(Assignment { id: a.id, stall_id, zone_id: zone, preference_rank: rank, reserved: false })
             });
         }
         let done = k + 1;
@@ -675,7 +671,14 @@ mod tests {
     }
 
     fn inputs(applicants: Vec<DrawApplicant>, stalls: Vec<DrawStall>, reserved_percent: u8) -> DrawInputs {
-        DrawInputs { algorithm: Algorithm::V1, round_id: 1, outside_source: String::new(), applicants, stalls, reserved_percent }
+        DrawInputs {
+            algorithm: Algorithm::V1,
+            round_id: 1,
+            outside_source: String::new(),
+            applicants,
+            stalls,
+            reserved_percent,
+        }
     }
 
     /// Seed number `n`: its little-endian bytes, zero-padded to 32.
@@ -808,11 +811,8 @@ mod tests {
         let r = draw(&i, &seed(7), None).unwrap();
         check(&i, &r);
         assert_eq!(r.order, vec![11, 14, 16, 15, 12, 13]);
-        let got: Vec<(i64, i64, i64, u8, bool)> = r
-            .assignments
-            .iter()
-            .map(|a| (a.id, a.stall_id, a.zone_id, a.preference_rank, a.reserved))
-            .collect();
+        let got: Vec<(i64, i64, i64, u8, bool)> =
+            r.assignments.iter().map(|a| (a.id, a.stall_id, a.zone_id, a.preference_rank, a.reserved)).collect();
         // Zones 1 and 2 have 2 stalls each, so 50% reserves one in each. Phase 1: 15 (flowers) finds
         // no flower stall in zone 2 and takes zone 1's; 12 takes zone 2's lowest food stall. Phase 2:
         // 11 and 14 take what is left; 16 (zone 3 has no stalls) and 13 wait.
@@ -1408,7 +1408,14 @@ mod tests {
                 app(500_000 + k, g.below(100) < 8, category, &prefs)
             })
             .collect();
-        DrawInputs { algorithm: Algorithm::V1, round_id: 2025, outside_source: String::new(), applicants, stalls, reserved_percent: 10 }
+        DrawInputs {
+            algorithm: Algorithm::V1,
+            round_id: 2025,
+            outside_source: String::new(),
+            applicants,
+            stalls,
+            reserved_percent: 10,
+        }
     }
 
     #[test]

@@ -54,6 +54,10 @@ kinds! {
         "摊位申请不符合条件", "Stall application not eligible",
         "您的摊位申请{case}不符合条件：{reason}。有异议可在15日内向区城管提出。", "Your stall application {case} is not eligible: {reason}. You may object to the district within 15 days.",
         "/apply", false;
+    "round.listed", "a round's list is frozen with the application on it", "the applicant",
+        "已进入摇号名单", "You are on the draw list",
+        "您的申请已进入第{round}批摇号名单，摇号编号{number}。公布的名单和结果只显示编号，可在批次页面核对。", "Your application is on the list of draw {round} as {number}. The published list and results show only numbers; check yours on the round page.",
+        "/rounds/{round}", false;
     "round.placed", "the draw gives the applicant a stall", "the applicant",
         "摇号结果：已摇中摊位", "Draw result: you were given a stall",
         "摇号结果：您摇中{zone}{stall}号摊位，公示至{date}，之后请按通知确认。", "Draw result: you were given stall {stall} at {zone}; on notice until {date}, then confirm it when told.",

@@ -182,6 +182,7 @@ pub async fn city_round(
         reserved_percent: 10,
         notice_days: 0,
         offer_days: 5,
+        outside_source: "摇号现场三名见证人各摇出的两位数号码".into(),
     };
     (admin, input)
 }

@@ -205,6 +205,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        draw_number -> Nullable<Integer>,
     }
 }
 
@@ -253,6 +254,21 @@ diesel::table! {
         confirmed_at -> Nullable<Timestamp>,
         created_by -> BigInt,
         created_at -> Timestamp,
+        updated_at -> Timestamp,
+        outside_source -> Text,
+        outside_value -> Nullable<Text>,
+        applicant_count -> Nullable<Integer>,
+        stall_count -> Nullable<Integer>,
+        placed_count -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    draw_progress (round_id) {
+        round_id -> BigInt,
+        stage -> Text,
+        done -> Integer,
+        total -> Integer,
         updated_at -> Timestamp,
     }
 }

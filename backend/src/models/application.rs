@@ -33,6 +33,8 @@ pub struct Application {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The public number in the round's draw (`R3-00012`), given when the round's list is frozen.
+    pub draw_number: Option<i32>,
 }
 
 #[derive(Debug, Clone, Queryable, Identifiable)]

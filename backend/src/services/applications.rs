@@ -561,6 +561,10 @@ fn build_view(c: &mut DbConn, vault: &crate::vault::Keyring, actor: &Actor, id: 
         notices: notices::for_subject(c, &format!("application:{id}"), None)?,
         offer,
         round_id: r.round_id,
+        draw_number: r
+            .round_id
+            .zip(r.draw_number)
+            .map(|(round, n)| common::allocation::draw_number_label(round, n.into())),
         version: r.version,
         created_at: r.created_at,
     })

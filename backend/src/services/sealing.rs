@@ -5,7 +5,7 @@
 use diesel::prelude::*;
 
 use crate::db::DbConn;
-use crate::db::schema::{complaints, outbox, sms_inbound, users};
+use crate::db::schema::{allocation_rounds, complaints, outbox, sms_inbound, users};
 use crate::error::AppResult;
 use crate::vault::{self, Keyring};
 
@@ -168,6 +168,24 @@ pub fn reseal(c: &mut DbConn, vault: &Keyring, which: Which) -> AppResult<Reseal
     for (id, contact) in contacts {
         let r = again(vault, which, &contact).and_then(|sealed| match sealed {
             Some(s) => Ok(diesel::update(complaints::table.find(id)).set(complaints::contact.eq(s)).execute(c)? > 0),
+            None => Ok(false),
+        });
+        count(r)?;
+    }
+    // Seeds of rounds not yet drawn: secret until the draw reveals them.
+    let mut q = allocation_rounds::table
+        .filter(allocation_rounds::status.eq_any(["open", "closed"]))
+        .select((allocation_rounds::id, allocation_rounds::seed))
+        .into_boxed();
+    if which == Which::Plain {
+        q = q.filter(allocation_rounds::seed.not_like("enc1:%"));
+    }
+    let seeds: Vec<(i64, String)> = q.load(c)?;
+    for (id, seed) in seeds {
+        let r = again(vault, which, &seed).and_then(|sealed| match sealed {
+            Some(s) => {
+                Ok(diesel::update(allocation_rounds::table.find(id)).set(allocation_rounds::seed.eq(s)).execute(c)? > 0)
+            }
             None => Ok(false),
         });
         count(r)?;

@@ -155,6 +155,10 @@ pub fn rules(f: &HashMap<&'static str, String>) -> Vec<Rule> {
         rule(M::GET, "/api/v1/rounds", Public),
         rule(M::GET, "/api/v1/rounds/{id}", Public).at("/api/v1/rounds/{round}"),
         rule(M::GET, "/api/v1/rounds/{id}/record.json", Public).at("/api/v1/rounds/{round}/record.json"),
+        rule(M::GET, "/api/v1/rounds/specification", Public),
+        rule(M::GET, "/api/v1/rounds/{id}/list.json", Public).at("/api/v1/rounds/{round}/list.json"),
+        rule(M::GET, "/api/v1/rounds/{id}/list.csv", Public).at("/api/v1/rounds/{round}/list.csv"),
+        rule(M::GET, "/api/v1/rounds/{id}/list/{number}", Public).at("/api/v1/rounds/{round}/list/1"),
         rule(M::GET, "/api/v1/public/permits/{code}", Public).at("/api/v1/public/permits/{code}"),
         rule(M::GET, "/api/v1/public/complaints/{token}", Public).at("/api/v1/public/complaints/{token}"),
         rule(M::POST, "/api/v1/complaints/by-token/{token}/reopen", Public)
@@ -341,14 +345,17 @@ pub async fn fixture(app: &TestApp) -> (HashMap<Who, Client>, HashMap<&'static s
         .post(
             "/api/v1/rounds",
             &json!({ "name": "授权测试批次", "zone_ids": sm, "opens_at": "2026-11-01T09:00:00",
-            "closes_at": "2026-11-30T17:00:00", "reserved_percent": 20, "notice_days": 0, "offer_days": 5 }),
+            "closes_at": "2026-11-30T17:00:00", "outside_source": "摇号现场三名见证人各摇出的两位数号码", "reserved_percent": 20, "notice_days": 0, "offer_days": 5 }),
         )
         .await
         .value()["id"]
         .as_i64()
         .unwrap();
     for step in ["open", "close", "draw"] {
-        admin.post(&format!("/api/v1/rounds/{round}/{step}"), &json!({})).await.assert_status(200);
+        admin
+            .post(&format!("/api/v1/rounds/{round}/{step}"), &json!({ "outside_value": "07 31 58" }))
+            .await
+            .assert_status(200);
     }
     let objection =
         vendor_a.post(&format!("/api/v1/rounds/{round}/objections"), &json!({ "text": "请公开规则" })).await;

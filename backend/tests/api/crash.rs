@@ -107,6 +107,7 @@ api_test!(a_draw_killed_midway_leaves_no_trace_and_runs_again, |app| {
         reserved_percent: 10,
         notice_days: 0,
         offer_days: 5,
+        outside_source: "摇号现场三名见证人各摇出的两位数号码".into(),
     };
     let round = rounds::create(&app.state, &admin, input).await.unwrap().id;
     rounds::open(&app.state, &admin, round).await.unwrap();
@@ -117,7 +118,7 @@ api_test!(a_draw_killed_midway_leaves_no_trace_and_runs_again, |app| {
     // The CLI draw in its own process, killed once it reports written rows.
     let cfg = &app.state.config;
     let mut child = Command::new(env!("CARGO_BIN_EXE_tangui"))
-        .args(["draw-round", &round.to_string()])
+        .args(["draw-round", &round.to_string(), "--outside-value", "07 31 58"])
         .env("DATABASE_URL", &cfg.database_url)
         .env("TANGUI_DATA_DIR", &cfg.data_dir)
         .env("TANGUI_SECRET_KEY", crate::util::TEST_KEY)
@@ -151,7 +152,15 @@ api_test!(a_draw_killed_midway_leaves_no_trace_and_runs_again, |app| {
     assert!(matches!(chain, backend::models::audit::ChainCheck::Intact { .. }), "{chain:?}");
 
     // The round can simply be drawn again, and its published inputs reproduce the result.
-    let drawn = rounds::draw(&app.state, &admin, round, app.state.draws.clone()).await.unwrap();
+    let drawn = rounds::draw(
+        &app.state,
+        &admin,
+        round,
+        common::dto::rounds::DrawInput { outside_value: "07 31 58".into() },
+        app.state.draws.clone(),
+    )
+    .await
+    .unwrap();
     assert_eq!(drawn.results.len(), APPLICANTS);
     let after = footprint(&app, round).await;
     assert_eq!((after.0.as_str(), after.1 - before.1), ("drawn", APPLICANTS as i64));

@@ -62,10 +62,13 @@ api_test!(every_kind_in_the_table_is_sent_by_the_change_it_names, |app| {
         vendors.push(eligible(&app, &officer, &[zone]).await);
     }
     let round = json!({ "name": "通知测试批次", "zone_ids": [zone], "opens_at": "2026-11-01T09:00:00", "closes_at": "2026-11-30T17:00:00",
-        "reserved_percent": 0, "notice_days": 0, "offer_days": 5 });
+        "outside_source": "摇号现场三名见证人各摇出的两位数号码", "reserved_percent": 0, "notice_days": 0, "offer_days": 5 });
     let rid = admin.post("/api/v1/rounds", &round).await.value()["id"].as_i64().unwrap();
     for step in ["open", "close", "draw", "confirm"] {
-        admin.post(&format!("/api/v1/rounds/{rid}/{step}"), &json!({})).await.assert_status(200);
+        admin
+            .post(&format!("/api/v1/rounds/{rid}/{step}"), &json!({ "outside_value": "07 31 58" }))
+            .await
+            .assert_status(200);
     }
     let made: Vec<(i64, i64)> = app
         .state

@@ -18,7 +18,7 @@ pub async fn eligible(app: &TestApp, officer: &Client, prefs: &[i64]) -> (Client
 
 fn round_body(zone_ids: &[i64], notice_days: u8) -> Value {
     json!({ "name": "2026年第一批摊位摇号", "zone_ids": zone_ids, "opens_at": "2026-11-01T09:00:00", "closes_at": "2026-11-30T17:00:00",
-        "reserved_percent": 20, "notice_days": notice_days, "offer_days": 5 })
+        "outside_source": "摇号现场三名见证人各摇出的两位数号码", "reserved_percent": 20, "notice_days": notice_days, "offer_days": 5 })
 }
 
 /// A new 思明 zone with `n` cooked-food stalls, so tests control how scarce stalls are.
@@ -39,7 +39,7 @@ async fn run_round(admin: &Client, zone_ids: &[i64], notice_days: u8) -> (i64, V
     let id = admin.post("/api/v1/rounds", &round_body(zone_ids, notice_days)).await.value()["id"].as_i64().unwrap();
     admin.post(&format!("/api/v1/rounds/{id}/open"), &json!({})).await.assert_status(200);
     admin.post(&format!("/api/v1/rounds/{id}/close"), &json!({})).await.assert_status(200);
-    let drawn = admin.post(&format!("/api/v1/rounds/{id}/draw"), &json!({})).await;
+    let drawn = admin.post(&format!("/api/v1/rounds/{id}/draw"), &json!({ "outside_value": "07 31 58" })).await;
     drawn.assert_status(200);
     (id, drawn.value())
 }
@@ -72,15 +72,19 @@ api_test!(a_round_from_commitment_to_accepted_stall, |app| {
     let stalls_in_round = closed["stalls"].as_i64().unwrap();
     assert!(stalls_in_round >= 3);
 
-    let drawn = admin.post(&format!("/api/v1/rounds/{rid}/draw"), &json!({})).await.value();
+    let drawn =
+        admin.post(&format!("/api/v1/rounds/{rid}/draw"), &json!({ "outside_value": "07 31 58" })).await.value();
     assert_eq!(drawn["status"], "drawn");
     let seed = drawn["seed"].as_str().unwrap();
     assert_eq!(common::allocation::commitment(seed).unwrap(), commitment, "the revealed seed matches the commitment");
     assert_eq!(drawn["algorithm"], common::allocation::ALGORITHM_VERSION);
     let results = drawn["results"].as_array().unwrap();
     assert_eq!(results.len(), 3);
-    assert!(results.iter().all(|r| r["applicant"] == "测**户"), "names are masked");
-    assert!(results.iter().all(|r| r.get("id_number").is_none()), "no ID digits on the public results");
+    let label = |n: i64| format!("R{rid}-{n:05}");
+    let mut numbers: Vec<&str> = results.iter().map(|r| r["draw_number"].as_str().unwrap()).collect();
+    numbers.sort();
+    assert_eq!(numbers, [label(1), label(2), label(3)], "applicants appear by draw number");
+    assert!(results.iter().all(|r| r.get("applicant").is_none() && r.get("id_number").is_none()));
     assert!(results.iter().all(|r| r["stall_number"].is_string()), "enough stalls for everyone");
     // Anyone can re-run it from the published record.
     let record = anon.get(&format!("/api/v1/rounds/{rid}/record.json")).await.value();
@@ -196,11 +200,18 @@ api_test!(declined_stall_goes_down_the_waitlist_skipping_holders, |app| {
     }
     let (rid, drawn) = run_round(&admin, &[zone], 0).await;
     let results = drawn["results"].as_array().unwrap().clone();
-    let winner = results.iter().find(|r| r["stall_number"].is_string()).unwrap()["application_id"].as_i64().unwrap();
+    // The public results name draw numbers; each applicant knows their own from their case.
+    let mut application_of = std::collections::HashMap::new();
+    for (v, a) in &people {
+        let number = v.get(&format!("/api/v1/applications/{a}")).await.value()["draw_number"].as_str().unwrap().to_string();
+        application_of.insert(number, *a);
+    }
+    let app_of = |r: &Value| application_of[r["draw_number"].as_str().unwrap()];
+    let winner = app_of(results.iter().find(|r| r["stall_number"].is_string()).unwrap());
     let mut waiting: Vec<(u64, i64)> = results
         .iter()
         .filter(|r| r["waitlist_position"].is_u64())
-        .map(|r| (r["waitlist_position"].as_u64().unwrap(), r["application_id"].as_i64().unwrap()))
+        .map(|r| (r["waitlist_position"].as_u64().unwrap(), app_of(r)))
         .collect();
     waiting.sort();
     assert_eq!(waiting.len(), 2);
@@ -301,4 +312,193 @@ api_test!(concurrent_accepts_and_declines_never_give_a_stall_two_holders, |app| 
     assert!(holders <= 1, "one stall, at most one holder");
     assert_eq!(accepted, holders, "an accepted offer for every holder and no more");
     assert_eq!(accepted_apps, holders);
+});
+
+/// What the public can fetch about a round: the pages and every file.
+async fn public_round_texts(anon: &Client, rid: i64) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for path in [
+        "/api/v1/rounds".to_string(),
+        format!("/api/v1/rounds/{rid}"),
+        format!("/api/v1/rounds/{rid}/list.json"),
+        format!("/api/v1/rounds/{rid}/list.csv"),
+        format!("/api/v1/rounds/{rid}/list/1"),
+        format!("/api/v1/rounds/{rid}/list/2"),
+        format!("/api/v1/rounds/{rid}/record.json"),
+    ] {
+        let r = anon.get(&path).await;
+        if r.status == 200 {
+            out.push((path, r.text()));
+        }
+    }
+    out
+}
+
+api_test!(the_draw_names_nobody_and_rests_on_an_outside_value, |app| {
+    let app = app.with_demo().await;
+    let (sm, _) = zones(&app).await;
+    let officer = app.officer(District::Siming).await;
+    let admin = app.admin().await;
+    let anon = app.anon();
+    let mut vendors = Vec::new();
+    for _ in 0..3 {
+        vendors.push(eligible(&app, &officer, &sm).await);
+    }
+    // What would identify them: names, ID numbers (and their last digits), phones.
+    let mut secrets = Vec::new();
+    for (v, _) in &vendors {
+        let me = v.get("/api/v1/me").await.value();
+        for k in ["display_name", "phone", "id_number"] {
+            if let Some(s) = me[k].as_str().filter(|s| !s.is_empty()) {
+                secrets.push(s.to_string());
+            }
+        }
+        let uid = me["id"].as_i64().unwrap();
+        secrets.push(app.phone_of(uid).await);
+    }
+    let idn: Vec<String> =
+        secrets.iter().filter(|s| s.len() == 18).map(|s| s[s.len() - 6..].to_string()).collect();
+    secrets.extend(idn);
+    assert!(secrets.len() >= 6, "{secrets:?}");
+    let no_one_named = |texts: &[(String, String)]| {
+        for (path, body) in texts {
+            for s in &secrets {
+                assert!(!body.contains(s.as_str()), "{path} shows {s}");
+            }
+            assert!(!body.contains("测**户"), "{path} shows a masked name");
+        }
+    };
+
+    let rid = admin.post("/api/v1/rounds", &round_body(&sm, 0)).await.value()["id"].as_i64().unwrap();
+    // The source of the outside value is named before anything is frozen, and is required.
+    let mut no_source = round_body(&sm, 0);
+    no_source["outside_source"] = json!("");
+    let r = admin.post("/api/v1/rounds", &no_source).await;
+    assert!(r.error_fields().contains(&"outside_source".to_string()), "{}", r.text());
+    let opened = admin.post(&format!("/api/v1/rounds/{rid}/open"), &json!({})).await.value();
+    assert_eq!(opened["outside_source"], "摇号现场三名见证人各摇出的两位数号码");
+    // The seed is kept sealed in the database until the draw.
+    let commitment = opened["seed_commitment"].as_str().unwrap().to_string();
+    let stored_seed = app
+        .state
+        .db
+        .run(move |c| {
+            use backend::db::schema::allocation_rounds as r;
+            use diesel::prelude::*;
+            Ok(r::table.find(rid).select(r::seed).first::<String>(c)?)
+        })
+        .await
+        .unwrap();
+    assert!(stored_seed.starts_with("enc1:"), "the seed is not in clear: {stored_seed}");
+
+    let closed = admin.post(&format!("/api/v1/rounds/{rid}/close"), &json!({})).await.value();
+    let fingerprint = closed["fingerprint"].as_str().unwrap().to_string();
+    // Each applicant sees their own draw number, on their case and in a notice.
+    let mut numbers = Vec::new();
+    for (v, a) in &vendors {
+        let case = v.get(&format!("/api/v1/applications/{a}")).await.value();
+        let number = case["draw_number"].as_str().unwrap().to_string();
+        assert!(number.starts_with(&format!("R{rid}-")), "{number}");
+        assert!(case["notices"].as_array().unwrap().iter().any(|n| n["kind"] == "round.listed"), "{case}");
+        // ... and checks their line of the published list before the draw.
+        let line = anon.get(&format!("/api/v1/rounds/{rid}/list/{number}")).await.value();
+        assert_eq!(line["draw_number"], number);
+        assert_eq!(line["fingerprint"], fingerprint);
+        assert_eq!(line["category"], "cooked_food");
+        let prefs: Vec<i64> = line["preferences"].as_array().unwrap().iter().map(|z| z["id"].as_i64().unwrap()).collect();
+        assert_eq!(prefs, sm, "the line shows the preferences as the applicant gave them");
+        assert!(line["result"].is_null());
+        numbers.push(number);
+    }
+    anon.get(&format!("/api/v1/rounds/{rid}/list/R{rid}-00099")).await.assert_status(404);
+    // The list published at closing: the frozen inputs, which hash to the published fingerprint.
+    let list = anon.get(&format!("/api/v1/rounds/{rid}/list.json")).await.value();
+    let frozen: common::allocation::DrawInputs = serde_json::from_value(list["inputs"].clone()).unwrap();
+    assert_eq!(common::allocation::fingerprint(&frozen), fingerprint);
+    assert_eq!(list["fingerprint"], fingerprint);
+    assert_eq!(list["outside_source"], "摇号现场三名见证人各摇出的两位数号码");
+    let csv = anon.get(&format!("/api/v1/rounds/{rid}/list.csv")).await;
+    let csv = csv.text();
+    assert!(csv.starts_with('\u{feff}') && csv.contains("摇号编号"), "{csv}");
+    assert!(numbers.iter().all(|n| csv.contains(n.as_str())));
+    no_one_named(&public_round_texts(&anon, rid).await);
+
+    // The draw refuses to run without the outside value, and changes nothing.
+    let before = app.count("audit_log").await;
+    let r = admin.post(&format!("/api/v1/rounds/{rid}/draw"), &json!({ "outside_value": "  " })).await;
+    r.assert_status(422);
+    assert!(r.error_fields().contains(&"outside_value".to_string()), "{}", r.text());
+    assert_eq!(admin.post(&format!("/api/v1/rounds/{rid}/draw"), &json!({})).await.problem().status, 422);
+    assert_eq!(anon.get(&format!("/api/v1/rounds/{rid}")).await.value()["status"], "closed");
+    assert_eq!(app.count("audit_log").await, before);
+
+    let drawn = admin.post(&format!("/api/v1/rounds/{rid}/draw"), &json!({ "outside_value": " 07 31 58 " })).await.value();
+    assert_eq!(drawn["outside_value"], "07 31 58");
+    assert_eq!(drawn["algorithm"], "tangui-rsd-v2");
+    assert_eq!(common::allocation::commitment(drawn["seed"].as_str().unwrap()).unwrap(), commitment);
+    // The progress of the draw is readable from another instance.
+    let other = admin.to_instance(app.second_instance().await);
+    let progress = other.get(&format!("/api/v1/rounds/{rid}/progress")).await.value();
+    assert_eq!((progress["stage"].as_str(), progress["total"].as_u64()), (Some("done"), Some(3)));
+
+    // The record: the list drawn is the list published at closing, and it verifies.
+    let record = anon.get(&format!("/api/v1/rounds/{rid}/record.json")).await.value();
+    assert_eq!(record["inputs"], list["inputs"], "the draw used exactly the list published at closing");
+    assert!(record["result"]["assignments"][0].get("draw_number").is_some());
+    let texts = public_round_texts(&anon, rid).await;
+    assert_eq!(texts.len(), 7, "every public page and file of the round answers");
+    no_one_named(&texts);
+    let line = anon.get(&format!("/api/v1/rounds/{rid}/list/{}", numbers[0])).await.value();
+    assert_eq!(line["result"]["draw_number"], numbers[0]);
+
+    let verify_file = |record: &Value, name: &str| {
+        let file = app.state.config.data_dir.join(name);
+        std::fs::create_dir_all(&app.state.config.data_dir).unwrap();
+        std::fs::write(&file, serde_json::to_vec(record).unwrap()).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_tangui"))
+            .args(["verify-round", "--file", file.to_str().unwrap()])
+            .env("RUST_LOG", "error")
+            .env("TANGUI_DATA_DIR", &app.state.config.data_dir)
+            .output()
+            .unwrap();
+        (out.status.success(), String::from_utf8_lossy(&out.stdout).to_string())
+    };
+    let (ok, said) = verify_file(&record, "record.json");
+    assert!(ok && said.starts_with("MATCH") && said.contains("tangui-rsd-v2"), "{said}");
+    // Another outside value: the record no longer verifies, and the draw itself comes out
+    // differently (over a few values; with three applicants one could coincide).
+    let mut other_value = record.clone();
+    other_value["outside_value"] = json!("07 31 59");
+    let (ok, said) = verify_file(&other_value, "other.json");
+    assert!(!ok && said.starts_with("MISMATCH"), "{said}");
+    let r: common::allocation::DrawRecord = serde_json::from_value(record.clone()).unwrap();
+    let differ = ["07 31 59", "12 02 44", "00 00 00", "99 99 99"]
+        .iter()
+        .filter(|v| common::allocation::draw(&r.inputs, &r.seed, Some(v)).unwrap().order != r.result.order)
+        .count();
+    assert!(differ >= 2, "{differ}");
+    // A record drawn with tangui-rsd-v1 (before outside values and draw numbers) still verifies.
+    let vectors: Value = serde_json::from_str(include_str!("../../../docs/draw-vectors.json")).unwrap();
+    let v1 = vectors["vectors"].as_array().unwrap().iter().find(|v| v["record"]["algorithm"] == "tangui-rsd-v1").unwrap();
+    let (ok, said) = verify_file(&v1["record"], "v1.json");
+    assert!(ok && said.contains("tangui-rsd-v1"), "{said}");
+    assert!(backend::services::rounds::verify_record(&v1["record"]).is_ok());
+});
+
+api_test!(the_round_list_pages_from_the_rounds_columns, |app| {
+    let app = app.with_demo().await;
+    let (sm, _) = zones(&app).await;
+    let admin = app.admin().await;
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        ids.push(admin.post("/api/v1/rounds", &round_body(&sm, 0)).await.value()["id"].as_i64().unwrap());
+    }
+    let anon = app.anon();
+    let first = anon.get("/api/v1/rounds?limit=2").await.value();
+    let got: Vec<i64> = first.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert_eq!(got, [ids[4], ids[3]], "newest first, two a page");
+    let next = anon.get(&format!("/api/v1/rounds?limit=2&before={}", ids[3])).await.value();
+    let got: Vec<i64> = next.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+    assert_eq!(got, [ids[2], ids[1]]);
+    assert!(first[0]["zones"].as_array().unwrap().len() == sm.len() && first[0]["results"].as_array().unwrap().is_empty());
 });

@@ -93,10 +93,13 @@ api_test!(a_confirmed_round_texts_each_placed_applicant_and_the_reports_come_bac
         vendors.push((v, id));
     }
     let body = json!({ "name": "短信测试批次", "zone_ids": sm, "opens_at": "2026-11-01T09:00:00", "closes_at": "2026-11-30T17:00:00",
-        "reserved_percent": 0, "notice_days": 0, "offer_days": 5 });
+        "outside_source": "摇号现场三名见证人各摇出的两位数号码", "reserved_percent": 0, "notice_days": 0, "offer_days": 5 });
     let rid = admin.post("/api/v1/rounds", &body).await.value()["id"].as_i64().unwrap();
     for step in ["open", "close", "draw", "confirm"] {
-        admin.post(&format!("/api/v1/rounds/{rid}/{step}"), &json!({})).await.assert_status(200);
+        admin
+            .post(&format!("/api/v1/rounds/{rid}/{step}"), &json!({ "outside_value": "07 31 58" }))
+            .await
+            .assert_status(200);
     }
     drain(&app, Duration::from_secs(20)).await;
 
@@ -232,10 +235,13 @@ api_test!(a_vendor_accepts_an_offer_by_replying_to_the_text, |app| {
         .assert_status(200);
     let admin = app.admin().await;
     let body = json!({ "name": "回复测试批次", "zone_ids": sm, "opens_at": "2026-11-01T09:00:00", "closes_at": "2026-11-30T17:00:00",
-        "reserved_percent": 0, "notice_days": 0, "offer_days": 5 });
+        "outside_source": "摇号现场三名见证人各摇出的两位数号码", "reserved_percent": 0, "notice_days": 0, "offer_days": 5 });
     let rid = admin.post("/api/v1/rounds", &body).await.value()["id"].as_i64().unwrap();
     for step in ["open", "close", "draw", "confirm"] {
-        admin.post(&format!("/api/v1/rounds/{rid}/{step}"), &json!({})).await.assert_status(200);
+        admin
+            .post(&format!("/api/v1/rounds/{rid}/{step}"), &json!({ "outside_value": "07 31 58" }))
+            .await
+            .assert_status(200);
     }
     let (offer, holder): (i64, i64) = app
         .state

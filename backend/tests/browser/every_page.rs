@@ -156,7 +156,7 @@ async fn make_cases(b: &Browser) -> Cases {
             "name": "2027 年第一批", "zone_ids": [zone_id],
             "opens_at": (now + chrono::Duration::days(1)).format("%Y-%m-%dT%H:%M:%S").to_string(),
             "closes_at": (now + chrono::Duration::days(15)).format("%Y-%m-%dT%H:%M:%S").to_string(),
-            "reserved_percent": 20, "notice_days": 5, "offer_days": 5
+            "outside_source": "摇号现场三名见证人各摇出的两位数号码", "reserved_percent": 20, "notice_days": 5, "offer_days": 5
         }))
         .unwrap(),
     )

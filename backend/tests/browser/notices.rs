@@ -136,11 +136,20 @@ async fn a_vendor_is_told_at_every_step_and_takes_the_stall_on_a_phone() {
         reserved_percent: 0,
         notice_days: 0,
         offer_days: 5,
+        outside_source: "摇号现场三名见证人各摇出的两位数号码".into(),
     };
     let round = backend::services::rounds::create(&b.state, &admin, input).await.unwrap();
     backend::services::rounds::open(&b.state, &admin, round.id).await.unwrap();
     backend::services::rounds::close(&b.state, &admin, round.id).await.unwrap();
-    backend::services::rounds::draw(&b.state, &admin, round.id, b.state.draws.clone()).await.unwrap();
+    backend::services::rounds::draw(
+        &b.state,
+        &admin,
+        round.id,
+        common::dto::rounds::DrawInput { outside_value: "07 31 58".into() },
+        b.state.draws.clone(),
+    )
+    .await
+    .unwrap();
     backend::services::rounds::confirm(&b.state, &admin, round.id).await.unwrap();
     delivered(&b, "offer.made").await;
     let offer_text = kannel

@@ -100,6 +100,10 @@ pub struct ApplicationView {
     pub notices: Vec<crate::dto::lifecycle::NoticeDelivery>,
     pub offer: Option<OfferView>,
     pub round_id: Option<i64>,
+    /// The public draw number (`R3-00012`) once the round's list is frozen: the only way the
+    /// published list and results name this application.
+    #[serde(default)]
+    pub draw_number: Option<String>,
     pub version: i32,
     pub created_at: NaiveDateTime,
 }

@@ -19,12 +19,40 @@ pub struct RoundInput {
     pub notice_days: u8,
     /// Days an offered vendor has to accept.
     pub offer_days: u8,
+    /// Where the outside value mixed into the draw will come from, named in the round notice
+    /// before the list is frozen, e.g. the numbers witnesses draw at the public ceremony.
+    #[serde(default)]
+    pub outside_source: String,
+}
+
+/// What the admin enters to run the draw.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DrawInput {
+    /// The value from the source the round notice named, exactly as announced.
+    #[serde(default)]
+    pub outside_value: String,
+}
+
+impl DrawInput {
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut e = Errors::new();
+        e.text(
+            "outside_value",
+            "外部随机数",
+            "Outside value",
+            &self.outside_value,
+            crate::allocation::MAX_OUTSIDE_VALUE,
+        );
+        e.0
+    }
 }
 
 impl RoundInput {
     pub fn validate(&self) -> Vec<FieldError> {
         let mut e = Errors::new();
         e.text("name", "批次名称", "Name", &self.name, 60);
+        e.text("outside_source", "外部随机数来源", "Source of the outside value", &self.outside_source, 200);
         if self.zone_ids.is_empty() {
             e.add("zone_ids", "required", "请至少选择一个摊规点", "Choose at least one zone");
         }
@@ -101,23 +129,41 @@ impl RoundStatus {
     }
 }
 
-/// One line of the published results: names and ID numbers masked.
+/// One line of the published results. Applicants appear by draw number only: no name, no ID
+/// digit (the applicant knows their own number from their case page and notice).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResultLine {
     /// 1-based place in the draw order.
     pub position: u32,
-    pub application_id: i64,
-    /// A masked name (no ID digits: with a birth date they narrow a person down).
-    pub applicant: String,
+    /// `R3-00012` (rounds drawn with `tangui-rsd-v1`: the application number).
+    pub draw_number: String,
     pub category: TradeCategory,
+    /// In the priority tier for the reserved quota (which group is not published).
     pub priority: bool,
     /// `None`: on the waiting list at `waitlist_position`.
     pub zone_code: Option<String>,
     pub zone_name: Option<String>,
     pub stall_number: Option<String>,
     pub preference_rank: Option<u8>,
+    /// The stall came from the reserved quota.
+    #[serde(default)]
+    pub reserved: bool,
     pub waitlist_position: Option<u32>,
+}
+
+/// One applicant's line of the list published at closing, and their result once drawn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ListLine {
+    pub draw_number: String,
+    pub category: TradeCategory,
+    pub priority: bool,
+    /// The round's zones the applicant chose, best first.
+    pub preferences: Vec<RoundZone>,
+    /// The fingerprint of the whole list this line is part of.
+    pub fingerprint: String,
+    pub result: Option<ResultLine>,
 }
 
 /// Everything the public may see of a round, enough to check the draw.
@@ -133,6 +179,10 @@ pub struct RoundView {
     pub reserved_percent: u8,
     pub notice_days: u8,
     pub offer_days: u8,
+    /// Where the outside value will come from, named before the list is frozen.
+    pub outside_source: Option<String>,
+    /// The outside value entered at the draw.
+    pub outside_value: Option<String>,
     /// SHA-256 of the secret seed, published when the round opens.
     pub seed_commitment: Option<String>,
     /// SHA-256 of the frozen list of applicants and stalls, published at closing.
@@ -142,6 +192,8 @@ pub struct RoundView {
     pub algorithm: Option<String>,
     pub applicants: Option<usize>,
     pub stalls: Option<usize>,
+    /// Applicants given a stall by the draw.
+    pub placed: Option<usize>,
     pub drawn_at: Option<NaiveDateTime>,
     pub notice_until: Option<NaiveDate>,
     pub confirmed_at: Option<NaiveDateTime>,
