@@ -203,6 +203,11 @@ pub async fn request_empty<B: Serialize>(method: Method, url: &str, body: Option
     send(method, url, body).await.map(|_| ())
 }
 
+/// A body as text, for a file the page reads itself (a round's record before it is parsed).
+pub async fn get_text(url: &str) -> Result<String, ApiError> {
+    send(Method::GET, url, None).await?.text().await.map_err(|e| ApiError::Decode(e.to_string()))
+}
+
 pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
     request::<(), T>(Method::GET, url, None).await
 }

@@ -203,7 +203,8 @@ api_test!(declined_stall_goes_down_the_waitlist_skipping_holders, |app| {
     // The public results name draw numbers; each applicant knows their own from their case.
     let mut application_of = std::collections::HashMap::new();
     for (v, a) in &people {
-        let number = v.get(&format!("/api/v1/applications/{a}")).await.value()["draw_number"].as_str().unwrap().to_string();
+        let number =
+            v.get(&format!("/api/v1/applications/{a}")).await.value()["draw_number"].as_str().unwrap().to_string();
         application_of.insert(number, *a);
     }
     let app_of = |r: &Value| application_of[r["draw_number"].as_str().unwrap()];
@@ -356,8 +357,7 @@ api_test!(the_draw_names_nobody_and_rests_on_an_outside_value, |app| {
         let uid = me["id"].as_i64().unwrap();
         secrets.push(app.phone_of(uid).await);
     }
-    let idn: Vec<String> =
-        secrets.iter().filter(|s| s.len() == 18).map(|s| s[s.len() - 6..].to_string()).collect();
+    let idn: Vec<String> = secrets.iter().filter(|s| s.len() == 18).map(|s| s[s.len() - 6..].to_string()).collect();
     secrets.extend(idn);
     assert!(secrets.len() >= 6, "{secrets:?}");
     let no_one_named = |texts: &[(String, String)]| {
@@ -405,7 +405,8 @@ api_test!(the_draw_names_nobody_and_rests_on_an_outside_value, |app| {
         assert_eq!(line["draw_number"], number);
         assert_eq!(line["fingerprint"], fingerprint);
         assert_eq!(line["category"], "cooked_food");
-        let prefs: Vec<i64> = line["preferences"].as_array().unwrap().iter().map(|z| z["id"].as_i64().unwrap()).collect();
+        let prefs: Vec<i64> =
+            line["preferences"].as_array().unwrap().iter().map(|z| z["id"].as_i64().unwrap()).collect();
         assert_eq!(prefs, sm, "the line shows the preferences as the applicant gave them");
         assert!(line["result"].is_null());
         numbers.push(number);
@@ -432,7 +433,8 @@ api_test!(the_draw_names_nobody_and_rests_on_an_outside_value, |app| {
     assert_eq!(anon.get(&format!("/api/v1/rounds/{rid}")).await.value()["status"], "closed");
     assert_eq!(app.count("audit_log").await, before);
 
-    let drawn = admin.post(&format!("/api/v1/rounds/{rid}/draw"), &json!({ "outside_value": " 07 31 58 " })).await.value();
+    let drawn =
+        admin.post(&format!("/api/v1/rounds/{rid}/draw"), &json!({ "outside_value": " 07 31 58 " })).await.value();
     assert_eq!(drawn["outside_value"], "07 31 58");
     assert_eq!(drawn["algorithm"], "tangui-rsd-v2");
     assert_eq!(common::allocation::commitment(drawn["seed"].as_str().unwrap()).unwrap(), commitment);
@@ -479,7 +481,8 @@ api_test!(the_draw_names_nobody_and_rests_on_an_outside_value, |app| {
     assert!(differ >= 2, "{differ}");
     // A record drawn with tangui-rsd-v1 (before outside values and draw numbers) still verifies.
     let vectors: Value = serde_json::from_str(include_str!("../../../docs/draw-vectors.json")).unwrap();
-    let v1 = vectors["vectors"].as_array().unwrap().iter().find(|v| v["record"]["algorithm"] == "tangui-rsd-v1").unwrap();
+    let v1 =
+        vectors["vectors"].as_array().unwrap().iter().find(|v| v["record"]["algorithm"] == "tangui-rsd-v1").unwrap();
     let (ok, said) = verify_file(&v1["record"], "v1.json");
     assert!(ok && said.contains("tangui-rsd-v1"), "{said}");
     assert!(backend::services::rounds::verify_record(&v1["record"]).is_ok());
@@ -500,5 +503,7 @@ api_test!(the_round_list_pages_from_the_rounds_columns, |app| {
     let next = anon.get(&format!("/api/v1/rounds?limit=2&before={}", ids[3])).await.value();
     let got: Vec<i64> = next.as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
     assert_eq!(got, [ids[2], ids[1]]);
-    assert!(first[0]["zones"].as_array().unwrap().len() == sm.len() && first[0]["results"].as_array().unwrap().is_empty());
+    assert!(
+        first[0]["zones"].as_array().unwrap().len() == sm.len() && first[0]["results"].as_array().unwrap().is_empty()
+    );
 });

@@ -7,6 +7,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 
 use crate::harness::Browser;
+use crate::support;
 
 /// A real photo (the server decodes every photo and writes it again).
 pub const JPEG: &[u8] = include_bytes!("../fixtures/photo-with-gps.jpg");
@@ -150,6 +151,7 @@ async fn apply_review_draw_accept_and_occupied() {
     b.sign_in("admin", "tangui-admin-2026").await;
     b.goto("/rounds/new").await;
     b.fill("#round-name", "2026年12月摊位摇号").await;
+    b.fill("#outside-source", "摇号现场三名见证人各摇出的两位数号码，按摇出顺序以空格分隔").await;
     b.set_value("#notice", "0").await;
     for code in &codes {
         b.click(&format!(".zone-checklist input[data-code='{code}']")).await;
@@ -167,34 +169,43 @@ async fn apply_review_draw_accept_and_occupied() {
     b.js("document.querySelector('#verification').open = true; return true;").await;
     let fingerprint = b.wait_for("#fingerprint").await.text().await.unwrap();
     assert_eq!(fingerprint.len(), 64);
+    // The draw needs the outside value the round named; without it, the field says so.
+    b.click("#draw-round").await;
+    b.wait_text("#outside-value-error", "外部随机数").await;
+    b.fill("#outside-value", "07 31 58").await;
     b.click("#draw-round").await;
     b.wait_for("#confirm-round").await;
+    b.wait_text("#outside-value-drawn", "07 31 58").await;
     b.js("document.querySelector('#verification').open = true; return true;").await;
     let seed = b.wait_for("#seed").await.text().await.unwrap();
     assert_eq!(common::allocation::commitment(&seed).unwrap(), commitment, "the revealed seed matches");
-    b.wait_text("#round-results", "陈*英").await;
+    // The public results name draw numbers only.
+    let round_id: i64 = b.path().await.rsplit('/').next().unwrap().parse().unwrap();
+    b.wait_text("#round-results", &format!("R{round_id}-")).await;
+    let results = b.wait_for("#round-results").await.text().await.unwrap();
+    assert!(!results.contains("陈") && !results.contains('*'), "no names: {results}");
     b.click("#confirm-round").await;
     b.wait_text("#round-actions", "结果已确认").await;
     let round_path = b.path().await;
     b.sign_out().await;
 
-    // On a phone, the vendor looks up their own result on the round page by their application
-    // number, then accepts the stall; the stall shows occupied.
+    // On a phone, the vendor finds their draw number on their application and follows it to
+    // their line and result on the round page, then accepts the stall; it shows occupied.
     b.client.set_window_size(390, 844).await.unwrap();
     b.sign_in("13800000001", "tangui-vendor-2026").await;
     b.goto("/apply").await;
-    let number = b.wait_for("#application-number").await.text().await.unwrap();
-    assert!(number.starts_with('S'), "{number}");
-    b.goto(&round_path).await;
-    b.fill("#my-application", &number).await;
-    b.click("#find-my-result").await;
+    let number = b.wait_for("#draw-number").await.text().await.unwrap();
+    assert_eq!(number, format!("R{round_id}-00001"), "one applicant, number 1");
+    b.click("#draw-number-line a").await;
     let answer = b.wait_text("#my-result-answer", "已摇中摊位").await;
+    assert!(answer.contains(&number) && answer.contains("熟食"), "{answer}");
     let placed = b.js("return document.querySelector('#my-result-answer').dataset.outcome").await;
     assert_eq!(placed, "placed", "{answer}");
+    assert!(b.path().await.starts_with(&round_path));
     // A number that is not in this draw says so, not an empty page.
-    b.fill("#my-application", "S999999").await;
+    b.fill("#my-number", &format!("R{round_id}-99999")).await;
     b.click("#find-my-result").await;
-    b.wait_text("#my-result-answer", "没有这个申请编号").await;
+    b.wait_text("#my-result-answer", "没有这个编号").await;
     let sideways = b.js("return document.documentElement.scrollWidth > window.innerWidth").await;
     assert_eq!(sideways, false, "the round page fits a phone");
     b.client.set_window_size(1200, 900).await.unwrap();
@@ -211,5 +222,78 @@ async fn apply_review_draw_accept_and_occupied() {
         .await;
     assert_eq!(state, "occupied");
     let _ = std::fs::remove_dir_all(&dir);
+    b.finish().await;
+}
+
+/// A citizen re-runs a city-scale draw (21,300 applicants, 6,145 stalls) in their phone's
+/// browser: the page downloads the record, re-runs `common::allocation` in WebAssembly with a
+/// progress bar and says "match"; a record file with one changed line says "mismatch" and where.
+#[tokio::test]
+async fn a_citizen_re_runs_a_city_scale_draw_on_a_phone() {
+    let Some(b) = Browser::start().await else { return };
+    support::eligible_applicants(&b.state, 21_300).await;
+    let (admin, input) = support::city_round(&b.state, "全市摊位摇号（复核演示）").await;
+    let round = backend::services::rounds::create(&b.state, &admin, input).await.unwrap();
+    backend::services::rounds::open(&b.state, &admin, round.id).await.unwrap();
+    backend::services::rounds::close(&b.state, &admin, round.id).await.unwrap();
+    let value = common::dto::rounds::DrawInput { outside_value: "07 31 58".into() };
+    let drawn =
+        backend::services::rounds::draw(&b.state, &admin, round.id, value, b.state.draws.clone()).await.unwrap();
+    assert_eq!(drawn.results.len(), 21_300);
+
+    b.client.set_window_size(390, 844).await.unwrap();
+    b.goto(&format!("/rounds/{}", round.id)).await;
+    b.wait_for("#verify-draw").await;
+    b.js("document.querySelector('#draw-check').scrollIntoView(); return 1").await;
+    b.click("#verify-draw").await;
+    // The progress bar is there while it runs, and every step ends ticked.
+    b.wait_for("#draw-check-progress").await;
+    let result = b
+        .client
+        .wait()
+        .at_most(Duration::from_secs(120))
+        .for_element(Locator::Css("#draw-check-result"))
+        .await
+        .expect("the re-run ends");
+    let outcome = result.attr("data-outcome").await.unwrap().unwrap_or_default();
+    let text = result.text().await.unwrap();
+    assert_eq!(outcome, "match", "{text}");
+    assert!(text.contains("一致"), "{text}");
+    let ms: f64 = result.attr("data-ms").await.unwrap().unwrap_or_default().parse().unwrap();
+    let passed = b.js("return document.querySelectorAll('#draw-check-steps li[data-state=passed]').length").await;
+    assert_eq!(passed, 5);
+    let now = b.js("return document.querySelector('#draw-check-progress').getAttribute('aria-valuenow')").await;
+    assert_eq!(now, "5");
+    let sideways = b.js("return document.documentElement.scrollWidth > window.innerWidth").await;
+    assert_eq!(sideways, false, "the check fits a phone");
+    // Written for the benchmark write-up (`xtask/bench/results/draw.md`).
+    support::write_summary(
+        "browser_verify",
+        serde_json::json!({ "applicants": 21_300, "stalls": drawn.stalls, "ms": ms }),
+    );
+    eprintln!("browser re-run of a 21,300-applicant draw: {ms:.0} ms");
+
+    // A record with one changed line: an applicant moved from the waiting list to a stall that
+    // someone else was given. The page says which check fails.
+    let record = b
+        .state
+        .db
+        .run({
+            let id = round.id;
+            move |c| Ok(backend::services::rounds::Round::find(c, id)?.record().unwrap())
+        })
+        .await
+        .unwrap();
+    let mut forged = record.clone();
+    forged.result.assignments[0].id = forged.result.waitlist[0];
+    let file = std::env::temp_dir().join(format!("tangui-forged-{}.json", std::process::id()));
+    std::fs::write(&file, serde_json::to_vec(&forged.to_public_json()).unwrap()).unwrap();
+    let input = b.client.find(Locator::Css("#verify-file")).await.unwrap();
+    input.send_keys(file.to_str().unwrap()).await.unwrap();
+    let result = b.wait_text("#draw-check-result", "不一致").await;
+    let failed = b.js("return document.querySelector('#draw-check-steps li[data-state=failed]').textContent").await;
+    let failed = failed.as_str().unwrap_or_default().to_string();
+    assert!(failed.contains("重新摇号的结果") && failed.contains("Assignment 1 differs"), "{result} / {failed}");
+    let _ = std::fs::remove_file(&file);
     b.finish().await;
 }

@@ -9,6 +9,10 @@ mod harness;
 mod kannel;
 #[path = "../support/totp.rs"]
 mod totp;
+// The draw benchmarks' synthetic applicants, for the city-scale re-run journey.
+#[path = "../../examples/support/mod.rs"]
+#[allow(dead_code)]
+mod support;
 
 mod a11y;
 mod accounts;

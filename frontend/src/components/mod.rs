@@ -4,6 +4,7 @@ pub mod alert;
 pub mod case;
 pub mod charts;
 pub mod decision;
+pub mod draw_check;
 pub mod field;
 pub mod footer;
 pub mod header;

@@ -204,7 +204,28 @@ strings! {
     Applicants => "参与人数", "Applicants";
     NoticeUntil => "公示截止", "Notice until";
     HowDrawWorks => "摇号如何进行、如何复核", "How the draw works and how to check it";
-    HowDrawWorksText => "以种子与名单指纹生成 ChaCha20 随机数，对申请名单随机排序；先在每个摊规点的预留比例内按顺序服务优先类别申请人，再按顺序服务其余所有人；每人依次获得其意向中第一个仍有同品类空闲摊位的摊规点，每人至多一个；未分到的按顺序进入轮候名单。下载公示记录后可用命令独立复算。", "A ChaCha20 stream keyed by the seed and the list's fingerprint shuffles the list; priority applicants are served first within each zone's reserved share, then everyone in order; each takes the first preferred zone that still has a free stall of their trade, one each; the rest form the waiting list in draw order. Download the published record and recompute it yourself with the command.";
+    HowDrawWorksText => "以随机种子、名单指纹和现场产生的外部随机数生成 ChaCha20 随机数，对名单随机排序；先在每个摊规点的预留比例内按顺序服务优先组申请人，再按顺序服务其余所有人；每人依次获得其意向中第一个仍有同品类空闲摊位的摊规点，每人至多一个；未分到的按顺序进入轮候名单。名单和结果只显示摇号编号。", "A ChaCha20 stream keyed by the seed, the list's fingerprint and the outside value produced at the ceremony shuffles the list; priority applicants are served first within each zone's reserved share, then everyone in order; each takes the first preferred zone that still has a free stall of their trade, one each; the rest form the waiting list in draw order. The list and results show draw numbers only.";
+    Specification => "摇号算法说明（含测试数据）", "The draw's specification, with test vectors";
+    DownloadList => "下载截止时锁定的名单（JSON）", "Download the list frozen at closing (JSON)";
+    DownloadListCsv => "下载名单表格（CSV）", "Download the list as a spreadsheet (CSV)";
+    OutsideSource => "外部随机数来源", "Source of the outside value";
+    OutsideSourceHint => "在名单锁定前公告。例如：摇号现场三名见证人各摇出的两位数号码，按摇出顺序以空格分隔。", "Announced before the list is frozen. For example: the two-digit numbers three witnesses draw at the ceremony, in the order drawn, separated by spaces.";
+    OutsideValue => "外部随机数", "Outside value";
+    OutsideValueHint => "按公告的来源如实填写（如 07 31 58）。它与随机种子一起决定结果，并随结果公布。", "Enter it exactly as the announced source gives it (e.g. 07 31 58). With the seed it decides the result, and it is published with it.";
+    VerifyDraw => "复核本次摇号", "Verify this draw";
+    VerifyDrawLead => "在您的浏览器中下载摇号记录，用同一算法重新计算，并与公布的承诺值、名单指纹和结果逐步比对。", "Your browser downloads the draw's record, re-runs the same algorithm and compares it, step by step, with the published commitment, list fingerprint and result.";
+    VerifyOwnFile => "或复核您保存的记录文件", "Or verify a record file you kept";
+    CheckDownload => "取得摇号记录", "Get the draw's record";
+    CheckCommitment => "随机种子与开放申请时公布的承诺值一致", "The seed matches the commitment published when the round opened";
+    CheckFingerprint => "名单与截止时公布的指纹一致", "The list matches the fingerprint published at closing";
+    CheckOutside => "外部随机数已公布并纳入计算", "The outside value is published and mixed in";
+    CheckResult => "重新摇号的结果与公布的结果完全一致", "Re-running the draw gives exactly the published result";
+    CheckRunning => "正在复核…", "Checking…";
+    DrawMatch => "一致：本次摇号结果可以完全复现。", "Match: the draw's result is reproduced exactly.";
+    DrawMismatch => "不一致：", "Mismatch: ";
+    CheckTook => "用时", "Took";
+    NotARecord => "这不是一份摇号记录文件。", "This is not a draw record file.";
+    PublishedElsewhere => "与本页公布的值不同", "differs from the value published on this page";
     DownloadRecord => "下载公示记录（JSON）", "Download the published record (JSON)";
     RoundActions => "批次操作", "Round actions";
     OpenRound => "开放申请（公布种子承诺）", "Open (publish the seed commitment)";
@@ -519,6 +540,15 @@ strings! {
     PenaltyPoints => "记分（满分暂停）", "Points (suspension at)";
     // Round page for vendors
     MyResultTitle => "查我的结果", "Find my result";
+    MyLineTitle => "核对我在名单中的信息", "Check my line of the list";
+    DrawNumber => "摇号编号", "Draw number";
+    DrawNumberHint => "见“我的申请”页面和入围通知，如 R3-00012。", "On your application page and in the notice you were sent, e.g. R3-00012.";
+    DrawNumberInvalid => "请输入本批次的摇号编号，如 R3-00012。", "Enter a draw number of this round, e.g. R3-00012.";
+    OnTheList => "在名单中", "On the list";
+    PriorityTier => "优先组", "Priority tier";
+    NotPriority => "一般", "General";
+    CheckMyLine => "核对名单", "Check my line";
+    LoadMore => "加载更多", "Show more";
     ApplicationNumber => "申请编号", "Application number";
     ApplicationNumberHint => "在“我的申请”页面顶部，如 S000123。", "At the top of your application page, e.g. S000123.";
     ApplicationNumberInvalid => "请输入申请编号，如 S000123 或 123。", "Enter an application number, e.g. S000123 or 123.";
@@ -528,7 +558,7 @@ strings! {
     ResultPlacedNext => "公示期结束后，请在“我的申请”中按时确认；逾期未确认视为放弃。", "After the notice period, confirm it on your application page in time; an unconfirmed offer lapses.";
     ResultWaitlist => "进入轮候名单，第", "On the waiting list, number";
     ResultWaitlistNext => "有摊位空出时按顺序通知，请留意短信和站内消息。", "When a stall frees up you are told in turn; watch your messages.";
-    ResultNotInRound => "本次摇号中没有这个申请编号，请核对编号，或查看其他批次。", "This application number is not in this draw; check the number or look at other rounds.";
+    ResultNotInRound => "本次摇号名单中没有这个编号，请核对编号，或查看其他批次。", "This number is not on this draw's list; check the number or look at other rounds.";
     VerificationMaterial => "核验材料（供需要复核的人使用）", "Material to verify the draw (for those who want to check it)";
     VerifyCommandIntro => "下载记录后，可用以下命令独立复算：", "With the record downloaded, this command re-runs the draw independently: ";
     // Working-day calendar

@@ -20,6 +20,12 @@ use crate::components::notices::CaseNotices;
 use crate::hooks::use_session;
 use crate::i18n::{Lang, S, use_lang};
 
+/// The draw number to look up at once on the round page (`/rounds/3?n=R3-00012`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+struct LineQuery {
+    n: String,
+}
+
 #[component]
 pub fn ApplyPage() -> Html {
     let lang = use_lang();
@@ -542,6 +548,10 @@ fn ApplicationStatusView(p: &StatusProps) -> Html {
         <div id="application-status">
             <p class="status-line">{ lang.t(S::ApplicationNumber) }{ "：" }<strong id="application-number">{ common::dto::cases::CaseKind::Stall.number(a.id) }</strong>
                 { " · " }{ lang.t(S::Status) }{ "：" }<StatusBadge status={a.status} /></p>
+            if let (Some(n), Some(round)) = (&a.draw_number, a.round_id) {
+                <p class="status-line" id="draw-number-line">{ lang.t(S::DrawNumber) }{ "：" }<strong id="draw-number">{ n }</strong>{ " · " }
+                    <Link<Route, LineQuery> to={Route::Round { id: round }} query={Some(LineQuery { n: n.clone() })}>{ lang.t(S::CheckMyLine) }</Link<Route, LineQuery>></p>
+            }
             <ErrorAlert error={(*error).clone()} />
             if let Some(o) = a.offer.as_ref().filter(|o| o.status == "pending") {
                 <div class="card offer" id="offer">

@@ -1,7 +1,7 @@
 //! Allocation rounds: the public list and round page (commitment, fingerprint, seed, results,
 //! the published record), the admin's actions with draw progress, objections, and creating a round.
 
-use common::dto::rounds::{DrawProgress, ObjectionView, RoundInput, RoundStatus, RoundView};
+use common::dto::rounds::{DrawProgress, ListLine, ObjectionView, RoundInput, RoundStatus, RoundView};
 use common::dto::zones::ZoneSummary;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -10,6 +10,7 @@ use yew_router::prelude::*;
 use crate::api::{self, ApiError};
 use crate::app::Route;
 use crate::components::alert::{ErrorAlert, Success};
+use crate::components::draw_check::DrawCheck;
 use crate::hooks::use_session;
 use crate::i18n::{Lang, S, use_lang};
 
@@ -22,12 +23,35 @@ pub fn RoundsPage() -> Html {
     let lang = use_lang();
     let session = use_session();
     let list = use_state(|| None::<Result<Vec<RoundView>, ApiError>>);
+    // The list comes a page at a time, newest first; `more` is the cursor of the next page.
+    let more = use_state(|| None::<i64>);
     {
-        let list = list.clone();
+        let (list, more) = (list.clone(), more.clone());
         use_effect_with((), move |_| {
-            yew::platform::spawn_local(async move { list.set(Some(api::get("/api/v1/rounds").await)) });
+            yew::platform::spawn_local(async move {
+                let page: Result<Vec<RoundView>, ApiError> = api::get(&format!("/api/v1/rounds?limit={PAGE}")).await;
+                more.set(page.as_ref().ok().filter(|p| p.len() == PAGE).and_then(|p| p.last()).map(|r| r.id));
+                list.set(Some(page));
+            });
         });
     }
+    let load_more = {
+        let (list, more) = (list.clone(), more.clone());
+        Callback::from(move |_| {
+            let (list, more) = (list.clone(), more.clone());
+            let Some(before) = *more else { return };
+            yew::platform::spawn_local(async move {
+                if let Ok(page) =
+                    api::get::<Vec<RoundView>>(&format!("/api/v1/rounds?limit={PAGE}&before={before}")).await
+                {
+                    more.set((page.len() == PAGE).then(|| page.last().map(|r| r.id)).flatten());
+                    let mut all = list.as_ref().and_then(|l| l.as_ref().ok()).cloned().unwrap_or_default();
+                    all.extend(page);
+                    list.set(Some(Ok(all)));
+                }
+            });
+        })
+    };
     let is_admin = session.me.as_ref().is_some_and(|m| m.role == common::Role::CityAdmin);
     let body = match &*list {
         None => html! { <p aria-busy="true">{ lang.t(S::Loading) }</p> },
@@ -39,7 +63,8 @@ pub fn RoundsPage() -> Html {
                     <li class="card">
                         <h2><Link<Route> to={Route::Round { id: r.id }}>{ &r.name }</Link<Route>>{ " " }{ status_badge(lang, r.status) }</h2>
                         <p class="muted">{ format!("{} – {}", r.opens_at.format("%Y-%m-%d"), r.closes_at.format("%Y-%m-%d")) }
-                            { " · " }{ r.zones.len() }{ " " }{ lang.t(S::FigZones) }</p>
+                            { " · " }{ r.zones.len() }{ " " }{ lang.t(S::FigZones) }
+                            if let Some(n) = r.applicants { { " · " }{ n }{ " " }{ lang.t(S::Applicants) } }</p>
                     </li>
                 }) }
             </ul>
@@ -51,9 +76,13 @@ pub fn RoundsPage() -> Html {
             <p class="lead">{ lang.t(S::RoundsLead) }</p>
             if is_admin { <p><Link<Route> to={Route::RoundNew} classes="button primary">{ lang.t(S::NewRound) }</Link<Route>></p> }
             { body }
+            if more.is_some() { <p><button type="button" class="button secondary" id="more-rounds" onclick={load_more}>{ lang.t(S::LoadMore) }</button></p> }
         </section>
     }
 }
+
+/// Rounds per page of the list.
+const PAGE: usize = 20;
 
 #[derive(Properties, PartialEq)]
 pub struct RoundPageProps {
@@ -71,6 +100,7 @@ pub fn RoundPage(p: &RoundPageProps) -> Html {
     let objection = use_state(String::new);
     let objection_sent = use_state(|| false);
     let objections = use_state(Vec::<ObjectionView>::new);
+    let outside_value = use_state(String::new);
     let is_admin = session.me.as_ref().is_some_and(|m| m.role == common::Role::CityAdmin);
     let is_vendor = session.me.as_ref().is_some_and(|m| m.role == common::Role::Vendor);
     {
@@ -93,7 +123,9 @@ pub fn RoundPage(p: &RoundPageProps) -> Html {
     };
     let action = |step: &'static str| {
         let (error, reload, progress, id) = (error.clone(), reload.clone(), progress.clone(), p.id);
+        let body = serde_json::json!({ "outside_value": *outside_value });
         Callback::from(move |_| {
+            let body = body.clone();
             let (error, reload, progress) = (error.clone(), reload.clone(), progress.clone());
             // While a draw runs, poll its progress.
             if step == "draw" {
@@ -115,7 +147,7 @@ pub fn RoundPage(p: &RoundPageProps) -> Html {
                 });
             }
             yew::platform::spawn_local(async move {
-                match api::post::<_, RoundView>(&format!("/api/v1/rounds/{id}/{step}"), &serde_json::json!({})).await {
+                match api::post::<_, RoundView>(&format!("/api/v1/rounds/{id}/{step}"), &body).await {
                     Ok(_) => {
                         error.set(None);
                         reload.set(*reload + 1);
@@ -172,6 +204,9 @@ pub fn RoundPage(p: &RoundPageProps) -> Html {
             });
         })
     };
+    let field_error = |f: &str| -> Option<String> {
+        error.as_ref().and_then(|e| e.field_errors().into_iter().find(|x| x.field == f)).map(|x| lang.pick(&x.message))
+    };
     let code = |label: S, value: Option<String>, id: &str| {
         html! {
             <div class="kv"><dt>{ lang.t(label) }</dt><dd><code id={id.to_string()} class="hash">{ value.unwrap_or_else(|| "—".into()) }</code></dd></div>
@@ -188,16 +223,18 @@ pub fn RoundPage(p: &RoundPageProps) -> Html {
         <section class="page round-page">
             <p class="back-link"><Link<Route> to={Route::Rounds}>{ "← " }{ lang.t(S::RoundsTitle) }</Link<Route>></p>
             <h1>{ &r.name }{ " " }{ status_badge(lang, r.status) }</h1>
-            <ErrorAlert error={(*error).clone()} />
+            <ErrorAlert error={(*error).clone().filter(|e| !matches!(e, ApiError::Validation(_)))} />
             <dl class="card details">
                 <div class="kv"><dt>{ lang.t(S::Window) }</dt><dd>{ format!("{} – {}", r.opens_at.format("%Y-%m-%d %H:%M"), r.closes_at.format("%Y-%m-%d %H:%M")) }</dd></div>
                 <div class="kv"><dt>{ lang.t(S::FigZones) }</dt><dd>{ r.zones.iter().map(|z| z.name.clone()).collect::<Vec<_>>().join(if lang.is_en() { ", " } else { "、" }) }</dd></div>
                 <div class="kv"><dt>{ lang.t(S::ReservedShare) }</dt><dd>{ format!("{}%", r.reserved_percent) }</dd></div>
                 if let Some(n) = r.applicants { <div class="kv"><dt>{ lang.t(S::Applicants) }</dt><dd>{ n }{ " · " }{ lang.t(S::FigStalls) }{ " " }{ r.stalls.unwrap_or(0) }</dd></div> }
                 if let Some(d) = r.notice_until { <div class="kv"><dt>{ lang.t(S::NoticeUntil) }</dt><dd>{ d.to_string() }</dd></div> }
+                if let Some(src) = &r.outside_source { <div class="kv"><dt>{ lang.t(S::OutsideSource) }</dt><dd id="outside-source">{ src }</dd></div> }
+                if let Some(v) = &r.outside_value { <div class="kv"><dt>{ lang.t(S::OutsideValue) }</dt><dd><code id="outside-value-drawn">{ v }</code></dd></div> }
             </dl>
-            if !r.results.is_empty() {
-                <MyResult round={r.clone()} />
+            if r.applicants.is_some() {
+                <MyLine round={r.clone()} />
             }
             if is_admin {
                 <section class="card admin-actions" id="round-actions">
@@ -205,7 +242,19 @@ pub fn RoundPage(p: &RoundPageProps) -> Html {
                     { match r.status {
                         RoundStatus::Planned => html! { <button class="button primary" id="open-round" onclick={action("open")}>{ lang.t(S::OpenRound) }</button> },
                         RoundStatus::Open => html! { <button class="button primary" id="close-round" onclick={action("close")}>{ lang.t(S::CloseRound) }</button> },
-                        RoundStatus::Closed => html! { <button class="button primary" id="draw-round" onclick={action("draw")}>{ lang.t(S::DrawRound) }</button> },
+                        RoundStatus::Closed => html! {
+                            <div class="form">
+                                <div class={classes!("field", field_error("outside_value").is_some().then_some("invalid"))}>
+                                    <label for="outside-value">{ lang.t(S::OutsideValue) }</label>
+                                    <p class="hint" id="outside-value-hint">{ r.outside_source.clone().unwrap_or_default() }{ " " }{ lang.t(S::OutsideValueHint) }</p>
+                                    if let Some(m) = field_error("outside_value") { <ul class="field-errors" id="outside-value-error"><li>{ m }</li></ul> }
+                                    <input id="outside-value" type="text" autocomplete="off" value={(*outside_value).clone()}
+                                        aria-describedby="outside-value-hint" aria-invalid={field_error("outside_value").is_some().to_string()}
+                                        oninput={{ let o = outside_value.clone(); Callback::from(move |e: InputEvent| o.set(e.target_unchecked_into::<HtmlInputElement>().value())) }} />
+                                </div>
+                                <button class="button primary" id="draw-round" onclick={action("draw")}>{ lang.t(S::DrawRound) }</button>
+                            </div>
+                        },
                         RoundStatus::Drawn => html! { <button class="button primary" id="confirm-round" onclick={action("confirm")}>{ lang.t(S::ConfirmRound) }</button> },
                         RoundStatus::Confirmed => html! { <p>{ lang.t(S::RoundConfirmed) }</p> },
                     } }
@@ -251,20 +300,24 @@ pub fn RoundPage(p: &RoundPageProps) -> Html {
                     <table class="data stack-on-phone" id="round-results">
                         <thead><tr>
                             <th scope="col">{ lang.t(S::Position) }</th><th scope="col">{ lang.t(S::Outcome) }</th>
-                            <th scope="col">{ lang.t(S::Applicant) }</th><th scope="col">{ lang.t(S::Category) }</th>
+                            <th scope="col">{ lang.t(S::DrawNumber) }</th><th scope="col">{ lang.t(S::Category) }</th>
                         </tr></thead>
                         <tbody>
                             { for r.results.iter().map(|l| html! {
-                                <tr data-application={l.application_id.to_string()}>
+                                <tr data-number={l.draw_number.clone()}>
                                     <td data-label={lang.t(S::Position)}>{ l.position }</td>
                                     <td data-label={lang.t(S::Outcome)}><strong>{ outcome_text(l) }</strong></td>
-                                    <td data-label={lang.t(S::Applicant)}>{ &l.applicant }</td>
+                                    <td data-label={lang.t(S::DrawNumber)}>{ &l.draw_number }
+                                        if l.priority { { " · " }<span class="badge">{ lang.t(S::PriorityTier) }</span> }</td>
                                     <td data-label={lang.t(S::Category)}>{ lang.either(l.category.name_zh(), l.category.name_en()) }</td>
                                 </tr>
                             }) }
                         </tbody>
                     </table>
                 </div>
+            }
+            if r.seed.is_some() {
+                <DrawCheck round={r.clone()} />
             }
             <details class="card verification" id="verification">
                 <summary>{ lang.t(S::VerificationMaterial) }</summary>
@@ -275,6 +328,11 @@ pub fn RoundPage(p: &RoundPageProps) -> Html {
                     { code(S::Seed, r.seed.clone(), "seed") }
                     <div class="kv"><dt>{ lang.t(S::Algorithm) }</dt><dd>{ r.algorithm.clone().unwrap_or_else(|| common::allocation::ALGORITHM_VERSION.into()) }</dd></div>
                 </dl>
+                <p><a id="specification" href={format!("/api/v1/rounds/specification{}", if lang.is_en() { "?lang=en" } else { "" })}>{ lang.t(S::Specification) }</a></p>
+                if r.applicants.is_some() && r.outside_source.is_some() {
+                    <p><a id="list-json" href={format!("/api/v1/rounds/{}/list.json", r.id)} download={format!("round-{}-list.json", r.id)}>{ lang.t(S::DownloadList) }</a>
+                        { " · " }<a id="list-csv" href={format!("/api/v1/rounds/{}/list.csv{}", r.id, if lang.is_en() { "?lang=en" } else { "" })}>{ lang.t(S::DownloadListCsv) }</a></p>
+                }
                 if r.seed.is_some() {
                     <p><a href={format!("/api/v1/rounds/{}/record.json", r.id)} download={format!("round-{}.json", r.id)}>{ lang.t(S::DownloadRecord) }</a></p>
                     <p class="muted small">{ lang.t(S::VerifyCommandIntro) }<code class="hash">{ format!("tangui verify-round --file round-{}.json", r.id) }</code></p>
@@ -285,40 +343,60 @@ pub fn RoundPage(p: &RoundPageProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
-struct MyResultProps {
+struct MyLineProps {
     round: RoundView,
 }
 
-/// "查我的结果": the reader's own line, by the application number on their case page, without
-/// reading through the whole list; a signed-in vendor's own line is looked up for them.
+#[derive(serde::Deserialize, Default)]
+struct RoundQuery {
+    /// A draw number to look up at once (the link on the applicant's case page).
+    n: Option<String>,
+}
+
+/// "核对名单 / 查我的结果": the reader's own line of the list frozen at closing, by their draw
+/// number, and their result once drawn — without reading through the whole list. A signed-in
+/// vendor's own number is filled in for them.
 #[component]
-fn MyResult(p: &MyResultProps) -> Html {
+fn MyLine(p: &MyLineProps) -> Html {
     let lang = use_lang();
     let session = use_session();
-    let typed = use_state(String::new);
-    let asked = use_state(|| None::<String>);
-    let mine = use_state(|| None::<i64>);
+    let location = use_location();
+    let from_link = location.as_ref().and_then(|l| l.query::<RoundQuery>().ok()).unwrap_or_default().n;
+    let typed = use_state(|| from_link.clone().unwrap_or_default());
+    let asked = use_state(|| from_link.clone());
+    let answer = use_state(|| None::<Result<ListLine, ApiError>>);
+    let round = p.round.id;
     {
-        let (mine, round) = (mine.clone(), p.round.id);
+        let (typed, asked) = (typed.clone(), asked.clone());
         let vendor = session.me.as_ref().is_some_and(|m| m.role == common::Role::Vendor);
         use_effect_with(vendor, move |v| {
-            if *v {
+            if *v && asked.is_none() {
                 yew::platform::spawn_local(async move {
                     if let Ok(apps) =
                         api::get::<Vec<common::dto::applications::ApplicationView>>("/api/v1/me/applications").await
+                        && let Some(n) =
+                            apps.iter().find(|a| a.round_id == Some(round)).and_then(|a| a.draw_number.clone())
                     {
-                        mine.set(apps.iter().find(|a| a.round_id == Some(round)).map(|a| a.id));
+                        typed.set(n.clone());
+                        asked.set(Some(n));
                     }
                 });
             }
         });
     }
-    let parse = |s: &str| -> Option<i64> {
-        let t = s.trim().trim_start_matches(['S', 's', '#']);
-        t.parse::<i64>().ok()
-    };
-    let wanted = asked.as_deref().and_then(parse).or(*mine);
-    let line = wanted.and_then(|id| p.round.results.iter().find(|l| l.application_id == id));
+    let valid = |s: &str| common::allocation::parse_draw_number(round, s).is_some();
+    {
+        let answer = answer.clone();
+        use_effect_with(((*asked).clone(), p.round.status), move |(asked, _)| {
+            if let Some(n) = asked.clone().filter(|a| common::allocation::parse_draw_number(round, a).is_some()) {
+                yew::platform::spawn_local(async move {
+                    answer.set(Some(api::get(&format!("/api/v1/rounds/{round}/list/{}", n.trim())).await));
+                });
+            } else {
+                answer.set(None);
+            }
+        });
+    }
     let onsubmit = {
         let (typed, asked) = (typed.clone(), asked.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -326,47 +404,58 @@ fn MyResult(p: &MyResultProps) -> Html {
             asked.set(Some((*typed).clone()));
         })
     };
-    let invalid = asked.as_deref().is_some_and(|a| parse(a).is_none());
+    let invalid = asked.as_deref().is_some_and(|a| !valid(a));
+    let drawn = !p.round.results.is_empty();
+    let outcome = |l: &common::dto::rounds::ResultLine| match (&l.zone_name, &l.stall_number, l.waitlist_position) {
+        (Some(z), Some(s), _) => html! {
+            <>
+                <p class="answer-outcome">{ lang.t(S::ResultPlaced) }</p>
+                <p>{ z }{ " · " }{ lang.t(S::StallNo) }{ " " }<strong>{ s }</strong>
+                    { l.preference_rank.map(|r| format!(" · {} {r}", lang.t(S::PreferenceRank))).unwrap_or_default() }</p>
+                <p class="muted">{ lang.t(S::ResultPlacedNext) }</p>
+            </>
+        },
+        (_, _, Some(w)) => html! {
+            <>
+                <p class="answer-outcome">{ lang.t(S::ResultWaitlist) }{ format!(" {w}") }</p>
+                <p class="muted">{ lang.t(S::ResultWaitlistNext) }</p>
+            </>
+        },
+        _ => html! {},
+    };
     html! {
-        <section class="card my-result" id="my-result" aria-labelledby="my-result-title">
-            <h2 id="my-result-title">{ lang.t(S::MyResultTitle) }</h2>
+        <section class="card my-result my-line" id="my-result" aria-labelledby="my-result-title">
+            <h2 id="my-result-title">{ lang.t(if drawn { S::MyResultTitle } else { S::MyLineTitle }) }</h2>
             <form class="form inline" onsubmit={onsubmit} role="search">
                 <div class={classes!("field", "grow", invalid.then_some("invalid"))}>
-                    <label for="my-application">{ lang.t(S::ApplicationNumber) }</label>
-                    <p class="hint" id="my-application-hint">{ lang.t(S::ApplicationNumberHint) }</p>
-                    if invalid { <ul class="field-errors" id="my-application-error"><li>{ lang.t(S::ApplicationNumberInvalid) }</li></ul> }
-                    <input id="my-application" type="text" inputmode="numeric" value={(*typed).clone()} aria-invalid={invalid.to_string()}
-                        aria-describedby={if invalid { "my-application-hint my-application-error" } else { "my-application-hint" }}
+                    <label for="my-number">{ lang.t(S::DrawNumber) }</label>
+                    <p class="hint" id="my-number-hint">{ lang.t(S::DrawNumberHint) }</p>
+                    if invalid { <ul class="field-errors" id="my-number-error"><li>{ lang.t(S::DrawNumberInvalid) }</li></ul> }
+                    <input id="my-number" type="text" autocapitalize="characters" value={(*typed).clone()} aria-invalid={invalid.to_string()}
+                        aria-describedby={if invalid { "my-number-hint my-number-error" } else { "my-number-hint" }}
                         oninput={{ let t = typed.clone(); Callback::from(move |e: InputEvent| t.set(e.target_unchecked_into::<HtmlInputElement>().value())) }} />
                 </div>
-                <button type="submit" class="button primary" id="find-my-result">{ lang.t(S::FindMyResult) }</button>
+                <button type="submit" class="button primary" id="find-my-result">{ lang.t(if drawn { S::FindMyResult } else { S::CheckMyLine }) }</button>
             </form>
-            { match (wanted, line) {
-                (Some(_), Some(l)) => html! {
-                    <div class="result-answer" id="my-result-answer" role="status" data-outcome={if l.stall_number.is_some() { "placed" } else { "waitlist" }}>
-                        { match (&l.zone_name, &l.stall_number, l.waitlist_position) {
-                            (Some(z), Some(s), _) => html! {
-                                <>
-                                    <p class="answer-outcome">{ lang.t(S::ResultPlaced) }</p>
-                                    <p>{ z }{ " · " }{ lang.t(S::StallNo) }{ " " }<strong>{ s }</strong>
-                                        { l.preference_rank.map(|r| format!(" · {} {r}", lang.t(S::PreferenceRank))).unwrap_or_default() }</p>
-                                    <p class="muted">{ lang.t(S::ResultPlacedNext) }</p>
-                                </>
-                            },
-                            (_, _, Some(w)) => html! {
-                                <>
-                                    <p class="answer-outcome">{ lang.t(S::ResultWaitlist) }{ format!(" {w}") }</p>
-                                    <p class="muted">{ lang.t(S::ResultWaitlistNext) }</p>
-                                </>
-                            },
-                            _ => html! {},
-                        } }
+            { match &*answer {
+                Some(Ok(l)) => html! {
+                    <div class="result-answer" id="my-result-answer" role="status"
+                        data-outcome={match &l.result { Some(x) if x.stall_number.is_some() => "placed", Some(_) => "waitlist", None => "listed" }}>
+                        if let Some(res) = &l.result { { outcome(res) } }
+                        <dl class="details" id="my-line">
+                            <div class="kv"><dt>{ lang.t(S::DrawNumber) }</dt><dd><strong>{ &l.draw_number }</strong>{ " · " }{ lang.t(S::OnTheList) }</dd></div>
+                            <div class="kv"><dt>{ lang.t(S::Category) }</dt><dd>{ lang.either(l.category.name_zh(), l.category.name_en()) }
+                                { " · " }{ lang.t(if l.priority { S::PriorityTier } else { S::NotPriority }) }</dd></div>
+                            <div class="kv"><dt>{ lang.t(S::Preferences) }</dt><dd>
+                                <ol class="inline-list">{ for l.preferences.iter().map(|z| html! { <li>{ &z.name }</li> }) }</ol></dd></div>
+                        </dl>
                     </div>
                 },
-                (Some(_), None) if asked.is_some() && !invalid => html! {
+                Some(Err(ApiError::NotFound(_))) => html! {
                     <p class="notice" id="my-result-answer" role="status">{ lang.t(S::ResultNotInRound) }</p>
                 },
-                _ => html! {},
+                Some(Err(e)) => html! { <ErrorAlert error={Some(e.clone())} /> },
+                None => html! {},
             } }
         </section>
     }
@@ -390,6 +479,7 @@ fn NewRoundForm() -> Html {
     let reserved = use_state(|| 20u8);
     let notice = use_state(|| 5u8);
     let offer_days = use_state(|| 5u8);
+    let outside_source = use_state(String::new);
     let error = use_state(|| None::<ApiError>);
     let filter = use_state(String::new);
     {
@@ -411,6 +501,7 @@ fn NewRoundForm() -> Html {
         reserved_percent: *reserved,
         notice_days: *notice,
         offer_days: *offer_days,
+        outside_source: (*outside_source).clone(),
     };
     let local = input.validate();
     let server = error.as_ref().map(|e| e.field_errors()).unwrap_or_default();
@@ -460,6 +551,13 @@ fn NewRoundForm() -> Html {
             <ErrorAlert error={(*error).clone().filter(|e| !matches!(e, ApiError::Validation(_)))} />
             <form class="form" onsubmit={submit} novalidate=true>
                 <div class="field"><label for="round-name">{ lang.t(S::Name) }</label><input id="round-name" type="text" value={(*name).clone()} oninput={text(name.clone())} />{ errs("name") }</div>
+                <div class="field">
+                    <label for="outside-source">{ lang.t(S::OutsideSource) }</label>
+                    <p class="hint" id="outside-source-hint">{ lang.t(S::OutsideSourceHint) }</p>
+                    <textarea id="outside-source" rows="2" aria-describedby="outside-source-hint" value={(*outside_source).clone()}
+                        oninput={{ let o = outside_source.clone(); Callback::from(move |e: InputEvent| o.set(e.target_unchecked_into::<web_sys::HtmlTextAreaElement>().value())) }} />
+                    { errs("outside_source") }
+                </div>
                 <div class="inline-fields">
                     <div class="field"><label for="opens">{ lang.t(S::OpensAt) }</label><input id="opens" type="datetime-local" value={(*opens).clone()} oninput={text(opens.clone())} /></div>
                     <div class="field"><label for="closes">{ lang.t(S::ClosesAt) }</label><input id="closes" type="datetime-local" value={(*closes).clone()} oninput={text(closes.clone())} />{ errs("closes_at") }</div>
