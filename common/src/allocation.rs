@@ -19,9 +19,10 @@
 //!    fingerprint ‖ SHA-256(outside value)). The stream is ChaCha20 under that key, read as
 //!    little-endian u64; a number below `k` by rejection sampling.
 //! 2. Draw order: Fisher–Yates over the ids in ascending order.
-//! 3–5. A reserved quota per zone (⌊stalls × percent / 100⌋) served first to priority
-//!    applicants in draw order; then everyone unplaced in draw order takes the lowest free stall
-//!    of their trade in their first preference zone that has one.
+//! 3. A reserved quota per zone: ⌊stalls × percent / 100⌋.
+//! 4. Priority applicants, in draw order, take quota stalls of their trade in their preferred zones.
+//! 5. Everyone unplaced, in draw order, takes the lowest free stall of their trade in their first
+//!    preference zone that has one.
 //! 6. Assignments and the waiting list, both in draw order.
 //!
 //! In `v1` an applicant is identified by the application id; in `v2` by the round's public draw

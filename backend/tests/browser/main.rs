@@ -11,7 +11,6 @@ mod kannel;
 mod totp;
 // The draw benchmarks' synthetic applicants, for the city-scale re-run journey.
 #[path = "../../examples/support/mod.rs"]
-#[allow(dead_code)]
 mod support;
 
 mod a11y;

@@ -239,7 +239,7 @@ strings! {
     ObjectionSent => "异议已提交，管理员答复前不会确认结果。", "Objection sent; the results are not confirmed until it is answered.";
     ObjectionText => "异议内容", "Your objection";
     Submit => "提交", "Submit";
-    Results => "摇号结果（姓名与证件号已隐去部分）", "Results (names and ID numbers partly hidden)";
+    Results => "摇号结果（只显示摇号编号）", "Results (by draw number only)";
     Position => "顺序", "Order";
     Outcome => "结果", "Outcome";
     WaitlistNo => "轮候第", "Waiting list no.";
@@ -549,6 +549,8 @@ strings! {
     NotPriority => "一般", "General";
     CheckMyLine => "核对名单", "Check my line";
     LoadMore => "加载更多", "Show more";
+    PreferredZones => "意向摊规点", "Preferred zones";
+    ResultsShown => "显示 {shown} / {total} 条", "Showing {shown} of {total}";
     ApplicationNumber => "申请编号", "Application number";
     ApplicationNumberHint => "在“我的申请”页面顶部，如 S000123。", "At the top of your application page, e.g. S000123.";
     ApplicationNumberInvalid => "请输入申请编号，如 S000123 或 123。", "Enter an application number, e.g. S000123 or 123.";

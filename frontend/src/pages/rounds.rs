@@ -84,6 +84,9 @@ pub fn RoundsPage() -> Html {
 /// Rounds per page of the list.
 const PAGE: usize = 20;
 
+/// Result lines shown at first, and added by each "show more".
+const RESULTS_PAGE: usize = 100;
+
 #[derive(Properties, PartialEq)]
 pub struct RoundPageProps {
     pub id: i64,
@@ -101,6 +104,8 @@ pub fn RoundPage(p: &RoundPageProps) -> Html {
     let objection_sent = use_state(|| false);
     let objections = use_state(Vec::<ObjectionView>::new);
     let outside_value = use_state(String::new);
+    // A city round lists 20,000 lines: the table grows a page at a time.
+    let shown = use_state(|| RESULTS_PAGE);
     let is_admin = session.me.as_ref().is_some_and(|m| m.role == common::Role::CityAdmin);
     let is_vendor = session.me.as_ref().is_some_and(|m| m.role == common::Role::Vendor);
     {
@@ -303,18 +308,23 @@ pub fn RoundPage(p: &RoundPageProps) -> Html {
                             <th scope="col">{ lang.t(S::DrawNumber) }</th><th scope="col">{ lang.t(S::Category) }</th>
                         </tr></thead>
                         <tbody>
-                            { for r.results.iter().map(|l| html! {
+                            { for r.results.iter().take(*shown).map(|l| html! {
                                 <tr data-number={l.draw_number.clone()}>
                                     <td data-label={lang.t(S::Position)}>{ l.position }</td>
                                     <td data-label={lang.t(S::Outcome)}><strong>{ outcome_text(l) }</strong></td>
                                     <td data-label={lang.t(S::DrawNumber)}>{ &l.draw_number }
-                                        if l.priority { { " · " }<span class="badge">{ lang.t(S::PriorityTier) }</span> }</td>
+                                        if l.priority { <span class="muted">{ " · " }{ lang.t(S::PriorityTier) }</span> }</td>
                                     <td data-label={lang.t(S::Category)}>{ lang.either(l.category.name_zh(), l.category.name_en()) }</td>
                                 </tr>
                             }) }
                         </tbody>
                     </table>
                 </div>
+                <p class="muted small" id="results-shown">{ lang.t(S::ResultsShown).replace("{shown}", &r.results.len().min(*shown).to_string()).replace("{total}", &r.results.len().to_string()) }
+                    if r.results.len() > *shown {
+                        { " " }<button type="button" class="button secondary small" id="more-results"
+                            onclick={{ let shown = shown.clone(); Callback::from(move |_| shown.set(*shown + RESULTS_PAGE)) }}>{ lang.t(S::LoadMore) }</button>
+                    }</p>
             }
             if r.seed.is_some() {
                 <DrawCheck round={r.clone()} />
@@ -446,7 +456,7 @@ fn MyLine(p: &MyLineProps) -> Html {
                             <div class="kv"><dt>{ lang.t(S::DrawNumber) }</dt><dd><strong>{ &l.draw_number }</strong>{ " · " }{ lang.t(S::OnTheList) }</dd></div>
                             <div class="kv"><dt>{ lang.t(S::Category) }</dt><dd>{ lang.either(l.category.name_zh(), l.category.name_en()) }
                                 { " · " }{ lang.t(if l.priority { S::PriorityTier } else { S::NotPriority }) }</dd></div>
-                            <div class="kv"><dt>{ lang.t(S::Preferences) }</dt><dd>
+                            <div class="kv"><dt>{ lang.t(S::PreferredZones) }</dt><dd>
                                 <ol class="inline-list">{ for l.preferences.iter().map(|z| html! { <li>{ &z.name }</li> }) }</ol></dd></div>
                         </dl>
                     </div>
