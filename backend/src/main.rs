@@ -60,7 +60,7 @@ enum Cmd {
     /// the source the round notice named (e.g. the numbers drawn by witnesses at the ceremony).
     DrawRound {
         round: i64,
-        #[arg(long)]
+        #[arg(long, default_value = "")]
         outside_value: String,
     },
     /// Re-run a drawn round from its published inputs and seed and say whether the stored results

@@ -209,6 +209,19 @@ fn wrong_state(zh: &str, en: &str) -> AppError {
     AppError::conflict("round-state", zh.to_string(), en.to_string())
 }
 
+/// 1..=n in a random order (Fisher–Yates on the OS random source).
+fn shuffled_numbers(n: usize) -> AppResult<Vec<i64>> {
+    let mut numbers: Vec<i64> = (1..=n as i64).collect();
+    let mut random = vec![0u8; n * 8];
+    getrandom::fill(&mut random).map_err(|e| AppError::Internal(anyhow::anyhow!("no randomness: {e}")))?;
+    for i in (1..n).rev() {
+        let word = u64::from_le_bytes(random[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
+        // The bias of a plain modulo over 64 bits is below 2^-40 for any list a round can have.
+        numbers.swap(i, (word % (i as u64 + 1)) as usize);
+    }
+    Ok(numbers)
+}
+
 fn chunks(ids: &[i64]) -> impl Iterator<Item = &[i64]> {
     ids.chunks(500)
 }
@@ -319,6 +332,9 @@ pub async fn close(app: &App, actor: &Actor, id: i64) -> AppResult<RoundView> {
                 .load(c)?;
             // Each frozen application gets the next draw number, in application order: the public
             // list and results name draw numbers only.
+            // Numbers go out in a random order, so a number says nothing about when someone applied
+            // (a neighbour's application number would otherwise point to theirs). Safe for the
+            // draw: the outside value is not known yet, so no numbering can be chosen to steer it.
             let mut applicants = Vec::new();
             let mut numbered: Vec<(i64, i64)> = Vec::new();
             for (app_id, cat, prefs, groups) in eligible {
@@ -330,10 +346,9 @@ pub async fn close(app: &App, actor: &Actor, id: i64) -> AppResult<RoundView> {
                 let groups: Vec<common::application::PriorityGroup> = serde_json::from_str(&groups).unwrap_or_default();
                 // Only the round's zones count; the others stay for a later round.
                 let preferences: Vec<i64> = preferences.into_iter().filter(|z| zone_ids.contains(z)).collect();
-                let number = numbered.len() as i64 + 1;
-                numbered.push((app_id, number));
+                numbered.push((app_id, 0));
                 applicants.push(DrawApplicant {
-                    id: number,
+                    id: 0,
                     priority: groups.iter().any(|g| g.is_priority_tier()),
                     category,
                     preferences,
@@ -354,8 +369,20 @@ pub async fn close(app: &App, actor: &Actor, id: i64) -> AppResult<RoundView> {
                     })
                 })
                 .collect();
+            let numbers = shuffled_numbers(numbered.len())?;
+            for ((a, entry), n) in applicants.iter_mut().zip(numbered.iter_mut()).zip(numbers) {
+                a.id = n;
+                entry.1 = n;
+            }
+            // A round set up before outside values (no source named) is drawn as announced: v1.
+            let algorithm = if r.outside_source.trim().is_empty() { Algorithm::V1 } else { Algorithm::V2 };
+            if algorithm == Algorithm::V1 {
+                for (a, (app_id, _)) in applicants.iter_mut().zip(&numbered) {
+                    a.id = *app_id;
+                }
+            }
             let inputs = DrawInputs {
-                algorithm: Algorithm::V2,
+                algorithm,
                 round_id: id,
                 outside_source: r.outside_source.clone(),
                 applicants,
@@ -463,7 +490,23 @@ pub async fn draw(
     board: std::sync::Arc<ProgressBoard>,
 ) -> AppResult<RoundView> {
     admin_only(actor)?;
-    AppError::check(input.validate())?;
+    let value = input.outside_value.trim().to_string();
+    // Checked before any progress is written, so a second press on a drawn round or a missing
+    // value leaves the last draw's progress as it was.
+    let v2 = app
+        .db
+        .run(move |c| {
+            let r = Round::find(c, id)?;
+            if r.status() != RoundStatus::Closed {
+                return Err(wrong_state("只有名单已锁定的批次可以摇号", "Only a closed round can be drawn"));
+            }
+            Ok(r.is_v2())
+        })
+        .await?;
+    // Rounds frozen as v1 (before outside values) draw as they were announced, without one.
+    if v2 || !value.is_empty() {
+        AppError::check(input.validate())?;
+    }
     let by = actor.user_id;
     let shared = |stage: &'static str, done: usize, total: usize| {
         let p = DrawProgress { stage: stage.into(), done, total };
@@ -473,7 +516,6 @@ pub async fn draw(
     shared("drawing", 0, 0).await?;
     let b2 = board.clone();
     let vault = app.vault.clone();
-    let value = input.outside_value.trim().to_string();
     let r = app.db.write(move |c| draw_in_tx(c, id, by, &vault, &value, &b2)).await;
     match &r {
         Ok(result) => {
@@ -493,10 +535,13 @@ pub async fn draw(
 
 /// A draw's progress from any instance: this one's memory first, then what the running one shared.
 pub async fn progress(app: &App, id: i64) -> AppResult<DrawProgress> {
-    if let Some(p) = app.draws.get(id) {
+    // This instance's memory is freshest while it runs the draw; after that, the shared row is
+    // (a later retry may have run on another instance).
+    if let Some(p) = app.draws.get(id).filter(|p| p.stage == "drawing" || p.stage == "writing") {
         return Ok(p);
     }
-    app.db.run(move |c| stored_progress(c, id)?.ok_or(AppError::NotFound)).await
+    let mem = app.draws.get(id);
+    app.db.run(move |c| stored_progress(c, id)?.or(mem).ok_or(AppError::NotFound)).await
 }
 
 pub fn draw_in_tx(
@@ -943,6 +988,9 @@ fn build_view(c: &mut DbConn, id: i64, _staff: bool) -> AppResult<RoundView> {
         .get_result(c)?;
     let mut view = summary(&r, &zone_by_id, open_objections);
     let inputs = r.inputs();
+    if view.algorithm.is_none() {
+        view.algorithm = inputs.as_ref().map(|i| i.algorithm.as_str().to_string());
+    }
     // Rounds closed before the counts were columns.
     if view.applicants.is_none() {
         view.applicants = inputs.as_ref().map(|i| i.applicants.len());
@@ -1012,7 +1060,16 @@ pub async fn list(app: &App, before: Option<i64>, limit: i64) -> AppResult<Vec<R
                 .load(c)?;
             Ok(page
                 .iter()
-                .map(|r| summary(r, &zone_by_id, open.iter().filter(|o| **o == r.id).count() as i64))
+                .map(|r| {
+                    let mut v = summary(r, &zone_by_id, open.iter().filter(|o| **o == r.id).count() as i64);
+                    // Rounds closed before the counts were columns: read them once from the list.
+                    if v.applicants.is_none() && r.inputs.is_some() {
+                        let i = r.inputs();
+                        v.applicants = i.as_ref().map(|i| i.applicants.len());
+                        v.stalls = i.as_ref().map(|i| i.stalls.len());
+                    }
+                    v
+                })
                 .collect())
         })
         .await

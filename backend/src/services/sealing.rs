@@ -183,9 +183,16 @@ pub fn reseal(c: &mut DbConn, vault: &Keyring, which: Which) -> AppResult<Reseal
     let seeds: Vec<(i64, String)> = q.load(c)?;
     for (id, seed) in seeds {
         let r = again(vault, which, &seed).and_then(|sealed| match sealed {
-            Some(s) => {
-                Ok(diesel::update(allocation_rounds::table.find(id)).set(allocation_rounds::seed.eq(s)).execute(c)? > 0)
-            }
+            // Only if still secret and unchanged: a draw revealing it meanwhile wins.
+            Some(s) => Ok(diesel::update(
+                allocation_rounds::table
+                    .find(id)
+                    .filter(allocation_rounds::seed.eq(&seed))
+                    .filter(allocation_rounds::status.eq_any(["open", "closed"])),
+            )
+            .set(allocation_rounds::seed.eq(s))
+            .execute(c)?
+                > 0),
             None => Ok(false),
         });
         count(r)?;

@@ -267,7 +267,7 @@ async fn a_citizen_re_runs_a_city_scale_draw_on_a_phone() {
     let sideways = b.js("return document.documentElement.scrollWidth > window.innerWidth").await;
     assert_eq!(sideways, false, "the check fits a phone");
 
-    // Written for the benchmark write-up (`xtask/bench/results/draw.md`).
+    // Read by `cargo xtask bench-verify-draw` for `xtask/bench/results/draw-verify.md`.
     support::write_summary(
         "browser_verify",
         serde_json::json!({ "applicants": 21_300, "stalls": drawn.stalls, "ms": ms }),

@@ -1,7 +1,7 @@
 //! "复核本次摇号": the public round page re-runs the draw in the reader's browser, with the same
 //! `common::allocation` code the server ran, and shows each check as it passes or fails.
 
-use common::allocation::{DrawRecord, RecordStep};
+use common::allocation::{Algorithm, DrawRecord, RecordStep};
 use common::dto::rounds::RoundView;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -26,11 +26,13 @@ fn labels() -> [S; 5] {
 struct Run {
     marks: Vec<Mark>,
     took_ms: Option<f64>,
+    /// The record could not be had or read: nothing was checked, which is not a mismatch.
+    unreadable: bool,
 }
 
 impl Run {
     fn new() -> Run {
-        Run { marks: vec![Mark::Waiting; labels().len()], took_ms: None }
+        Run { marks: vec![Mark::Waiting; labels().len()], took_ms: None, unreadable: false }
     }
 
     fn done(&self) -> usize {
@@ -68,6 +70,7 @@ async fn check(text: String, round: RoundView, run: UseStateHandle<Run>, lang: L
         Ok(rec) => rec,
         Err(e) => {
             r.marks[0] = Mark::Failed(format!("{} ({e})", lang.t(S::NotARecord)));
+            r.unreadable = true;
             return finish(r, &run);
         }
     };
@@ -90,7 +93,7 @@ async fn check(text: String, round: RoundView, run: UseStateHandle<Run>, lang: L
         let outcome = match (published, mine) {
             (Some(p), Some(m)) if p != m => Err(format!("{m}: {} ({p})", lang.t(S::PublishedElsewhere))),
             _ if record.round_id != round.id => Err(format!("round {} ≠ {}", record.round_id, round.id)),
-            _ => record.check(step, &mut |_, _| {}),
+            _ => record.check(step, &mut |_, _| {}).and_then(|()| matches_page(&record, &round, step, lang)),
         };
         match outcome {
             Ok(()) => r.marks[i] = Mark::Passed,
@@ -101,6 +104,49 @@ async fn check(text: String, round: RoundView, run: UseStateHandle<Run>, lang: L
         }
     }
     finish(r, &run);
+}
+
+/// A record can be consistent in itself yet not be the one this page publishes (a file made
+/// with another outside value, or a page changed since a file was kept): the outside value and
+/// the result must also be the ones shown here.
+fn matches_page(record: &DrawRecord, round: &RoundView, step: RecordStep, lang: Lang) -> Result<(), String> {
+    match step {
+        RecordStep::OutsideValue if record.outside_value != round.outside_value => Err(format!(
+            "{:?}: {} ({:?})",
+            record.outside_value.as_deref().unwrap_or(""),
+            lang.t(S::PublishedElsewhere),
+            round.outside_value.as_deref().unwrap_or("")
+        )),
+        RecordStep::Result => {
+            let label = |n: i64| match record.inputs.algorithm {
+                Algorithm::V1 => n.to_string(),
+                Algorithm::V2 => common::allocation::draw_number_label(record.round_id, n),
+            };
+            let placed: std::collections::HashSet<i64> = record.result.assignments.iter().map(|a| a.id).collect();
+            let lines = &round.results;
+            if lines.len() != record.result.order.len() {
+                return Err(format!(
+                    "{} ≠ {}: {}",
+                    record.result.order.len(),
+                    lines.len(),
+                    lang.t(S::PublishedElsewhere)
+                ));
+            }
+            match record
+                .result
+                .order
+                .iter()
+                .zip(lines)
+                .position(|(n, l)| label(*n) != l.draw_number || placed.contains(n) != l.stall_number.is_some())
+            {
+                Some(i) => {
+                    Err(format!("#{} {}: {}", i + 1, label(record.result.order[i]), lang.t(S::PublishedElsewhere)))
+                }
+                None => Ok(()),
+            }
+        }
+        _ => Ok(()),
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -129,6 +175,7 @@ pub fn DrawCheck(p: &DrawCheckProps) -> Html {
                         let mut r = Run::new();
                         r.marks[0] = Mark::Failed(e.message(lang.is_en()));
                         r.took_ms = Some(0.0);
+                        r.unreadable = true;
                         handle.set(r);
                     }
                 }
@@ -139,29 +186,36 @@ pub fn DrawCheck(p: &DrawCheckProps) -> Html {
         let (run, handle, round, reader) = (run.clone(), handle.clone(), p.round.clone(), reader.clone());
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            let (handle, round) = (handle.clone(), round.clone());
+            let (h, round) = (handle.clone(), round.clone());
+            let done = Callback::from(move |text: String| {
+                let (h, round) = (h.clone(), round.clone());
+                yew::platform::spawn_local(check(text, round, h, lang));
+            });
+            let started = crate::pages::admin_zones::read_file(&input, done);
+            // Cleared, so choosing the same file again (after fixing it) checks it again.
+            input.set_value("");
+            if started.is_none() {
+                return; // the picker was closed without a file
+            }
+            *reader.borrow_mut() = started;
             let mut first = Run::new();
             first.marks[0] = Mark::Running;
             handle.set(first.clone());
             run.set(Some(first));
-            let done = Callback::from(move |text: String| {
-                let (handle, round) = (handle.clone(), round.clone());
-                yew::platform::spawn_local(check(text, round, handle, lang));
-            });
-            *reader.borrow_mut() = crate::pages::admin_zones::read_file(&input, done);
         })
     };
     let shown = run.as_ref().map(|_| (*handle).clone());
     let total = labels().len();
+    let busy = shown.as_ref().is_some_and(|r| r.took_ms.is_none() && r.failed().is_none());
     html! {
         <section class="card draw-check" id="draw-check" aria-labelledby="draw-check-title">
             <h2 id="draw-check-title">{ lang.t(S::VerifyDraw) }</h2>
             <p class="muted">{ lang.t(S::VerifyDrawLead) }</p>
             <div class="actions">
                 <button type="button" class="button primary" id="verify-draw" onclick={start}
-                    disabled={shown.as_ref().is_some_and(|r| r.took_ms.is_none() && r.failed().is_none())}>{ lang.t(S::VerifyDraw) }</button>
+                    disabled={busy}>{ lang.t(S::VerifyDraw) }</button>
                 <label class="button secondary file-button">{ lang.t(S::VerifyOwnFile) }
-                    <input type="file" id="verify-file" accept="application/json,.json" class="visually-hidden" onchange={from_file} /></label>
+                    <input type="file" id="verify-file" accept="application/json,.json" class="visually-hidden" disabled={busy} onchange={from_file} /></label>
             </div>
             if let Some(r) = shown {
                 <div class="progress" role="progressbar" aria-label={lang.t(S::VerifyDraw)} aria-valuemin="0"
@@ -186,6 +240,10 @@ pub fn DrawCheck(p: &DrawCheckProps) -> Html {
                     }) }
                 </ol>
                 { match (r.failed(), r.took_ms) {
+                    (Some((_, why)), Some(_)) if r.unreadable => html! {
+                        <p class="notice" id="draw-check-result" role="status" data-outcome="unreadable">
+                            <strong>{ lang.t(S::CheckUnreadable) }</strong>{ " " }{ why }</p>
+                    },
                     (Some(_), Some(ms)) => html! {
                         <p class="notice error" id="draw-check-result" role="status" data-outcome="mismatch" data-ms={format!("{ms:.0}")}>
                             <strong>{ lang.t(S::DrawMismatch) }</strong>{ r.failed().map(|(i, _)| lang.t(labels()[i])).unwrap_or_default() }</p>

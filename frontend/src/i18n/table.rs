@@ -225,6 +225,7 @@ strings! {
     DrawMismatch => "不一致：", "Mismatch: ";
     CheckTook => "用时", "Took";
     NotARecord => "这不是一份摇号记录文件。", "This is not a draw record file.";
+    CheckUnreadable => "未能复核：没有取得可读的摇号记录。", "Not checked: no readable draw record.";
     PublishedElsewhere => "与本页公布的值不同", "differs from the value published on this page";
     DownloadRecord => "下载公示记录（JSON）", "Download the published record (JSON)";
     RoundActions => "批次操作", "Round actions";

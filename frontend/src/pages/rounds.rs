@@ -81,6 +81,20 @@ pub fn RoundsPage() -> Html {
     }
 }
 
+/// The answer when a number is not in a round looked up on the page itself.
+fn not_in_round() -> ApiError {
+    ApiError::NotFound(common::Problem {
+        type_uri: "about:blank".into(),
+        title: "Not in this round".into(),
+        title_zh: "不在本批次中".into(),
+        status: 404,
+        detail: None,
+        detail_zh: None,
+        errors: Vec::new(),
+        request_id: None,
+    })
+}
+
 /// Rounds per page of the list.
 const PAGE: usize = 20;
 
@@ -394,16 +408,45 @@ fn MyLine(p: &MyLineProps) -> Html {
             }
         });
     }
-    let valid = |s: &str| common::allocation::parse_draw_number(round, s).is_some();
+    // Rounds drawn with tangui-rsd-v1 name applications by their number (S000123 or 123) and
+    // have no published list: their line is looked up in the results on this page.
+    let v1 = p.round.algorithm.as_deref() == Some(common::allocation::Algorithm::V1.as_str());
+    let v1_number = |s: &str| s.trim().trim_start_matches(['S', 's', '#']).parse::<i64>().ok().map(|n| n.to_string());
+    let valid =
+        |s: &str| if v1 { v1_number(s).is_some() } else { common::allocation::parse_draw_number(round, s).is_some() };
+    // Only the answer to the latest question is shown, whichever reply comes back last.
+    let latest = use_mut_ref(|| 0u32);
     {
-        let answer = answer.clone();
+        let (answer, latest, results) = (answer.clone(), latest.clone(), p.round.results.clone());
         use_effect_with(((*asked).clone(), p.round.status), move |(asked, _)| {
-            if let Some(n) = asked.clone().filter(|a| common::allocation::parse_draw_number(round, a).is_some()) {
-                yew::platform::spawn_local(async move {
-                    answer.set(Some(api::get(&format!("/api/v1/rounds/{round}/list/{}", n.trim())).await));
-                });
-            } else {
-                answer.set(None);
+            *latest.borrow_mut() += 1;
+            let ticket = *latest.borrow();
+            match asked.clone() {
+                Some(a) if v1 => {
+                    let n = a.trim().trim_start_matches(['S', 's', '#']).parse::<i64>().ok().map(|n| n.to_string());
+                    let line = n.and_then(|n| results.iter().find(|l| l.draw_number == n).cloned());
+                    let found = match line {
+                        Some(l) => Ok(ListLine {
+                            draw_number: l.draw_number.clone(),
+                            category: l.category,
+                            priority: l.priority,
+                            preferences: Vec::new(),
+                            fingerprint: String::new(),
+                            result: Some(l),
+                        }),
+                        None => Err(not_in_round()),
+                    };
+                    answer.set(Some(found));
+                }
+                Some(n) if common::allocation::parse_draw_number(round, &n).is_some() => {
+                    yew::platform::spawn_local(async move {
+                        let got = api::get(&format!("/api/v1/rounds/{round}/list/{}", n.trim())).await;
+                        if *latest.borrow() == ticket {
+                            answer.set(Some(got));
+                        }
+                    });
+                }
+                _ => answer.set(None),
             }
         });
     }
@@ -456,8 +499,10 @@ fn MyLine(p: &MyLineProps) -> Html {
                             <div class="kv"><dt>{ lang.t(S::DrawNumber) }</dt><dd><strong>{ &l.draw_number }</strong>{ " · " }{ lang.t(S::OnTheList) }</dd></div>
                             <div class="kv"><dt>{ lang.t(S::Category) }</dt><dd>{ lang.either(l.category.name_zh(), l.category.name_en()) }
                                 { " · " }{ lang.t(if l.priority { S::PriorityTier } else { S::NotPriority }) }</dd></div>
-                            <div class="kv"><dt>{ lang.t(S::PreferredZones) }</dt><dd>
-                                <ol class="inline-list">{ for l.preferences.iter().map(|z| html! { <li>{ &z.name }</li> }) }</ol></dd></div>
+                            if !l.preferences.is_empty() {
+                                <div class="kv"><dt>{ lang.t(S::PreferredZones) }</dt><dd>
+                                    <ol class="inline-list">{ for l.preferences.iter().map(|z| html! { <li>{ &z.name }</li> }) }</ol></dd></div>
+                            }
                         </dl>
                     </div>
                 },
