@@ -377,7 +377,7 @@ pub fn bench_verify_draw(root: &Path) -> Result<(), String> {
          `tangui-rsd-v2`.\n\n\
          What is timed: from the press of \"复核本次摇号\" to the verdict — downloading `record.json`, parsing it, and the \
          four checks (commitment, fingerprint, outside value, and re-running `common::allocation` in WebAssembly and \
-         comparing order, assignments and waiting list), with the page repainting its progress between steps.\n\n\
+         comparing order, assignments and waiting list with the record and with the results shown on the page), with the page repainting its progress between steps.\n\n\
          | | time |\n|---|---|\n| **median of 3 runs** | **{median:.0} ms** |\n| all runs | {all} ms |\n\n\
          Result: \"match\" each time; the same journey then checks that a record with one changed line says \"mismatch\" \
          at the re-run step.\n",
