@@ -1096,14 +1096,14 @@ pub async fn list_line(app: &App, id: i64, number: &str) -> AppResult<ListLine> 
             let n = allocation::parse_draw_number(id, &number).ok_or(AppError::NotFound)?;
             let inputs = r.inputs().filter(|i| i.algorithm == Algorithm::V2).ok_or(AppError::NotFound)?;
             let a = inputs.applicants.iter().find(|a| a.id == n).ok_or(AppError::NotFound)?;
-            let zone_by_id = zone_names(c, &a.preferences)?;
+            // Preferences were reduced to the round's zones at closing: one look-up serves both.
+            let zone_by_id = zone_names(c, &r.zone_ids())?;
+            let label = r.draw_label(n);
             let result = r.result().and_then(|res| {
-                result_lines(&r, &inputs, &res, &zone_names(c, &r.zone_ids()).ok()?)
-                    .into_iter()
-                    .find(|l| l.draw_number == r.draw_label(n))
+                result_lines(&r, &inputs, &res, &zone_by_id).into_iter().find(|l| l.draw_number == label)
             });
             Ok(ListLine {
-                draw_number: r.draw_label(n),
+                draw_number: label,
                 category: a.category,
                 priority: a.priority,
                 preferences: a

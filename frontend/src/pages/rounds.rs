@@ -81,6 +81,12 @@ pub fn RoundsPage() -> Html {
     }
 }
 
+/// A v1 round's applicant as its results name them: the application number (`S000123`, `123`)
+/// without its prefix.
+fn application_number(typed: &str) -> Option<String> {
+    typed.trim().trim_start_matches(['S', 's', '#']).parse::<i64>().ok().map(|n| n.to_string())
+}
+
 /// The answer when a number is not in a round looked up on the page itself.
 fn not_in_round() -> ApiError {
     ApiError::NotFound(common::Problem {
@@ -411,9 +417,9 @@ fn MyLine(p: &MyLineProps) -> Html {
     // Rounds drawn with tangui-rsd-v1 name applications by their number (S000123 or 123) and
     // have no published list: their line is looked up in the results on this page.
     let v1 = p.round.algorithm.as_deref() == Some(common::allocation::Algorithm::V1.as_str());
-    let v1_number = |s: &str| s.trim().trim_start_matches(['S', 's', '#']).parse::<i64>().ok().map(|n| n.to_string());
-    let valid =
-        |s: &str| if v1 { v1_number(s).is_some() } else { common::allocation::parse_draw_number(round, s).is_some() };
+    let valid = |s: &str| {
+        if v1 { application_number(s).is_some() } else { common::allocation::parse_draw_number(round, s).is_some() }
+    };
     // Only the answer to the latest question is shown, whichever reply comes back last.
     let latest = use_mut_ref(|| 0u32);
     {
@@ -423,8 +429,8 @@ fn MyLine(p: &MyLineProps) -> Html {
             let ticket = *latest.borrow();
             match asked.clone() {
                 Some(a) if v1 => {
-                    let n = a.trim().trim_start_matches(['S', 's', '#']).parse::<i64>().ok().map(|n| n.to_string());
-                    let line = n.and_then(|n| results.iter().find(|l| l.draw_number == n).cloned());
+                    let line =
+                        application_number(&a).and_then(|n| results.iter().find(|l| l.draw_number == n).cloned());
                     let found = match line {
                         Some(l) => Ok(ListLine {
                             draw_number: l.draw_number.clone(),
