@@ -138,6 +138,10 @@ kinds! {
         "许可已到期", "Permit expired",
         "{detail}", "{detail}",
         "/permits/{id}", false;
+    "permit.ended", "the zone of a stall permit closes or reaches its end date", "the permit holder",
+        "许可已终止", "Permit ended",
+        "{detail}", "{detail}",
+        "/permits/{id}", false;
     "permit.renewed", "a permit is renewed", "the permit holder",
         "许可已续期", "Permit renewed",
         "{detail}", "{detail}",

@@ -449,6 +449,7 @@ diesel::table! {
         district_code -> Text,
         created_at -> Timestamp,
         decided_at -> Nullable<Timestamp>,
+        decide_by -> Nullable<Date>,
     }
 }
 
@@ -573,6 +574,7 @@ diesel::table! {
 
 diesel::joinable!(violations -> permits (permit_id));
 diesel::joinable!(appeals -> violations (violation_id));
+diesel::joinable!(violations -> inspections (inspection_id));
 diesel::joinable!(outbox -> notifications (notification_id));
 
 diesel::allow_tables_to_appear_in_same_query!(

@@ -281,8 +281,10 @@ pub async fn appeal(
                 ));
             }
             let t = now();
+            let decide_by = policy::current(c)?.supervision.decide_appeal_by(today());
             diesel::insert_into(appeals::table)
                 .values((
+                    appeals::decide_by.eq(Some(decide_by)),
                     appeals::violation_id.eq(violation_id),
                     appeals::holder_id.eq(a.user_id),
                     appeals::reason.eq(input.reason.trim()),
@@ -299,7 +301,7 @@ pub async fn appeal(
                 "permit.appealed",
                 "permit",
                 &p.id.to_string(),
-                json!({ "violation": violation_id, "reason": input.reason.trim() }),
+                json!({ "violation": violation_id, "reason": input.reason.trim(), "decide_by": decide_by }),
             )?;
             let sp = policy::current(c)?.supervision;
             apply_standing(c, p.id, &sp)?;
@@ -323,6 +325,16 @@ pub async fn decide_appeal(
             let violation_id: i64 = appeals::table.find(appeal_id).select(appeals::violation_id).get_result(c)?;
             let v: Violation = violations::table.find(violation_id).get_result(c)?;
             let p = find_visible(c, &a, v.permit_id)?;
+            // Separation of duties: whoever recorded the breach does not judge the appeal against it.
+            let recorder: i64 =
+                inspections::table.find(v.inspection_id).select(inspections::officer_id).get_result(c)?;
+            if recorder == a.user_id {
+                return Err(AppError::conflict(
+                    "recorded-by-you",
+                    "申诉须由记录该违规以外的执法人员办理",
+                    "An appeal is decided by an officer other than the one who recorded the violation",
+                ));
+            }
             let t = now();
             let (status, vstatus) = if d.overturn { ("overturned", "overturned") } else { ("upheld", "active") };
             let n = diesel::update(appeals::table.find(appeal_id).filter(appeals::status.eq("pending")))
@@ -407,7 +419,7 @@ pub async fn queue(app: &App, actor: &Actor) -> AppResult<SupervisionQueue> {
             let sp = policy::current(c)?.supervision;
             let district = if a.role == Role::DistrictOfficer { a.district.map(|d| d.code()) } else { None };
             let mut q = appeals::table
-                .inner_join(violations::table)
+                .inner_join(violations::table.inner_join(inspections::table))
                 .filter(appeals::status.eq("pending"))
                 .select((
                     appeals::id,
@@ -417,15 +429,18 @@ pub async fn queue(app: &App, actor: &Actor) -> AppResult<SupervisionQueue> {
                     violations::points,
                     appeals::reason,
                     appeals::created_at,
+                    appeals::decide_by,
+                    inspections::officer_id,
                 ))
                 .order(appeals::id.asc())
                 .into_boxed();
             if let Some(d) = district {
                 q = q.filter(appeals::district_code.eq(d));
             }
-            let rows: Vec<(i64, i64, i64, String, i32, String, chrono::NaiveDateTime)> = q.load(c)?;
+            type Row = (i64, i64, i64, String, i32, String, chrono::NaiveDateTime, Option<chrono::NaiveDate>, i64);
+            let rows: Vec<Row> = q.load(c)?;
             let mut appeals_out = Vec::new();
-            for (id, permit_id, holder, code, points, reason, created_at) in rows {
+            for (id, permit_id, holder, code, points, reason, created_at, decide_by, recorder) in rows {
                 let name: String = users::table.find(holder).select(users::display_name).get_result(c)?;
                 appeals_out.push(AppealQueueItem {
                     id,
@@ -438,6 +453,8 @@ pub async fn queue(app: &App, actor: &Actor) -> AppResult<SupervisionQueue> {
                     points: points.max(0) as u32,
                     reason,
                     created_at,
+                    decide_by,
+                    recorded_by_you: recorder == a.user_id,
                 });
             }
             let mut q = tr::table

@@ -13,7 +13,7 @@ use crate::app::App;
 use crate::auth::Actor;
 use crate::clock::now;
 use crate::db::DbConn;
-use crate::db::schema::{allocation_rounds as rounds, offers, stall_applications as apps, stalls};
+use crate::db::schema::{allocation_rounds as rounds, offers, stall_applications as apps, stalls, zones};
 use crate::error::{AppError, AppResult};
 use crate::models::audit;
 use crate::models::zone::bump_version;
@@ -219,6 +219,11 @@ pub fn offer_down_waitlist(c: &mut DbConn, stall_id: i64) -> AppResult<Option<i6
     if holder.is_some() {
         return Ok(None);
     }
+    // A closed or suspended zone takes nobody new: its freed stall stays free.
+    let zone_status: String = zones::table.find(zone_id).select(zones::status).get_result(c)?;
+    if zone_status != common::zone::ZoneStatus::Active.as_str() {
+        return Ok(None);
+    }
     let candidates: Vec<(i64, i64, String, Option<i64>)> = apps::table
         .inner_join(rounds::table.on(rounds::id.nullable().eq(apps::round_id)))
         .filter(apps::status.eq(ApplicationStatus::Waitlisted.as_str()))
@@ -296,7 +301,9 @@ pub fn stall_permit(
     let category = common::TradeCategory::parse(&stall.category).map(|k| k.name_zh()).unwrap_or_default();
     let hours = zone.hours().iter().map(|h| h.describe_zh()).collect::<Vec<_>>().join("；");
     let from = crate::clock::today();
-    let until = from.checked_add_months(chrono::Months::new(STALL_PERMIT_MONTHS)).unwrap_or(from) - Duration::days(1);
+    let year = from.checked_add_months(chrono::Months::new(STALL_PERMIT_MONTHS)).unwrap_or(from) - Duration::days(1);
+    // A permit at a temporary meal point ends when the point does.
+    let until = zone.valid_until.map_or(year, |end| year.min(end.max(from)));
     Ok(crate::models::permit::NewPermit {
         kind: "stall".into(),
         holder_id: holder,

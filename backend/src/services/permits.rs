@@ -82,6 +82,7 @@ fn holder_notice(p: &Permit, kind: &str, title: Text, body: Text, key: String) -
         "permit.violation" => "permit.violation",
         "permit.revoked" => "permit.revoked",
         "permit.expired" => "permit.expired",
+        "permit.ended" => "permit.ended",
         "permit.reminder" => "permit.reminder",
         "permit.renewed" => "permit.renewed",
         "permit.transfer" => "permit.transfer",
@@ -229,6 +230,110 @@ fn end_permit(c: &mut DbConn, p: &Permit, status: &str, reason: &str, actor: Opt
     Ok(true)
 }
 
+/// The last day of the permit's zone, when the zone has one (temporary meal points).
+fn zone_end(c: &mut DbConn, p: &Permit) -> AppResult<Option<NaiveDate>> {
+    use crate::db::schema::zones;
+    Ok(match p.zone_id {
+        Some(z) => zones::table.find(z).select(zones::valid_until).first::<Option<NaiveDate>>(c).optional()?.flatten(),
+        None => None,
+    })
+}
+
+/// How many nearby zones a holder whose zone closed is pointed to.
+const NEARBY_ZONES: usize = 3;
+
+/// Ends every stall permit of a zone that closed (by an admin, or a temporary meal point at its
+/// end date). The stalls are freed but not offered down a waiting list (offers skip zones that
+/// are not active), and each holder is told, with the nearest open zones that have a free stall
+/// of their trade. Returns how many permits ended.
+pub fn end_zone_permits(c: &mut DbConn, zone_id: i64, reason: &Text, actor: Option<i64>) -> AppResult<usize> {
+    let zone = crate::models::zone::Zone::find(c, zone_id)?;
+    let held: Vec<Permit> = permits::table
+        .filter(permits::zone_id.eq(zone_id))
+        .filter(permits::kind.eq("stall"))
+        .filter(permits::status.eq_any(["valid", "suspended"]))
+        .load(c)?;
+    let mut ended = 0;
+    for p in held {
+        let category: Option<String> = match p.stall_id {
+            Some(s) => stalls::table.find(s).select(stalls::category).first(c).optional()?,
+            None => None,
+        };
+        if !end_permit(c, &p, "ended", &reason.zh, actor)? {
+            continue;
+        }
+        ended += 1;
+        let nearby = match &category {
+            Some(cat) => nearest_free(c, [zone.lon, zone.lat], cat, zone_id)?,
+            None => Vec::new(),
+        };
+        let (list_zh, list_en) = if nearby.is_empty() {
+            (
+                "目前附近没有该品类的空摊位，可在地图上查看后续开放的摊规点。".to_string(),
+                "No nearby zone has a free stall of your trade now; watch the map for new ones.".to_string(),
+            )
+        } else {
+            let zh = nearby
+                .iter()
+                .map(|(n, code, m)| format!("{n}（{code}，约 {:.1} 公里）", m / 1000.0))
+                .collect::<Vec<_>>();
+            let en = nearby
+                .iter()
+                .map(|(n, code, m)| format!("{n} ({code}, about {:.1} km)", m / 1000.0))
+                .collect::<Vec<_>>();
+            (
+                format!("附近有同品类空摊位的摊规点：{}。", zh.join("、")),
+                format!("Nearby zones with a free stall of your trade: {}.", en.join("; ")),
+            )
+        };
+        notify(
+            c,
+            holder_notice(
+                &p,
+                "permit.ended",
+                Text::new("许可已终止", "Permit ended"),
+                Text::new(
+                    format!(
+                        "{}（{}）已关闭：{}。您的摊位经营许可随之终止，摊位已收回。{list_zh}",
+                        zone.name, zone.code, reason.zh
+                    ),
+                    format!(
+                        "{} ({}) has closed: {}. Your stall permit ends with it and the stall is released. {list_en}",
+                        zone.name, zone.code, reason.en
+                    ),
+                ),
+                format!("permit.ended:{}", p.id),
+            ),
+        )?;
+    }
+    Ok(ended)
+}
+
+/// The nearest active zones (other than `except`) with a free stall of `category`: name, code
+/// and straight-line distance in metres, nearest first.
+fn nearest_free(c: &mut DbConn, from: [f64; 2], category: &str, except: i64) -> AppResult<Vec<(String, String, f64)>> {
+    use crate::db::schema::zones;
+    let rows: Vec<(i64, String, String, f64, f64)> = zones::table
+        .inner_join(stalls::table)
+        .filter(stalls::state.eq("free"))
+        .filter(stalls::category.eq(category))
+        .filter(zones::status.eq(common::zone::ZoneStatus::Active.as_str()))
+        .filter(zones::id.ne(except))
+        .select((zones::id, zones::name, zones::code, zones::lon, zones::lat))
+        .distinct()
+        .load(c)?;
+    let mut near: Vec<(String, String, f64)> = rows
+        .into_iter()
+        .map(|(_, name, code, lon, lat)| {
+            let d = common::geo::haversine_m(from, [lon, lat]);
+            (name, code, d)
+        })
+        .collect();
+    near.sort_by(|a, b| a.2.total_cmp(&b.2));
+    near.truncate(NEARBY_ZONES);
+    Ok(near)
+}
+
 fn params(c: &mut DbConn) -> AppResult<(PolicyPack, SupervisionParams)> {
     let pack = policy::current(c)?;
     let s = pack.supervision.clone();
@@ -255,19 +360,21 @@ pub fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<PermitVie
             inspections::evidence_ids,
         ))
         .load(c)?;
-    let appeal_rows: Vec<(i64, i64, String, String, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)> =
-        appeals::table
-            .filter(appeals::violation_id.eq_any(rows.iter().map(|v| v.id).collect::<Vec<_>>()))
-            .select((
-                appeals::id,
-                appeals::violation_id,
-                appeals::reason,
-                appeals::status,
-                appeals::decision_note,
-                appeals::created_at,
-                appeals::decided_at,
-            ))
-            .load(c)?;
+    type AppealRow =
+        (i64, i64, String, String, String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>, Option<NaiveDate>);
+    let appeal_rows: Vec<AppealRow> = appeals::table
+        .filter(appeals::violation_id.eq_any(rows.iter().map(|v| v.id).collect::<Vec<_>>()))
+        .select((
+            appeals::id,
+            appeals::violation_id,
+            appeals::reason,
+            appeals::status,
+            appeals::decision_note,
+            appeals::created_at,
+            appeals::decided_at,
+            appeals::decide_by,
+        ))
+        .load(c)?;
     let t = today();
     let is_holder = p.holder_id == actor.user_id;
     let ledger_views = rows
@@ -282,6 +389,7 @@ pub fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<PermitVie
                 decision_note: a.4.clone(),
                 created_at: a.5,
                 decided_at: a.6,
+                decide_by: a.7,
             });
             ViolationView {
                 id: v.id,
@@ -440,7 +548,19 @@ pub async fn renew(app: &App, actor: &Actor, id: i64) -> AppResult<PermitView> {
             }
             let (_, sp) = params(c)?;
             let from = v.valid_until.max(today());
-            let until = from.checked_add_months(Months::new(sp.renewal_months)).unwrap_or(from);
+            let mut until = from.checked_add_months(Months::new(sp.renewal_months)).unwrap_or(from);
+            // A permit never outlives its zone (temporary meal points end on a set day).
+            let held = Permit::find(c, id)?;
+            if let Some(zone_end) = zone_end(c, &held)? {
+                if zone_end <= v.valid_until {
+                    return Err(AppError::conflict(
+                        "zone-ends",
+                        "该摊规点在许可到期前即结束，不能续期",
+                        "The zone ends before this permit does, so it cannot be renewed",
+                    ));
+                }
+                until = until.min(zone_end);
+            }
             let t = now();
             let n = diesel::update(permits::table.find(id).filter(permits::version.eq(v.version)))
                 .set((

@@ -201,6 +201,10 @@ pub async fn set_status(
             &id.to_string(),
             json!({ "from": z.status, "to": req.status.as_str(), "reason": req.reason.trim() }),
         )?;
+        if req.status == ZoneStatus::Closed {
+            let reason = Text::new(req.reason.trim(), req.reason.trim());
+            crate::services::permits::end_zone_permits(c, id, &reason, Some(by))?;
+        }
         detail(c, id)
     })
     .await
@@ -498,6 +502,8 @@ fn close_expired_temporary(c: &mut DbConn) -> AppResult<usize> {
             if n == 1 {
                 bump_version(c)?;
                 audit::record(c, t, None, "zone.closed_at_end_date", "zone", &id.to_string(), json!({ "code": code }))?;
+                let reason = Text::new("临时用餐点已到结束日期", "the temporary meal point reached its end date");
+                crate::services::permits::end_zone_permits(c, id, &reason, None)?;
             }
             Ok(n)
         })?;

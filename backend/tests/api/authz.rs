@@ -373,7 +373,10 @@ pub async fn fixture(app: &TestApp) -> (HashMap<Who, Client>, HashMap<&'static s
     // VendorA's permit in 思明, with a photographed violation under appeal and a transfer asked for.
     let me = vendor_a.get("/api/v1/me").await.value();
     let (permit, stall) = app.grant_stall(me["id"].as_i64().unwrap(), District::Siming).await;
-    let photo = officer_a
+    // Recorded by a colleague of OfficerA, so OfficerA may decide the appeal (whoever records a
+    // breach never decides the appeal against it).
+    let recorder = app.officer(District::Siming).await;
+    let photo = recorder
         .raw(Method::POST, "/api/v1/evidence", Some("application/octet-stream"), JPEG.to_vec(), true)
         .await
         .value()["id"]
@@ -381,7 +384,7 @@ pub async fn fixture(app: &TestApp) -> (HashMap<Who, Client>, HashMap<&'static s
         .unwrap();
     let inspection = json!({ "permit_id": permit, "checklist": [{ "id": "clear-paths", "ok": false }],
         "notes": "占用盲道", "violations": ["V-PATHS"], "evidence_ids": [photo], "location": [118.0826, 24.4566] });
-    officer_a.post("/api/v1/inspections", &inspection).await.assert_status(201);
+    recorder.post("/api/v1/inspections", &inspection).await.assert_status(201);
     let pv = vendor_a.get(&format!("/api/v1/permits/{permit}")).await.value();
     let violation = pv["ledger"][0]["id"].as_i64().unwrap();
     vendor_a

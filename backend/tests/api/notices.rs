@@ -137,7 +137,9 @@ api_test!(every_kind_in_the_table_is_sent_by_the_change_it_names, |app| {
         .assert_status(200);
     let q = officer.get("/api/v1/review/supervision").await.value();
     let appeal = q["appeals"][0]["id"].as_i64().unwrap();
-    officer
+    // Decided by a colleague: the officer who recorded the breach may not (separation of duties).
+    app.officer(District::Siming)
+        .await
         .post(&format!("/api/v1/appeals/{appeal}/decision"), &json!({ "overturn": true, "note": "照片属实" }))
         .await
         .assert_status(200);
@@ -161,6 +163,22 @@ api_test!(every_kind_in_the_table_is_sent_by_the_change_it_names, |app| {
     set_valid_until(&app, other_permit, -1).await;
     backend::services::permits::expire_due(&app.state).await.unwrap();
     let _ = child;
+    // A zone closes under a holder's permit.
+    let (_, closer) = app.vendor().await;
+    let (closed_permit, _) = app.grant_stall(closer, District::Huli).await;
+    let zone_id: i64 = app
+        .state
+        .db
+        .run(move |c| {
+            use backend::db::schema::permits as p;
+            Ok(p::table.find(closed_permit).select(p::zone_id).get_result::<Option<i64>>(c)?.unwrap())
+        })
+        .await
+        .unwrap();
+    admin
+        .post(&format!("/api/v1/zones/{zone_id}/status"), &json!({ "status": "closed", "reason": "道路改造" }))
+        .await
+        .assert_status(200);
 
     // A signed-in reporter hears back about a report.
     let (reporter, _) = app.vendor().await;

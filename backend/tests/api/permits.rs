@@ -107,12 +107,14 @@ api_test!(violations_charge_points_suspend_and_appeals_pause_them, |app| {
     assert_eq!(p["standing"]["points"], 9);
     vendor.post(&format!("/api/v1/violations/{gas}/appeal"), &json!({ "reason": "again" })).await.assert_status(409);
 
-    // The district's officer sees it in the queue; upheld, the suspension returns.
-    let q = officer.get("/api/v1/review/supervision").await.value();
+    // The district's officers see it in the queue; upheld by a colleague of the officer who
+    // recorded it, the suspension returns.
+    let colleague = app.officer(District::Siming).await;
+    let q = colleague.get("/api/v1/review/supervision").await.value();
     let appeal =
         q["appeals"].as_array().unwrap().iter().find(|a| a["permit_id"] == permit).unwrap()["id"].as_i64().unwrap();
     assert!(other_officer.get("/api/v1/review/supervision").await.value()["appeals"].as_array().unwrap().is_empty());
-    let r = officer
+    let r = colleague
         .post(
             &format!("/api/v1/appeals/{appeal}/decision"),
             &json!({ "overturn": false, "note": "现场照片显示软管老化" }),
@@ -349,4 +351,43 @@ api_test!(an_inspection_cannot_cite_another_officers_photo, |app| {
         .as_i64()
         .unwrap();
     officer.post("/api/v1/inspections", &body(mine)).await.assert_status(201);
+});
+
+api_test!(an_appeal_is_decided_by_another_officer_within_the_packs_deadline, |app| {
+    let app = app.with_demo().await;
+    let (vendor, vid) = app.vendor().await;
+    let (permit, _) = app.grant_stall(vid, District::Siming).await;
+    let recorder = app.officer(District::Siming).await;
+    let colleague = app.officer(District::Siming).await;
+    recorder.post("/api/v1/inspections", &inspection(permit, &["V-PATHS"], &[])).await.assert_status(201);
+    let v = vendor.get(&format!("/api/v1/permits/{permit}")).await.value()["ledger"][0]["id"].as_i64().unwrap();
+    vendor
+        .post(&format!("/api/v1/violations/{v}/appeal"), &json!({ "reason": "盲道上的是顾客的车" }))
+        .await
+        .assert_status(200);
+
+    // Both officers see it with the day it must be decided by (today + the pack's 20 days); the
+    // one who recorded the violation is told someone else decides, and is refused if they try.
+    let due = (backend::clock::today() + chrono::Duration::days(20)).to_string();
+    let mine = recorder.get("/api/v1/review/supervision").await.value();
+    let item = mine["appeals"].as_array().unwrap().iter().find(|a| a["permit_id"] == permit).unwrap().clone();
+    assert_eq!(item["decide_by"], due);
+    assert_eq!(item["recorded_by_you"], true);
+    let appeal = item["id"].as_i64().unwrap();
+    let theirs = colleague.get("/api/v1/review/supervision").await.value();
+    let other_item = theirs["appeals"].as_array().unwrap().iter().find(|a| a["id"] == appeal).unwrap().clone();
+    assert_eq!(other_item["recorded_by_you"], false);
+    let r = recorder
+        .post(&format!("/api/v1/appeals/{appeal}/decision"), &json!({ "overturn": false, "note": "维持" }))
+        .await;
+    r.assert_status(409);
+    assert_eq!(r.problem().type_uri, "/problems/recorded-by-you");
+    let line = vendor.get(&format!("/api/v1/permits/{permit}")).await.value()["ledger"][0]["appeal"].clone();
+    assert_eq!(line["status"], "pending", "the refused decision changed nothing");
+    assert_eq!(line["decide_by"], due);
+    let r = colleague
+        .post(&format!("/api/v1/appeals/{appeal}/decision"), &json!({ "overturn": true, "note": "照片不足以认定" }))
+        .await;
+    r.assert_status(200);
+    assert_eq!(r.value()["standing"]["points"], 0);
 });

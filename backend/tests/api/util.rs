@@ -153,14 +153,34 @@ impl TestApp {
     pub async fn grant_stall(&self, holder: i64, district: District) -> (i64, i64) {
         use backend::db::schema::{stalls, zones};
         use diesel::prelude::*;
+        let zone: i64 = self
+            .state
+            .db
+            .run(move |c| {
+                Ok(stalls::table
+                    .inner_join(zones::table)
+                    .filter(zones::district_code.eq(district.code()).and(zones::status.eq("active")))
+                    .filter(stalls::state.eq("free"))
+                    .select(zones::id)
+                    .first(c)?)
+            })
+            .await
+            .unwrap();
+        self.grant_stall_at(holder, zone).await
+    }
+
+    /// Gives `holder` the first free stall of one zone with its stall permit. Returns (permit
+    /// id, stall id).
+    pub async fn grant_stall_at(&self, holder: i64, zone: i64) -> (i64, i64) {
+        use backend::db::schema::stalls;
+        use diesel::prelude::*;
         self.state
             .db
             .write(move |c| {
                 let stall: i64 = stalls::table
-                    .inner_join(zones::table)
-                    .filter(zones::district_code.eq(district.code()).and(zones::status.eq("active")))
-                    .filter(stalls::state.eq("free"))
+                    .filter(stalls::zone_id.eq(zone).and(stalls::state.eq("free")))
                     .select(stalls::id)
+                    .order(stalls::id.asc())
                     .first(c)?;
                 diesel::update(stalls::table.find(stall))
                     .set((stalls::state.eq("occupied"), stalls::holder_id.eq(holder)))

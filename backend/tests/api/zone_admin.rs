@@ -253,3 +253,81 @@ api_test!(temporary_points_close_at_their_end_date_once, |app| {
     assert_eq!(again, 0, "idempotent");
     assert_eq!(app.anon().get("/api/v1/zones?kind=temporary").await.value()["total"], 0);
 });
+
+/// The kinds and bodies of a user's notices, newest first.
+async fn notices(c: &Client) -> Vec<(String, String)> {
+    c.get("/api/v1/me/notifications").await.value()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["kind"].as_str().unwrap().to_string(), n["body"]["zh"].as_str().unwrap_or_default().to_string()))
+        .collect()
+}
+
+api_test!(a_zones_end_ends_its_permits_and_points_holders_to_zones_nearby, |app| {
+    use backend::db::schema::{stalls, zones};
+    use diesel::prelude::*;
+    let app = app.with_demo().await;
+    let admin = app.admin().await;
+    let today = backend::clock::today();
+    let end = today + chrono::Duration::days(20);
+    let mut body = zone_body("SM-L09", [118.085, 24.462]);
+    body["zone"]["kind"] = json!("temporary");
+    body["zone"]["site_name"] = json!("测试工地");
+    body["zone"]["valid_from"] = json!((today - chrono::Duration::days(10)).to_string());
+    body["zone"]["valid_until"] = json!(end.to_string());
+    let r = admin.post("/api/v1/zones", &body).await;
+    r.assert_status(201);
+    let temp = r.value()["zone"]["id"].as_i64().unwrap();
+
+    // A permit at a temporary meal point runs to the point's end, not a year, and cannot be
+    // renewed past it.
+    let (vendor, vid) = app.vendor().await;
+    let (permit, stall) = app.grant_stall_at(vid, temp).await;
+    let p = vendor.get(&format!("/api/v1/permits/{permit}")).await.value();
+    assert_eq!(p["valid_until"], end.to_string());
+    let r = vendor.post(&format!("/api/v1/permits/{permit}/renew"), &json!({})).await;
+    r.assert_status(409);
+    assert_eq!(r.problem().type_uri, "/problems/zone-ends");
+    let code = p["verify_code"].as_str().unwrap().to_string();
+
+    // The end date passes: the scheduled job closes the point, ends the permit, frees the stall
+    // (offered to nobody: the point takes no one) and tells the holder where else to go.
+    app.state
+        .db
+        .write(move |c| {
+            Ok(diesel::update(zones::table.find(temp))
+                .set(zones::valid_until.eq(Some(today - chrono::Duration::days(1))))
+                .execute(c)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(backend::services::zones::close_expired(&app.state).await.unwrap(), 1);
+    let p = vendor.get(&format!("/api/v1/permits/{permit}")).await.value();
+    assert_eq!(p["status"], "ended");
+    assert_eq!(app.anon().get(&format!("/api/v1/public/permits/{code}")).await.value()["status"], "ended");
+    let (state, holder): (String, Option<i64>) = app
+        .state
+        .db
+        .run(move |c| Ok(stalls::table.find(stall).select((stalls::state, stalls::holder_id)).get_result(c)?))
+        .await
+        .unwrap();
+    assert_eq!((state.as_str(), holder), ("free", None));
+    let seen = notices(&vendor).await;
+    let ended = seen.iter().find(|(k, _)| k == "permit.ended").expect("the holder is told");
+    assert!(ended.1.contains("SM-L09") && ended.1.contains("临时用餐点已到结束日期"), "{}", ended.1);
+    // Nearby zones with a free stall of the holder's trade (cooked food) are named, nearest first.
+    assert!(ended.1.contains("附近有同品类空摊位的摊规点") && ended.1.contains("SM-"), "{}", ended.1);
+
+    // An admin closing a permanent zone ends its permits the same way, with the admin's reason.
+    let (other, oid) = app.vendor().await;
+    let (operm, _) = app.grant_stall(oid, District::Huli).await;
+    let zone = other.get(&format!("/api/v1/permits/{operm}")).await.value()["zone_id"].as_i64().unwrap();
+    admin
+        .post(&format!("/api/v1/zones/{zone}/status"), &json!({ "status": "closed", "reason": "道路改造" }))
+        .await
+        .assert_status(200);
+    assert_eq!(other.get(&format!("/api/v1/permits/{operm}")).await.value()["status"], "ended");
+    let seen = notices(&other).await;
+    assert!(seen.iter().any(|(k, b)| k == "permit.ended" && b.contains("道路改造")), "{seen:?}");
+});

@@ -77,6 +77,8 @@ pub struct AppealView {
     pub decision_note: String,
     pub created_at: NaiveDateTime,
     pub decided_at: Option<NaiveDateTime>,
+    /// The day the district must decide by (the pack's `appeal_decision_days`).
+    pub decide_by: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -203,6 +205,9 @@ pub struct AppealQueueItem {
     pub points: u32,
     pub reason: String,
     pub created_at: NaiveDateTime,
+    pub decide_by: Option<NaiveDate>,
+    /// The reader recorded the violation, so someone else must decide (separation of duties).
+    pub recorded_by_you: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -539,4 +544,18 @@ pub struct EvidenceReceipt {
     pub id: i64,
     pub sha256: String,
     pub content_type: String,
+}
+
+/// A permit status in words (the holder's page, the public verify page).
+pub fn permit_status_name(status: &str) -> crate::Text {
+    let (zh, en) = match status {
+        "valid" => ("有效", "Valid"),
+        "suspended" => ("已暂停", "Suspended"),
+        "revoked" => ("已撤销", "Revoked"),
+        "expired" => ("已过期", "Expired"),
+        "surrendered" => ("已注销", "Surrendered"),
+        "ended" => ("已终止（摊规点关闭）", "Ended (zone closed)"),
+        _ => ("其他", "Other"),
+    };
+    crate::Text::new(zh, en)
 }

@@ -53,6 +53,14 @@ pub struct SupervisionParams {
     pub renewal_months: u32,
     /// Relations a stall may be transferred to (with an officer's approval).
     pub transfer_relations: Vec<String>,
+    /// Days the district has to decide an appeal (by an officer other than the one who recorded
+    /// the violation).
+    #[serde(default = "default_appeal_decision_days")]
+    pub appeal_decision_days: u32,
+}
+
+fn default_appeal_decision_days() -> u32 {
+    20
 }
 
 impl Default for SupervisionParams {
@@ -103,6 +111,7 @@ impl Default for SupervisionParams {
             renewal_reminder_days: 30,
             renewal_months: 12,
             transfer_relations: vec!["spouse".into(), "child".into(), "parent".into()],
+            appeal_decision_days: default_appeal_decision_days(),
         }
     }
 }
@@ -167,12 +176,12 @@ impl SupervisionParams {
                 "The suspension threshold must be above 0 and not above the revocation threshold",
             );
         }
-        if self.clean_days == 0 || self.appeal_days == 0 || self.renewal_months == 0 {
+        if self.clean_days == 0 || self.appeal_days == 0 || self.renewal_months == 0 || self.appeal_decision_days == 0 {
             e.add(
                 "supervision",
                 "range",
-                "清零天数、申诉期和续期月数须大于 0",
-                "Clean period, appeal period and renewal months must be above 0",
+                "清零天数、申诉期、申诉办理期限和续期月数须大于 0",
+                "Clean period, appeal period, appeal decision period and renewal months must be above 0",
             );
         }
         e.0
@@ -190,6 +199,11 @@ impl SupervisionParams {
     /// The last day the holder may appeal a violation recorded on `day`.
     pub fn appeal_until(&self, day: NaiveDate) -> NaiveDate {
         day.checked_add_days(Days::new(self.appeal_days.into())).unwrap_or(day)
+    }
+
+    /// The day by which an appeal lodged on `day` must be decided.
+    pub fn decide_appeal_by(&self, day: NaiveDate) -> NaiveDate {
+        day.checked_add_days(Days::new(self.appeal_decision_days.into())).unwrap_or(day)
     }
 
     /// The day points recorded on `day` lapse if nothing else happens.

@@ -60,6 +60,7 @@ fn action_text(action: &str) -> (&'static str, &'static str) {
         ("permit", "renewed") => ("续期", "Renewed"),
         ("permit", "surrendered") => ("主动注销", "Surrendered"),
         ("permit", "expired") => ("到期", "Expired"),
+        ("permit", "ended") => ("摊规点关闭，许可终止", "Zone closed; permit ended"),
         ("permit", "transfer_requested") => ("申请转让", "Transfer requested"),
         ("permit", "transfer_approved") => ("转让获批", "Transfer approved"),
         ("permit", "transfer_rejected") => ("转让未获批准", "Transfer refused"),

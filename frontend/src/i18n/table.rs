@@ -630,6 +630,9 @@ strings! {
     PRevokeAt => "建议撤销的记分", "Points that propose revocation";
     PCleanDays => "无违规多少天清零", "Clean days before points lapse";
     PAppealDays => "申诉期限（天）", "Days to appeal";
+    PAppealDecisionDays => "申诉办理期限（天）", "Days to decide an appeal";
+    DecideBy => "办理期限：", "Decide by: ";
+    AppealRecordedByYou => "该违规由您记录，申诉须由其他执法人员办理。", "You recorded this violation, so another officer decides the appeal.";
     PReminderDays => "到期前多少天提醒续期", "Renewal reminder (days before)";
     PRenewalMonths => "每次续期（月）", "Renewal adds (months)";
     // Dashboard

@@ -18,15 +18,8 @@ use crate::hooks::use_session;
 use crate::i18n::{Lang, S, use_lang};
 
 pub fn permit_status(lang: Lang, s: &str) -> Html {
-    let (zh, en) = match s {
-        "valid" => ("有效", "Valid"),
-        "suspended" => ("已暂停", "Suspended"),
-        "revoked" => ("已撤销", "Revoked"),
-        "expired" => ("已过期", "Expired"),
-        "surrendered" => ("已注销", "Surrendered"),
-        _ => ("其他", "Other"),
-    };
-    html! { <span class={classes!("badge", "permit-status", s.to_string())} data-status={s.to_string()}>{ lang.either(zh, en) }</span> }
+    let name = common::dto::lifecycle::permit_status_name(s);
+    html! { <span class={classes!("badge", "permit-status", s.to_string())} data-status={s.to_string()}>{ lang.pick(&name) }</span> }
 }
 
 /// A certificate's title in the reader's language (the one printed on the PDF is Chinese).

@@ -167,6 +167,7 @@ fn groups() -> Vec<(S, Vec<Param>, Vec<TimeParam>)> {
                 ),
                 num!("supervision.clean_days", PCleanDays, Whole, supervision.clean_days),
                 num!("supervision.appeal_days", PAppealDays, Whole, supervision.appeal_days),
+                num!("supervision.appeal_decision_days", PAppealDecisionDays, Whole, supervision.appeal_decision_days),
                 num!("supervision.renewal_reminder_days", PReminderDays, Whole, supervision.renewal_reminder_days),
                 num!("supervision.renewal_months", PRenewalMonths, Whole, supervision.renewal_months),
             ],

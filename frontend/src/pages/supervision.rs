@@ -51,9 +51,18 @@ pub fn SupervisionQueuePanel() -> Html {
                     <li class="card" data-appeal={a.id.to_string()}>
                         <h3>{ lang.t(S::AppealOf) }{ lang.pick(&a.violation) }{ format!(" (−{})", a.points) }</h3>
                         <p><strong>{ &a.holder }</strong>{ "：" }{ &a.reason }</p>
+                        if let Some(by) = a.decide_by {
+                            <p class={classes!("muted", (by < common::time::xiamen_today()).then_some("overdue-text"))}>
+                                { lang.t(S::DecideBy) }{ by.to_string() }
+                            </p>
+                        }
                         <p><Link<Route> to={Route::Permit { id: a.permit_id }}>{ lang.t(S::PermitAndEvidence) }</Link<Route>></p>
-                        <SupervisionDecision prefix={format!("appeal-{}", a.id)} url={format!("/api/v1/appeals/{}/decision", a.id)}
-                            kind={ItemKind::Appeal} on_done={done.clone()} />
+                        if a.recorded_by_you {
+                            <p class="alert warn" data-recorded-by-you="1">{ lang.t(S::AppealRecordedByYou) }</p>
+                        } else {
+                            <SupervisionDecision prefix={format!("appeal-{}", a.id)} url={format!("/api/v1/appeals/{}/decision", a.id)}
+                                kind={ItemKind::Appeal} on_done={done.clone()} />
+                        }
                     </li>
                 }) }
                 { for queue.transfers.iter().map(|t| html! {

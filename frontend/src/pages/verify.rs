@@ -16,17 +16,6 @@ pub struct VerifyProps {
     pub code: String,
 }
 
-fn status_text(status: &str) -> (&'static str, &'static str) {
-    match status {
-        "valid" => ("有效", "Valid"),
-        "suspended" => ("已暂停", "Suspended"),
-        "revoked" => ("已撤销", "Revoked"),
-        "expired" => ("已过期", "Expired"),
-        "surrendered" => ("已注销", "Surrendered"),
-        _ => ("未知", "Unknown"),
-    }
-}
-
 #[component]
 pub fn VerifyPage(p: &VerifyProps) -> Html {
     let lang = use_lang();
@@ -52,10 +41,10 @@ pub fn VerifyPage(p: &VerifyProps) -> Html {
         },
         Some(Err(e)) => html! { <crate::components::alert::ErrorAlert error={Some(e.clone())} /> },
         Some(Ok(v)) => {
-            let (zh, en) = status_text(&v.status);
+            let status = common::dto::lifecycle::permit_status_name(&v.status);
             html! {
                 <div class={classes!("verify-card", if v.status == "valid" { "valid" } else { "invalid" })} id="verify-result" data-status={v.status.clone()}>
-                    <p class="verify-status">{ if v.status == "valid" { "✔ " } else { "✖ " } }{ lang.either(zh, en) }</p>
+                    <p class="verify-status">{ if v.status == "valid" { "✔ " } else { "✖ " } }{ lang.pick(&status) }</p>
                     <h1>{ crate::pages::permits::permit_title(lang, &v.kind) }</h1>
                     <dl class="details">
                         <div class="kv"><dt>{ lang.t(S::Holder) }</dt><dd>{ &v.holder }</dd></div>
