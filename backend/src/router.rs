@@ -15,7 +15,7 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::auth::csrf::csrf_layer;
 use crate::controllers::{
-    applications, auth, cases, complaints, dashboard, filings, health, meta, notifications, open311, permits,
+    applications, auth, cases, complaints, dashboard, filings, health, helpers, meta, notifications, open311, permits,
     personal_data, policy, rounds, segments, sms, supervision, transparency, users, zones,
 };
 use crate::error::AppError;
@@ -126,6 +126,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(permits::decide_transfer))
         .routes(routes!(permits::revoke_permit))
         .routes(routes!(permits::dismiss_proposal))
+        .routes(routes!(helpers::register_helper))
+        .routes(routes!(helpers::remove_helper))
+        .routes(routes!(helpers::decide_helper))
+        .routes(routes!(helpers::helper_photo))
+        .routes(routes!(helpers::close_review))
         .routes(routes!(supervision::upload_evidence))
         .routes(routes!(supervision::evidence_file))
         .routes(routes!(supervision::record_inspection))

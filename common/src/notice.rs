@@ -146,6 +146,14 @@ kinds! {
         "许可已续期", "Permit renewed",
         "{detail}", "{detail}",
         "/permits/{id}", false;
+    "permit.helper", "an officer approves or refuses a registered helper", "the permit holder",
+        "帮工登记结果", "Helper decided",
+        "{detail}", "{detail}",
+        "/permits/{id}", false;
+    "permit.review", "a subletting review of a permit opens or closes", "the permit holder",
+        "转租核查", "Subletting review",
+        "{detail}", "{detail}",
+        "/permits/{id}", false;
     "permit.transfer", "an officer decides a transfer", "both sides of the transfer",
         "转让处理结果", "Transfer decided",
         "{detail}", "{detail}",

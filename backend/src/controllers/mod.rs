@@ -8,6 +8,7 @@ pub mod complaints;
 pub mod dashboard;
 pub mod filings;
 pub mod health;
+pub mod helpers;
 pub mod meta;
 pub mod notifications;
 pub mod open311;

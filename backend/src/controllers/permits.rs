@@ -203,13 +203,19 @@ pub async fn verify_permit(State(state): State<AppState>, Path(code): Path<Strin
         return Err(AppError::NotFound);
     }
     let code = code.to_ascii_uppercase();
-    let (p, holder) = state
+    let (p, holder, helpers) = state
         .db
         .run(move |c| {
             use diesel::prelude::*;
             let p = Permit::by_code(c, &code)?.ok_or(AppError::NotFound)?;
             let holder: String = users::table.find(p.holder_id).select(users::display_name).get_result(c)?;
-            Ok((p, holder))
+            // Helpers are shown only while the permit is in force.
+            let helpers = if matches!(p.effective_status(today()), "valid" | "suspended") {
+                crate::services::helpers::public(c, &p)?
+            } else {
+                Vec::new()
+            };
+            Ok((p, holder, helpers))
         })
         .await?;
     Ok(Json(PermitPublic {
@@ -226,5 +232,6 @@ pub async fn verify_permit(State(state): State<AppState>, Path(code): Path<Strin
         district: District::from_code(&p.district_code).unwrap_or(District::Siming),
         zone_id: p.zone_id,
         conditions: p.conditions(),
+        helpers,
     }))
 }

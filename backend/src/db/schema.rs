@@ -417,6 +417,40 @@ diesel::table! {
         lat -> Nullable<Double>,
         policy_version -> Integer,
         created_at -> Timestamp,
+        present -> Text,
+    }
+}
+
+diesel::table! {
+    permit_helpers (id) {
+        id -> BigInt,
+        permit_id -> BigInt,
+        name -> Text,
+        id_number -> Text,
+        id_number_lookup -> Text,
+        relation -> Text,
+        photo_id -> BigInt,
+        status -> Text,
+        decided_by -> Nullable<BigInt>,
+        decision_note -> Text,
+        district_code -> Text,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    permit_reviews (id) {
+        id -> BigInt,
+        permit_id -> BigInt,
+        kind -> Text,
+        reason -> Text,
+        status -> Text,
+        outcome_note -> Text,
+        closed_by -> Nullable<BigInt>,
+        district_code -> Text,
+        opened_at -> Timestamp,
+        closed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -585,6 +619,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     violations,
     appeals,
     permit_transfers,
+    permit_helpers,
+    permit_reviews,
     notifications,
     outbox,
     sms_inbound,

@@ -100,7 +100,7 @@ pub async fn evidence_file(app: &App, actor: &Actor, id: i64) -> AppResult<(Stri
                             .filter(complaints::district_code.eq(d.code()).and(complaints::evidence_id.eq(id)))
                             .count()
                             .get_result(c)?;
-                        cites(here) || complaint > 0
+                        cites(here) || complaint > 0 || crate::services::helpers::is_helper_photo_in(c, id, d.code())?
                     }
                     None => cites(
                         inspections::table
@@ -165,6 +165,10 @@ pub async fn record(app: &App, actor: &Actor, input: InspectionInput) -> AppResu
                 }
                 _ => unreachable!("validated: one target"),
             };
+            let present = input.present.as_deref().and_then(common::dto::lifecycle::Present::parse);
+            if let (Some(p), Some(who)) = (&permit, present) {
+                crate::services::helpers::check_present(c, p, who)?;
+            }
             if let Some(p) = &permit
                 && !input.violations.is_empty()
                 && !matches!(p.effective_status(today()), "valid" | "suspended")
@@ -187,6 +191,7 @@ pub async fn record(app: &App, actor: &Actor, input: InspectionInput) -> AppResu
                     inspections::lat.eq(input.location.map(|p| p[1])),
                     inspections::policy_version.eq(pack.version as i32),
                     inspections::created_at.eq(t),
+                    inspections::present.eq(present.map(|w| w.as_string()).unwrap_or_default()),
                 ))
                 .returning(inspections::id)
                 .get_result(c)?;
@@ -194,7 +199,10 @@ pub async fn record(app: &App, actor: &Actor, input: InspectionInput) -> AppResu
                 audit::record(c, t, Some(a.user_id), "zone.inspected", "zone", &input.zone_id.unwrap_or_default().to_string(), json!({ "inspection": inspection_id }))?;
                 return Ok(InspectionResult { inspection_id, permit: None });
             };
-            audit::record(c, t, Some(a.user_id), "permit.inspected", "permit", &p.id.to_string(), json!({ "inspection": inspection_id, "result": result }))?;
+            audit::record(c, t, Some(a.user_id), "permit.inspected", "permit", &p.id.to_string(), json!({ "inspection": inspection_id, "result": result, "present": present.map(|w| w.as_string()) }))?;
+            if present == Some(common::dto::lifecycle::Present::SomeoneElse) {
+                crate::services::helpers::after_someone_else(c, &p)?;
+            }
             let d = today();
             for code in &input.violations {
                 let entries: Vec<LedgerEntry> = ledger(c, p.id)?.iter().map(Violation::entry).collect();
@@ -488,7 +496,8 @@ pub async fn queue(app: &App, actor: &Actor) -> AppResult<SupervisionQueue> {
                 Vec::new()
             };
             let revocation_proposals = crate::services::permits::summary_rows(c, proposals, &sp)?;
-            Ok(SupervisionQueue { appeals: appeals_out, transfers, revocation_proposals })
+            let (helpers, reviews) = crate::services::helpers::queue(c, &a)?;
+            Ok(SupervisionQueue { appeals: appeals_out, transfers, revocation_proposals, helpers, reviews })
         })
         .await
 }

@@ -8,6 +8,7 @@ pub mod cases;
 pub mod complaints;
 pub mod dashboard;
 pub mod filings;
+pub mod helpers;
 pub mod inspections;
 pub mod notices;
 pub mod offers;

@@ -87,6 +87,8 @@ fn holder_notice(p: &Permit, kind: &str, title: Text, body: Text, key: String) -
         "permit.renewed" => "permit.renewed",
         "permit.transfer" => "permit.transfer",
         "permit.appeal" => "permit.appeal",
+        "permit.helper" => "permit.helper",
+        "permit.review" => "permit.review",
         _ => "permit",
     };
     Notice {
@@ -443,6 +445,7 @@ pub fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<PermitVie
     };
     let status = p.effective_status(t).to_string();
     let in_force = status == "valid" || status == "suspended";
+    let helpers = crate::services::helpers::views(c, p.id)?;
     let days_left = (p.valid_until - t).num_days();
     Ok(PermitView {
         id: p.id,
@@ -476,6 +479,13 @@ pub fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<PermitVie
         revocation_proposed: p.revocation_proposed,
         ledger: ledger_views,
         inspections: inspections_view,
+        can_add_helper: is_holder
+            && p.kind == "stall"
+            && in_force
+            && helpers.iter().filter(|h| h.status == "pending" || h.status == "approved").count()
+                < sp.max_helpers as usize,
+        helpers,
+        reviews: crate::services::helpers::reviews(c, p.id)?,
         transfer,
         history: audit::case_events(c, "permit", p.id)?,
         notices: notices::for_subject(c, &format!("permit:{}", p.id), None)?,

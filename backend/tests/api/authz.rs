@@ -160,6 +160,8 @@ pub fn rules(f: &HashMap<&'static str, String>) -> Vec<Rule> {
         rule(M::GET, "/api/v1/rounds/{id}/list.csv", Public).at("/api/v1/rounds/{round}/list.csv"),
         rule(M::GET, "/api/v1/rounds/{id}/list/{number}", Public).at("/api/v1/rounds/{round}/list/1"),
         rule(M::GET, "/api/v1/public/permits/{code}", Public).at("/api/v1/public/permits/{code}"),
+        rule(M::GET, "/api/v1/public/permits/{code}/helpers/{id}/photo", Public)
+            .at("/api/v1/public/permits/{code}/helpers/{helper}/photo"),
         rule(M::GET, "/api/v1/public/complaints/{token}", Public).at("/api/v1/public/complaints/{token}"),
         rule(M::POST, "/api/v1/complaints/by-token/{token}/reopen", Public)
             .at("/api/v1/complaints/by-token/{token}/reopen")
@@ -242,6 +244,12 @@ pub fn rules(f: &HashMap<&'static str, String>) -> Vec<Rule> {
         rule(M::POST, "/api/v1/appeals/{id}/decision", DistrictStaff)
             .at("/api/v1/appeals/{appeal}/decision")
             .json(json!({ "overturn": true, "note": "证据不足" })),
+        rule(M::POST, "/api/v1/helpers/{id}/decision", DistrictStaff)
+            .at("/api/v1/helpers/{helper2}/decision")
+            .json(json!({ "approve": true })),
+        rule(M::POST, "/api/v1/permit-reviews/{id}/close", DistrictStaff)
+            .at("/api/v1/permit-reviews/{review}/close")
+            .json(json!({ "note": "核查为家属代为经营，已提醒登记帮工" })),
         rule(M::POST, "/api/v1/transfers/{id}/decision", DistrictStaff)
             .at("/api/v1/transfers/{transfer}/decision")
             .json(json!({ "approve": false, "note": "材料不全" })),
@@ -265,6 +273,10 @@ pub fn rules(f: &HashMap<&'static str, String>) -> Vec<Rule> {
         rule(M::POST, "/api/v1/me/notifications/{id}/read", Owner(VendorA))
             .at("/api/v1/me/notifications/{notification}/read"),
         rule(M::POST, "/api/v1/permits/{id}/renew", Owner(VendorA)).at("/api/v1/permits/{permit}/renew"),
+        rule(M::POST, "/api/v1/permits/{id}/helpers", Owner(VendorA)).at("/api/v1/permits/{permit}/helpers").json(
+            json!({ "name": "林小燕", "id_number": "350203197811110038", "relation": "spouse", "photo_id": id("helper_photo") }),
+        ),
+        rule(M::DELETE, "/api/v1/helpers/{id}", Owner(VendorA)).at("/api/v1/helpers/{helper2}"),
         rule(M::PUT, "/api/v1/filings/{id}", Owner(MerchantA))
             .at("/api/v1/filings/{filing}")
             .json(cross_store(id("segment"), 1.2)),
@@ -385,6 +397,34 @@ pub async fn fixture(app: &TestApp) -> (HashMap<Who, Client>, HashMap<&'static s
     let inspection = json!({ "permit_id": permit, "checklist": [{ "id": "clear-paths", "ok": false }],
         "notes": "占用盲道", "violations": ["V-PATHS"], "evidence_ids": [photo], "location": [118.0826, 24.4566] });
     recorder.post("/api/v1/inspections", &inspection).await.assert_status(201);
+    // Two helpers: one the district approved (its photo is public), one waiting; and a
+    // subletting review opened by two inspections that found someone else at the stall.
+    let helper_photo = vendor_a
+        .raw(Method::POST, "/api/v1/evidence", Some("application/octet-stream"), JPEG.to_vec(), true)
+        .await
+        .value()["id"]
+        .as_i64()
+        .unwrap();
+    let mut helpers = Vec::new();
+    for (name, id_number) in [("陈阿妹", "350203198503150024"), ("陈小弟", "35020319900720004X")] {
+        let pv = vendor_a
+            .post(
+                &format!("/api/v1/permits/{permit}/helpers"),
+                &json!({ "name": name, "id_number": id_number, "relation": "sibling", "photo_id": helper_photo }),
+            )
+            .await;
+        pv.assert_status(200);
+        helpers.push(pv.value()["helpers"].as_array().unwrap().last().unwrap()["id"].as_i64().unwrap());
+    }
+    recorder
+        .post(&format!("/api/v1/helpers/{}/decision", helpers[0]), &json!({ "approve": true }))
+        .await
+        .assert_status(200);
+    for _ in 0..2 {
+        let visit = json!({ "permit_id": permit, "checklist": [{ "id": "holder-present", "ok": false }],
+            "notes": "非持证人经营", "violations": [], "evidence_ids": [], "present": "someone_else" });
+        recorder.post("/api/v1/inspections", &visit).await.assert_status(201);
+    }
     let pv = vendor_a.get(&format!("/api/v1/permits/{permit}")).await.value();
     let violation = pv["ledger"][0]["id"].as_i64().unwrap();
     vendor_a
@@ -446,6 +486,10 @@ pub async fn fixture(app: &TestApp) -> (HashMap<Who, Client>, HashMap<&'static s
         ("evidence", photo),
         ("violation", violation),
         ("appeal", appeal),
+        ("helper", helpers[0]),
+        ("helper2", helpers[1]),
+        ("helper_photo", helper_photo),
+        ("review", pv["reviews"][0]["id"].as_i64().expect("a subletting review")),
         ("transfer", transfer),
         ("notification", notification),
         ("outbox", outbox),

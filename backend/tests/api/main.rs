@@ -17,6 +17,7 @@ mod corpus;
 mod crash;
 mod dashboard;
 mod filings;
+mod helpers;
 #[path = "../support/kannel.rs"]
 mod kannel;
 mod notices;

@@ -163,6 +163,35 @@ api_test!(every_kind_in_the_table_is_sent_by_the_change_it_names, |app| {
     set_valid_until(&app, other_permit, -1).await;
     backend::services::permits::expire_due(&app.state).await.unwrap();
     let _ = child;
+    // A helper decided; a subletting review opened by two visits finding someone else.
+    let (helper_holder, hhid) = app.vendor().await;
+    let (hpermit, _) = app.grant_stall(hhid, District::Siming).await;
+    let pic = helper_holder
+        .raw(
+            axum::http::Method::POST,
+            "/api/v1/evidence",
+            Some("application/octet-stream"),
+            crate::applications::JPEG.to_vec(),
+            true,
+        )
+        .await
+        .value()["id"]
+        .as_i64()
+        .unwrap();
+    let hv = helper_holder
+        .post(
+            &format!("/api/v1/permits/{hpermit}/helpers"),
+            &json!({ "name": "陈阿妹", "id_number": "350203198503150024", "relation": "sibling", "photo_id": pic }),
+        )
+        .await
+        .value();
+    let hid2 = hv["helpers"][0]["id"].as_i64().unwrap();
+    officer.post(&format!("/api/v1/helpers/{hid2}/decision"), &json!({ "approve": true })).await.assert_status(200);
+    for _ in 0..2 {
+        let visit = json!({ "permit_id": hpermit, "checklist": [], "notes": "", "violations": [], "evidence_ids": [], "present": "someone_else" });
+        officer.post("/api/v1/inspections", &visit).await.assert_status(201);
+    }
+
     // A zone closes under a holder's permit.
     let (_, closer) = app.vendor().await;
     let (closed_permit, _) = app.grant_stall(closer, District::Huli).await;

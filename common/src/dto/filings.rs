@@ -201,6 +201,9 @@ pub struct PermitPublic {
     pub district: District,
     pub zone_id: Option<i64>,
     pub conditions: Vec<String>,
+    /// Approved helpers who may work the stall (masked names, face photos).
+    #[serde(default)]
+    pub helpers: Vec<crate::dto::lifecycle::PublicHelper>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -37,6 +37,15 @@ pub struct PermitView {
     pub ledger: Vec<ViolationView>,
     pub inspections: Vec<InspectionView>,
     pub transfer: Option<TransferView>,
+    /// Registered helpers (full names for the holder and staff), waiting, approved or refused.
+    #[serde(default)]
+    pub helpers: Vec<HelperView>,
+    /// The holder may register another helper now.
+    #[serde(default)]
+    pub can_add_helper: bool,
+    /// Open reviews (subletting suspected), for the holder and staff to see.
+    #[serde(default)]
+    pub reviews: Vec<PermitReviewView>,
     /// What the holder may do now.
     pub can_renew: bool,
     pub can_surrender: bool,
@@ -122,7 +131,40 @@ pub struct InspectionInput {
     pub evidence_ids: Vec<i64>,
     #[serde(default)]
     pub location: Option<[f64; 2]>,
+    /// Who was working the stall: `holder`, `helper:<id>` (a registered, approved helper) or
+    /// `someone_else`. With a permit, answers the checklist's "holder or helper present".
+    #[serde(default)]
+    pub present: Option<String>,
 }
+
+/// Who an inspector found at the stall.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Present {
+    Holder,
+    Helper(i64),
+    SomeoneElse,
+}
+
+impl Present {
+    pub fn parse(s: &str) -> Option<Present> {
+        match s {
+            "holder" => Some(Present::Holder),
+            "someone_else" => Some(Present::SomeoneElse),
+            _ => s.strip_prefix("helper:").and_then(|n| n.parse().ok()).map(Present::Helper),
+        }
+    }
+
+    pub fn as_string(self) -> String {
+        match self {
+            Present::Holder => "holder".into(),
+            Present::Helper(id) => format!("helper:{id}"),
+            Present::SomeoneElse => "someone_else".into(),
+        }
+    }
+}
+
+/// The checklist item that `present` answers.
+pub const HOLDER_PRESENT_ITEM: &str = "holder-present";
 
 impl InspectionInput {
     pub fn validate(&self, known_violation: impl Fn(&str) -> bool) -> Vec<FieldError> {
@@ -154,6 +196,25 @@ impl InspectionInput {
                 "一次最多 10 项违规、10 张照片",
                 "At most 10 violations and 10 photos at once",
             );
+        }
+        if let Some(p) = &self.present {
+            match Present::parse(p) {
+                None => e.add("present", "unknown", "请选择在岗人员", "Choose who was at the stall"),
+                Some(_) if self.zone_id.is_some() => {
+                    e.add("present", "zone", "在岗人员须记在具体许可上", "Who was present is recorded against a permit")
+                }
+                Some(who) => {
+                    let met = who != Present::SomeoneElse;
+                    if self.checklist.iter().any(|c| c.id == HOLDER_PRESENT_ITEM && c.ok != met) {
+                        e.add(
+                            "present",
+                            "contradicts_checklist",
+                            "在岗人员与检查项“持证人本人或登记帮工在岗”不一致",
+                            "Who was present contradicts the checklist item \"holder or registered helper present\"",
+                        );
+                    }
+                }
+            }
         }
         if let Some(p) = self.location
             && !crate::geo::XIAMEN_BBOX.contains(p)
@@ -260,6 +321,10 @@ impl TransferDecision {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SupervisionQueue {
     pub appeals: Vec<AppealQueueItem>,
+    #[serde(default)]
+    pub helpers: Vec<HelperQueueItem>,
+    #[serde(default)]
+    pub reviews: Vec<PermitReviewView>,
     pub transfers: Vec<TransferQueueItem>,
     pub revocation_proposals: Vec<PermitSummaryRow>,
 }
@@ -393,12 +458,13 @@ pub struct Inbox {
 }
 
 /// The kinds of problem the public can report (Open311 services).
-pub const COMPLAINT_SERVICES: [(&str, &str, &str); 6] = [
+pub const COMPLAINT_SERVICES: [(&str, &str, &str); 7] = [
     ("blocking", "占道、堵塞通行", "Blocking the way"),
     ("hygiene", "卫生脏乱", "Dirty or littered"),
     ("noise", "噪声扰民", "Noise"),
     ("hours", "超时经营", "Trading outside hours"),
     ("unlicensed", "无证或冒用许可", "Unlicensed or a borrowed permit"),
+    ("subletting", "疑似转租、转让摊位", "Stall seemingly sublet or passed on"),
     ("other", "其他问题", "Other"),
 ];
 
@@ -558,4 +624,108 @@ pub fn permit_status_name(status: &str) -> crate::Text {
         _ => ("其他", "Other"),
     };
     crate::Text::new(zh, en)
+}
+
+/// A helper registered by a stall permit holder (登记帮工).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HelperInput {
+    pub name: String,
+    pub id_number: String,
+    /// One of the pack's `helper_relations`.
+    pub relation: String,
+    /// A face photo uploaded first to `/api/v1/evidence`.
+    pub photo_id: i64,
+}
+
+impl HelperInput {
+    pub fn validate(&self, relations: &[String], today: chrono::NaiveDate) -> Vec<FieldError> {
+        let mut e = Errors::new();
+        e.text("name", "姓名", "Name", &self.name, 30);
+        e.id_number("id_number", &self.id_number, today);
+        if !relations.contains(&self.relation) {
+            e.add("relation", "unknown", "请选择与持证人的关系", "Choose the relation to the holder");
+        }
+        if self.photo_id <= 0 {
+            e.add("photo_id", "required", "请上传帮工本人正面照片", "Upload a photo of the helper's face");
+        }
+        e.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HelperView {
+    pub id: i64,
+    pub name: String,
+    pub relation: String,
+    /// `pending`, `approved`, `refused` or `removed`.
+    pub status: String,
+    pub decision_note: String,
+    pub photo_id: i64,
+    pub created_at: NaiveDateTime,
+}
+
+/// A helper as the public verify page shows them: masked name, relation and face photo.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PublicHelper {
+    pub id: i64,
+    pub name: String,
+    pub relation: String,
+    pub photo_url: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HelperDecision {
+    pub approve: bool,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl HelperDecision {
+    pub fn validate(&self) -> Vec<FieldError> {
+        let mut e = Errors::new();
+        if !self.approve && self.note.trim().is_empty() {
+            e.add("note", "required", "不予登记须说明理由", "Give the reason for refusing");
+        }
+        if self.note.chars().count() > 500 {
+            e.add("note", "too_long", "最多 500 字", "At most 500 characters");
+        }
+        e.0
+    }
+}
+
+/// A helper waiting in an officer's queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HelperQueueItem {
+    pub id: i64,
+    pub permit_id: i64,
+    pub holder: String,
+    pub name: String,
+    pub relation: String,
+    pub photo_id: i64,
+    pub created_at: NaiveDateTime,
+}
+
+/// A review a permit was put under by a rule (kind `subletting`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PermitReviewView {
+    pub id: i64,
+    pub permit_id: i64,
+    pub kind: String,
+    pub reason: Text,
+    /// `open` or `closed`.
+    pub status: String,
+    pub outcome_note: String,
+    pub opened_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReviewClosing {
+    pub note: String,
 }

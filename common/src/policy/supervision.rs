@@ -57,10 +57,34 @@ pub struct SupervisionParams {
     /// the violation).
     #[serde(default = "default_appeal_decision_days")]
     pub appeal_decision_days: u32,
+    /// Helpers a stall permit holder may register (approved or waiting).
+    #[serde(default = "default_max_helpers")]
+    pub max_helpers: u32,
+    /// Relations a registered helper may have to the holder.
+    #[serde(default = "default_helper_relations")]
+    pub helper_relations: Vec<String>,
+    /// Inspections that find "someone else" working the stall, within `sublet_window_days`,
+    /// that open a subletting review.
+    #[serde(default = "default_sublet_review_after")]
+    pub sublet_review_after: u32,
+    #[serde(default = "default_sublet_window_days")]
+    pub sublet_window_days: u32,
 }
 
 fn default_appeal_decision_days() -> u32 {
     20
+}
+fn default_max_helpers() -> u32 {
+    2
+}
+fn default_helper_relations() -> Vec<String> {
+    ["spouse", "child", "parent", "sibling", "employee"].map(String::from).to_vec()
+}
+fn default_sublet_review_after() -> u32 {
+    2
+}
+fn default_sublet_window_days() -> u32 {
+    30
 }
 
 impl Default for SupervisionParams {
@@ -112,6 +136,10 @@ impl Default for SupervisionParams {
             renewal_months: 12,
             transfer_relations: vec!["spouse".into(), "child".into(), "parent".into()],
             appeal_decision_days: default_appeal_decision_days(),
+            max_helpers: default_max_helpers(),
+            helper_relations: default_helper_relations(),
+            sublet_review_after: default_sublet_review_after(),
+            sublet_window_days: default_sublet_window_days(),
         }
     }
 }
