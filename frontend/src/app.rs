@@ -135,6 +135,7 @@ fn switch(route: Route) -> Html {
 }
 
 const LANG_KEY: &str = "tangui.lang";
+const SENIOR_KEY: &str = "tangui.senior";
 
 #[component]
 pub fn App() -> Html {
@@ -144,6 +145,17 @@ pub fn App() -> Html {
     });
     let session = use_state(Session::default);
     let unread = crate::hooks::Unread(use_state(|| 0i64));
+    let senior = crate::hooks::Senior(use_state(|| LocalStorage::get::<bool>(SENIOR_KEY).unwrap_or(false)));
+    // The whole page follows the switch: the style sheet keys on `data-senior` on <html>.
+    {
+        let on = *senior.0;
+        use_effect_with(on, move |_| {
+            let _ = LocalStorage::set(SENIOR_KEY, on);
+            if let Some(root) = gloo::utils::document().document_element() {
+                let _ = if on { root.set_attribute("data-senior", "1") } else { root.remove_attribute("data-senior") };
+            }
+        });
+    }
     // The app has started: the placeholder page from index.html goes.
     use_effect_with((), |_| {
         if let Some(boot) = gloo::utils::document().get_element_by_id("boot") {
@@ -174,13 +186,15 @@ pub fn App() -> Html {
         <ContextProvider<crate::hooks::LangHandle> context={lang}>
             <ContextProvider<crate::hooks::SessionHandle> context={session}>
                 <ContextProvider<crate::hooks::Unread> context={unread}>
-                    <BrowserRouter>
-                        <Header />
-                        <main id="main" tabindex="-1">
-                            <Switch<Route> render={switch} />
-                        </main>
-                        <Footer />
-                    </BrowserRouter>
+                    <ContextProvider<crate::hooks::Senior> context={senior}>
+                        <BrowserRouter>
+                            <Header />
+                            <main id="main" tabindex="-1">
+                                <Switch<Route> render={switch} />
+                            </main>
+                            <Footer />
+                        </BrowserRouter>
+                    </ContextProvider<crate::hooks::Senior>>
                 </ContextProvider<crate::hooks::Unread>>
             </ContextProvider<crate::hooks::SessionHandle>>
         </ContextProvider<crate::hooks::LangHandle>>

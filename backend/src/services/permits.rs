@@ -485,6 +485,7 @@ pub fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<PermitVie
             && helpers.iter().filter(|h| h.status == "pending" || h.status == "approved").count()
                 < sp.max_helpers as usize,
         helpers,
+        helper_relations: sp.helper_relations.clone(),
         reviews: crate::services::helpers::reviews(c, p.id)?,
         transfer,
         history: audit::case_events(c, "permit", p.id)?,

@@ -117,3 +117,75 @@ async fn main_pages_have_no_serious_accessibility_violations() {
     assert!(problems.is_empty(), "{} accessibility problems:\n{}", problems.len(), problems.join("\n"));
     b.finish().await;
 }
+
+/// Senior mode (长辈模式): the header switch makes every page at least 20 px, is remembered on the
+/// device, and its pages pass the audit on a phone and at 200 % zoom (a 1280 px screen zoomed to
+/// 200 % lays pages out in 640 CSS pixels) without sideways scrolling.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn senior_mode_is_large_remembered_and_passes_the_audit_at_200_percent() {
+    let Some(b) = Browser::start().await else { return };
+    let Some(axe) = axe_source() else {
+        assert!(std::env::var("TANGUI_E2E_REQUIRED").is_err(), "axe-core is missing");
+        return;
+    };
+    let (permit, code) = b.grant_stall("13800000001", "350203").await;
+    b.client.set_window_size(390, 844).await.unwrap();
+    b.goto("/").await;
+    b.wait_for(".map-svg").await;
+    let body_px = "return parseFloat(getComputedStyle(document.body).fontSize);";
+    assert!(b.js(body_px).await.as_f64().unwrap() < 20.0);
+    b.click("#senior-switch").await;
+    b.wait_for("html[data-senior] #senior-switch[aria-pressed='true']").await;
+    assert!(b.js(body_px).await.as_f64().unwrap() >= 20.0);
+    // Remembered: a new visit opens in senior mode.
+    b.goto("/login").await;
+    b.wait_for("html[data-senior] #login").await;
+
+    let public: Vec<Page> = vec![
+        ("/".into(), ".map-svg"),
+        ("/zones/1".into(), "#stall-grid .stall"),
+        (format!("/verify/{code}"), "#verify-result[data-status]"),
+        ("/login".into(), "#login"),
+        ("/register".into(), "#real_name"),
+    ];
+    let vendor: Vec<Page> = vec![
+        ("/apply".into(), "#category"),
+        ("/permits".into(), ".permit-list"),
+        (format!("/permits/{permit}"), ".points-now"),
+        ("/inbox".into(), "main h1"),
+    ];
+    let mut problems = Vec::new();
+    for (width, height, label) in [(390, 844, "phone"), (640, 450, "200% zoom")] {
+        b.client.set_window_size(width, height).await.unwrap();
+        for (who, pages) in [("public", &public), ("vendor", &vendor)] {
+            if who == "vendor" {
+                b.sign_in("13800000001", "tangui-vendor-2026").await;
+            }
+            for (path, ready) in pages.iter() {
+                b.goto(path).await;
+                b.wait_for(ready).await;
+                tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+                let px = b.js(body_px).await.as_f64().unwrap_or_default();
+                if px < 20.0 {
+                    problems.push(format!("[{label} {path}] body text {px}px"));
+                }
+                let wide = b
+                    .js("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")
+                    .await
+                    .as_f64()
+                    .unwrap_or_default();
+                if wide > 1.0 {
+                    problems.push(format!("[{label} {path}] scrolls sideways by {wide}px"));
+                }
+                for v in audit(&b, &axe).await {
+                    problems.push(format!("[{label} {who} {path}] {v}"));
+                }
+            }
+            if who == "vendor" {
+                b.sign_out().await;
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{} senior-mode problems:\n{}", problems.len(), problems.join("\n"));
+    b.finish().await;
+}

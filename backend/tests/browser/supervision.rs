@@ -110,3 +110,76 @@ async fn a_public_complaint_reaches_the_district_and_the_reporter_sees_it_resolv
     b.wait_text("#case-history", "已解决").await;
     b.finish().await;
 }
+
+/// A holder registers a helper with a photo on a phone; the district approves them from its work
+/// list; the public check shows them masked with the photo; an officer on site picks the helper
+/// as the person working the stall; someone else found twice opens a subletting review the holder sees.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_holder_registers_a_helper_and_an_officer_on_site_picks_them() {
+    let Some(b) = Browser::start().await else { return };
+    let (permit, code) = b.grant_stall("13800000001", "350203").await;
+    b.client.set_window_size(390, 844).await.unwrap();
+
+    b.sign_in("13800000001", "tangui-vendor-2026").await;
+    b.goto(&format!("/permits/{permit}")).await;
+    b.wait_for("#helpers #no-helpers").await;
+    // A wrong ID number is caught before anything is sent, next to its field.
+    b.fill("#helper-name", "陈阿妹").await;
+    b.fill("#helper-id-number", "350203198503150025").await;
+    b.click("#add-helper").await;
+    b.wait_for("#helpers .field-errors").await;
+    b.fill("#helper-id-number", "350203198503150024").await;
+    let input = b.wait_for("#helper-photo").await;
+    input.send_keys(&photo_file().display().to_string()).await.unwrap();
+    b.wait_text("#helpers .photo-upload [role=status]", "1").await;
+    b.click("#add-helper").await;
+    b.wait_for("#helpers li.helper[data-status='pending'] img.helper-photo").await;
+    b.wait_text("#helpers li.helper", "待审核").await;
+    b.sign_out().await;
+
+    // The district's officer sees the face and approves.
+    b.sign_in("sm_officer", "tangui-officer-2026").await;
+    b.goto("/review").await;
+    let card = "li.helper-card";
+    b.wait_text(card, "陈阿妹").await;
+    b.wait_for(&format!("{card} img.helper-photo")).await;
+    b.click(&format!("{card} details summary")).await;
+    let helper: i64 =
+        b.js("return Number(document.querySelector('li.helper-card').dataset.helper)").await.as_i64().unwrap();
+    b.click(&format!("#helper-{helper}-approve")).await;
+    b.click(&format!("#helper-{helper}-continue")).await;
+    b.click(&format!("#confirm-helper-{helper}")).await;
+    b.wait_gone(&format!("li[data-helper='{helper}']")).await;
+
+    // On site: the officer opens the permit by its code and picks the helper by their photo.
+    b.goto(&format!("/inspect?code={code}")).await;
+    b.wait_for("#permit-card").await;
+    b.wait_for(&format!("#present-helper-{helper} ~ img.helper-photo, label[for='present-helper-{helper}'] img")).await;
+    b.click(&format!("#present-helper-{helper}")).await;
+    b.click("#submit-inspection").await;
+    b.wait_for("#inspection-result").await;
+    // Twice someone else: the warning shows, and the second visit opens a review.
+    for _ in 0..2 {
+        b.goto(&format!("/inspect?code={code}")).await;
+        b.wait_for("#present-choice").await;
+        b.click("#present-someone_else").await;
+        b.wait_for("#someone-else-note").await;
+        b.click("#submit-inspection").await;
+        b.wait_for("#inspection-result").await;
+    }
+    b.sign_out().await;
+
+    // The public check shows the helper masked, with the photo.
+    b.goto(&format!("/verify/{code}")).await;
+    b.wait_text("#verify-helpers", "陈*妹").await;
+    b.wait_for("#verify-helpers img.helper-photo").await;
+    let text = b.texts("#verify-result").await.join(" ");
+    assert!(!text.contains("陈阿妹") && !text.contains("350203198503150024"), "{text}");
+
+    // The holder sees the helper approved and the review opened.
+    b.sign_in("13800000001", "tangui-vendor-2026").await;
+    b.goto(&format!("/permits/{permit}")).await;
+    b.wait_text("#helpers li.helper[data-status='approved']", "已登记").await;
+    b.wait_text("#reviews", "核查中").await;
+    b.finish().await;
+}

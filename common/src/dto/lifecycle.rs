@@ -43,6 +43,9 @@ pub struct PermitView {
     /// The holder may register another helper now.
     #[serde(default)]
     pub can_add_helper: bool,
+    /// The relations a helper may have (the pack's `helper_relations`).
+    #[serde(default)]
+    pub helper_relations: Vec<String>,
     /// Open reviews (subletting suspected), for the holder and staff to see.
     #[serde(default)]
     pub reviews: Vec<PermitReviewView>,

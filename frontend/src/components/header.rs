@@ -92,6 +92,11 @@ pub fn Header() -> Html {
         let lang_handle = lang_handle.clone();
         Callback::from(move |_| lang_handle.set(if lang_handle.is_en() { Lang::Zh } else { Lang::En }))
     };
+    let senior = crate::hooks::use_senior();
+    let toggle_senior = {
+        let senior = senior.clone();
+        Callback::from(move |_| senior.0.set(!*senior.0))
+    };
     let toggle_menu = {
         let open = open.clone();
         Callback::from(move |_| open.set(!*open))
@@ -149,6 +154,12 @@ pub fn Header() -> Html {
                         { lang.t(S::NavInbox) }{ count_badge("bar-unread") }
                     </Link<Route>>
                 }
+                // In the bar on every screen size: the people who need it cannot read the folded menu.
+                <button class="senior-switch" id="senior-switch" aria-pressed={senior.0.to_string()} onclick={toggle_senior}
+                    title={lang.t(S::SeniorModeHint)}>
+                    // One label; the pressed state (and its style) says whether it is on.
+                    { lang.t(S::SeniorMode) }
+                </button>
                 <button class="menu-toggle" aria-expanded={open.to_string()} aria-controls="site-nav" onclick={toggle_menu}>
                     { lang.t(S::NavMenu) }
                 </button>

@@ -8,6 +8,7 @@ pub mod draw_check;
 pub mod field;
 pub mod footer;
 pub mod header;
+pub mod helpers;
 pub mod notices;
 pub mod password_meter;
 pub mod phone_code;

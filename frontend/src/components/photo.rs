@@ -20,6 +20,12 @@ pub struct PhotoUploadProps {
     /// with their report's token once the report is filed.
     #[prop_or_default]
     pub hold: Option<Callback<Vec<u8>>>,
+    /// The field's label, when it is not an inspection or report photo.
+    #[prop_or_default]
+    pub label: Option<AttrValue>,
+    /// Which camera a phone opens: `environment` (the scene) or `user` (a face).
+    #[prop_or(AttrValue::from("environment"))]
+    pub capture: AttrValue,
 }
 
 #[component]
@@ -63,8 +69,8 @@ pub fn PhotoUpload(p: &PhotoUploadProps) -> Html {
     };
     html! {
         <div class="field photo-upload">
-            <label for={p.id.clone()}>{ lang.either("现场照片（可拍照）", "Photo (you can take one)") }</label>
-            <input id={p.id.clone()} type="file" accept="image/jpeg,image/png" capture="environment" onchange={onchange} disabled={*busy} />
+            <label for={p.id.clone()}>{ p.label.clone().unwrap_or_else(|| lang.either("现场照片（可拍照）", "Photo (you can take one)").into()) }</label>
+            <input id={p.id.clone()} type="file" accept="image/jpeg,image/png" capture={p.capture.clone()} onchange={onchange} disabled={*busy} />
             <p class="muted small" role="status">
                 if *busy { { lang.either("上传中…", "Uploading…") } } else { { format!("{} {}", lang.either("已附照片", "Photos attached:"), p.count) } }
             </p>

@@ -11,6 +11,15 @@ use crate::i18n::Lang;
 
 pub type LangHandle = yew::UseStateHandle<Lang>;
 
+/// Senior mode (长辈模式): large text, high contrast, big buttons; remembered on the device.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Senior(pub yew::UseStateHandle<bool>);
+
+#[yew::hook]
+pub fn use_senior() -> Senior {
+    yew::use_context::<Senior>().expect("Senior context is provided by App")
+}
+
 /// How many notices the signed-in account has not read: the header shows it, the inbox lowers it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unread(pub yew::UseStateHandle<i64>);

@@ -632,6 +632,12 @@ strings! {
     PAppealDays => "申诉期限（天）", "Days to appeal";
     PAppealDecisionDays => "申诉办理期限（天）", "Days to decide an appeal";
     DecideBy => "办理期限：", "Decide by: ";
+    WhoIsAtTheStall => "在岗人员", "Who is working the stall";
+    WhoIsAtTheStallHint => "核对本人或登记帮工的照片。", "Compare with the holder's or a registered helper's photo.";
+    PresentHolder => "持证人本人", "The holder";
+    PresentHelper => "登记帮工：", "Registered helper: ";
+    PresentSomeoneElse => "其他人（非本人、非登记帮工）", "Someone else (not the holder or a registered helper)";
+    SomeoneElseNote => "{days} 天内累计 {n} 次发现其他人经营，将自动转入转租核查。", "Someone else found {n} times within {days} days opens a subletting review.";
     AppealRecordedByYou => "该违规由您记录，申诉须由其他执法人员办理。", "You recorded this violation, so another officer decides the appeal.";
     PReminderDays => "到期前多少天提醒续期", "Renewal reminder (days before)";
     PRenewalMonths => "每次续期（月）", "Renewal adds (months)";
@@ -673,6 +679,38 @@ strings! {
     RelSpouse => "配偶", "spouse";
     RelChild => "子女", "child";
     RelParent => "父母", "parent";
+    RelSibling => "兄弟姐妹", "sibling";
+    RelEmployee => "雇用帮工", "employee";
+    // Registered helpers and subletting reviews
+    Helpers => "登记帮工", "Registered helpers";
+    HelpersIntro => "家人或帮工可在您不在时代为经营，须先登记并经区城管审核；未登记的人经营会被视为疑似转租。", "Family or a helper may work the stall when you are away once registered and approved by the district; anyone else working it counts as a suspected sublet.";
+    HelperName => "帮工姓名", "Helper's name";
+    HelperIdNumber => "帮工身份证号", "Helper's ID number";
+    HelperRelation => "与持证人关系", "Relation to the holder";
+    HelperPhoto => "帮工本人正面照片", "Photo of the helper's face";
+    HelperPhotoOf => "帮工照片：", "Photo of helper: ";
+    HelperPhotoAdded => "照片已上传", "Photo uploaded";
+    AddHelper => "登记帮工", "Register the helper";
+    RemoveHelper => "移除", "Remove";
+    HelperToApprove => "帮工登记：", "Helper to approve: ";
+    HelperApproveConsequence => "帮工出现在许可核验页和检查页，可代为经营。", "The helper appears on the permit check and in inspections, and may work the stall.";
+    HelperRefuseConsequence => "持证人会看到理由，可重新登记。", "The holder sees the reason and may register again.";
+    HelperPending => "待审核", "Awaiting approval";
+    HelperApproved => "已登记", "Approved";
+    HelperRefused => "未通过", "Refused";
+    HelperRemoved => "已移除", "Removed";
+    NoHelpers => "还没有登记帮工。", "No helpers registered.";
+    SublettingReview => "转租核查", "Subletting review";
+    ReviewOpen => "核查中", "Under review";
+    ReviewClosed => "已结束", "Closed";
+    CloseReview => "结束核查", "Close the review";
+    CloseReviewConsequence => "持证人会看到结论；如认定转租，请另行记录检查和违规。", "The holder sees the finding; if it was a sublet, record an inspection with the violation.";
+    ReviewFinding => "核查结论（持证人可见）", "Finding (the holder sees it)";
+    ReviewFindingHint => "写明核查了什么、结论是什么。", "Say what was checked and what was found.";
+    PublicHelpers => "可代为经营的登记帮工", "Registered helpers who may work the stall";
+    // Senior mode (长辈模式)
+    SeniorMode => "长辈模式", "Large text";
+    SeniorModeHint => "大字、高对比、大按钮；本设备会记住这个选择", "Large text, high contrast, big buttons; this device remembers the choice";
     // Public reports, for officers
     ComplaintNote => "处理说明（反映人可见）", "Note (the reporter sees it)";
     ComplaintResolved => "已解决", "Resolved";

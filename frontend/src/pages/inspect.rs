@@ -2,7 +2,9 @@
 //! the pack's checklist, violations with what each would cost on this permit's ledger (the same
 //! arithmetic as the server), photos and notes.
 
-use common::dto::lifecycle::{ChecklistAnswer, InspectionInput, InspectionResult, PermitView};
+use common::dto::lifecycle::{
+    ChecklistAnswer, HOLDER_PRESENT_ITEM, InspectionInput, InspectionResult, PermitView, Present,
+};
 use common::policy::PolicyPack;
 use common::policy::supervision::LedgerEntry;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
@@ -33,6 +35,8 @@ pub fn InspectPage() -> Html {
     let chosen = use_state(Vec::<String>::new);
     let notes = use_state(String::new);
     let photos = use_state(Vec::<i64>::new);
+    // Who was working a stall: the holder, a registered helper, or someone else (not asked yet).
+    let present = use_state(|| None::<Present>);
     let error = use_state(|| None::<ApiError>);
     let done = use_state(|| None::<InspectionResult>);
     {
@@ -127,8 +131,14 @@ pub fn InspectPage() -> Html {
     }
     let after = sp.standing(&ledger);
 
+    let is_stall = current.as_ref().is_some_and(|p| p.kind == "stall");
+    let approved: Vec<common::dto::lifecycle::HelperView> = current
+        .as_ref()
+        .map(|p| p.helpers.iter().filter(|h| h.status == "approved").cloned().collect())
+        .unwrap_or_default();
     let submit = {
         let failed_now = failed.clone();
+        let who = if is_stall { *present } else { None };
         let permit_id = query.permit.or(current.as_ref().map(|p| p.id));
         let (code, checklist, chosen, notes, photos, error, done, permit_id) = (
             code.clone(),
@@ -146,10 +156,19 @@ pub fn InspectPage() -> Html {
                 permit_code: if permit_id.is_none() { Some(code.trim().to_string()) } else { None },
                 permit_id,
                 zone_id: None,
+                // At a stall, "holder or helper present" is answered by who was found there.
                 checklist: checklist
                     .iter()
-                    .map(|c| ChecklistAnswer { id: c.id.clone(), ok: c.ok && !failed_now.contains(&c.id) })
+                    .filter(|c| !(is_stall && c.id == HOLDER_PRESENT_ITEM && who.is_none()))
+                    .map(|c| {
+                        let ok = match who {
+                            Some(w) if c.id == HOLDER_PRESENT_ITEM => w != Present::SomeoneElse,
+                            _ => c.ok,
+                        };
+                        ChecklistAnswer { id: c.id.clone(), ok: ok && !failed_now.contains(&c.id) }
+                    })
                     .collect(),
+                present: who.map(Present::as_string),
                 notes: (*notes).clone(),
                 violations: (*chosen).clone(),
                 evidence_ids: (*photos).clone(),
@@ -226,9 +245,34 @@ pub fn InspectPage() -> Html {
                 if let Some(p) = &current {
                     <PermitCard permit={p.clone()} />
                 }
+                if is_stall {
+                    <fieldset class="field present-choice" id="present-choice">
+                        <legend>{ lang.t(S::WhoIsAtTheStall) }</legend>
+                        <p class="hint">{ lang.t(S::WhoIsAtTheStallHint) }</p>
+                        { for std::iter::once((Present::Holder, lang.t(S::PresentHolder).to_string(), None))
+                            .chain(approved.iter().map(|h| (Present::Helper(h.id), format!("{}{}（{}）", lang.t(S::PresentHelper), h.name, crate::pages::permits::relation_name(lang, &h.relation)), Some(h.photo_id))))
+                            .chain(std::iter::once((Present::SomeoneElse, lang.t(S::PresentSomeoneElse).to_string(), None)))
+                            .map(|(who, label, photo)| {
+                                let id = format!("present-{}", who.as_string().replace(':', "-"));
+                                let pick = { let present = present.clone(); Callback::from(move |_| present.set(Some(who))) };
+                                html! {
+                                    <label class="check present-option" for={id.clone()}>
+                                        <input type="radio" name="present" id={id} checked={*present == Some(who)} onchange={pick} />
+                                        if let Some(ph) = photo {
+                                            <img class="helper-photo" src={format!("/api/v1/evidence/{ph}")} alt={label.clone()} width="56" height="56" />
+                                        }
+                                        { label }
+                                    </label>
+                                }
+                            }) }
+                        if *present == Some(Present::SomeoneElse) {
+                            <p class="alert warn" id="someone-else-note">{ lang.t(S::SomeoneElseNote).replace("{days}", &sp.sublet_window_days.to_string()).replace("{n}", &sp.sublet_review_after.to_string()) }</p>
+                        }
+                    </fieldset>
+                }
                 <fieldset class="field">
                     <legend>{ lang.either("检查项（勾选表示符合）", "Checklist (ticked = fine)") }</legend>
-                    { for sp.checklist.iter().map(|item| {
+                    { for sp.checklist.iter().filter(|item| !(is_stall && item.id == HOLDER_PRESENT_ITEM)).map(|item| {
                         let broken = failed.contains(&item.id);
                         let ok = !broken && checklist.iter().find(|c| c.id == item.id).is_none_or(|c| c.ok);
                         let toggle = { let checklist = checklist.clone(); let id = item.id.clone(); Callback::from(move |_| {

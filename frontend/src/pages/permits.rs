@@ -22,6 +22,18 @@ pub fn permit_status(lang: Lang, s: &str) -> Html {
     html! { <span class={classes!("badge", "permit-status", s.to_string())} data-status={s.to_string()}>{ lang.pick(&name) }</span> }
 }
 
+/// A family or work relation in words (transfers and helpers).
+pub fn relation_name(lang: Lang, r: &str) -> &'static str {
+    lang.t(match r {
+        "spouse" => S::RelSpouse,
+        "child" => S::RelChild,
+        "parent" => S::RelParent,
+        "sibling" => S::RelSibling,
+        "employee" => S::RelEmployee,
+        _ => S::Other,
+    })
+}
+
 /// A certificate's title in the reader's language (the one printed on the PDF is Chinese).
 pub fn permit_title(lang: Lang, kind: &str) -> &'static str {
     match kind {
@@ -268,6 +280,10 @@ pub fn PermitPage(p: &PermitPageProps) -> Html {
                         }
                     </div>
                     <ErrorAlert error={(*error).clone().filter(|e| e.field_errors().is_empty())} />
+                    if pv.kind == "stall" {
+                        <crate::components::helpers::HelpersSection permit={pv.clone()} on_change={on_change.clone()}
+                            holder={!staff} />
+                    }
                     if pv.can_renew {
                         <section class="card">
                             <h2>{ lang.either("续期", "Renew") }</h2>

@@ -1,7 +1,7 @@
-//! Officers' and admins' supervision work on the review page: appeals to decide, transfers to
-//! approve, and (admins) revocation proposals.
+//! Officers' and admins' supervision work on the review page: appeals to decide, transfers and
+//! registered helpers to approve, subletting reviews to close, and (admins) revocation proposals.
 
-use common::dto::lifecycle::{AppealDecision, SupervisionQueue, TransferDecision};
+use common::dto::lifecycle::{AppealDecision, HelperDecision, ReviewClosing, SupervisionQueue, TransferDecision};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -10,15 +10,7 @@ use crate::app::Route;
 use crate::components::alert::ErrorAlert;
 use crate::components::decision::{Choice, Decided, DecisionForm, send};
 use crate::i18n::{S, use_lang};
-
-fn relation(lang: crate::i18n::Lang, r: &str) -> &'static str {
-    lang.t(match r {
-        "spouse" => S::RelSpouse,
-        "child" => S::RelChild,
-        "parent" => S::RelParent,
-        _ => S::Other,
-    })
-}
+use crate::pages::permits::relation_name as relation;
 
 #[component]
 pub fn SupervisionQueuePanel() -> Html {
@@ -41,7 +33,11 @@ pub fn SupervisionQueuePanel() -> Html {
         let reload = reload.clone();
         Callback::from(move |_| reload.set(*reload + 1))
     };
-    let empty = queue.appeals.is_empty() && queue.transfers.is_empty() && queue.revocation_proposals.is_empty();
+    let empty = queue.appeals.is_empty()
+        && queue.transfers.is_empty()
+        && queue.revocation_proposals.is_empty()
+        && queue.helpers.is_empty()
+        && queue.reviews.is_empty();
     html! {
         <section class="supervision-section" id="supervision">
             <h2>{ lang.t(S::SupervisionWork) }</h2>
@@ -63,6 +59,24 @@ pub fn SupervisionQueuePanel() -> Html {
                             <SupervisionDecision prefix={format!("appeal-{}", a.id)} url={format!("/api/v1/appeals/{}/decision", a.id)}
                                 kind={ItemKind::Appeal} on_done={done.clone()} />
                         }
+                    </li>
+                }) }
+                { for queue.reviews.iter().map(|r| html! {
+                    <li class="card" data-review={r.id.to_string()}>
+                        <h3>{ lang.t(S::SublettingReview) }</h3>
+                        <p>{ lang.pick(&r.reason) }</p>
+                        <p><Link<Route> to={Route::Permit { id: r.permit_id }}>{ lang.t(S::OpenPermit) }</Link<Route>></p>
+                        <SupervisionDecision prefix={format!("review-{}", r.id)} url={format!("/api/v1/permit-reviews/{}/close", r.id)}
+                            kind={ItemKind::Review} on_done={done.clone()} />
+                    </li>
+                }) }
+                { for queue.helpers.iter().map(|h| html! {
+                    <li class="card helper-card" data-helper={h.id.to_string()}>
+                        <h3>{ lang.t(S::HelperToApprove) }{ &h.name }{ format!("（{}）", relation(lang, &h.relation)) }</h3>
+                        <img class="helper-photo large" src={format!("/api/v1/evidence/{}", h.photo_id)} alt={format!("{}{}", lang.t(S::HelperPhotoOf), h.name)} width="120" height="120" />
+                        <p>{ lang.t(S::Holder) }{ "：" }{ &h.holder }{ " · " }<Link<Route> to={Route::Permit { id: h.permit_id }}>{ lang.t(S::OpenPermit) }</Link<Route>></p>
+                        <SupervisionDecision prefix={format!("helper-{}", h.id)} url={format!("/api/v1/helpers/{}/decision", h.id)}
+                            kind={ItemKind::Helper} on_done={done.clone()} />
                     </li>
                 }) }
                 { for queue.transfers.iter().map(|t| html! {
@@ -89,6 +103,8 @@ pub fn SupervisionQueuePanel() -> Html {
 pub enum ItemKind {
     Appeal,
     Transfer,
+    Helper,
+    Review,
 }
 
 #[derive(Properties, PartialEq)]
@@ -114,12 +130,21 @@ fn SupervisionDecision(p: &SupervisionDecisionProps) -> Html {
             ItemKind::Transfer => {
                 serde_json::to_value(TransferDecision { approve: d.choice == "approve", note: d.reason.clone() })
             }
+            ItemKind::Helper => {
+                serde_json::to_value(HelperDecision { approve: d.choice == "approve", note: d.reason.clone() })
+            }
+            ItemKind::Review => serde_json::to_value(ReviewClosing { note: d.reason.clone() }),
         }
         .unwrap_or_default()
     };
     let validate = Callback::from(move |d: Decided| match kind {
         ItemKind::Appeal => AppealDecision { overturn: d.choice == "overturn", note: d.reason }.validate(),
         ItemKind::Transfer => TransferDecision { approve: d.choice == "approve", note: d.reason }.validate(),
+        ItemKind::Helper => HelperDecision { approve: d.choice == "approve", note: d.reason }.validate(),
+        ItemKind::Review if d.reason.trim().is_empty() => {
+            vec![common::FieldError::new("note", "required", "请填写核查结论", "Write down what the review found")]
+        }
+        ItemKind::Review => Vec::new(),
     });
     let on_decide = {
         let (error, busy, url, done) = (error.clone(), busy.clone(), p.url.clone(), p.on_done.clone());
@@ -136,6 +161,16 @@ fn SupervisionDecision(p: &SupervisionDecisionProps) -> Html {
                 .with_reason(lang.t(S::OptionalNote), None),
             Choice::new("refuse", lang.t(S::Reject), lang.t(S::TransferRefuseConsequence))
                 .with_reason(lang.t(S::RejectReason), None),
+        ],
+        ItemKind::Helper => vec![
+            Choice::new("approve", lang.t(S::Approve), lang.t(S::HelperApproveConsequence))
+                .with_reason(lang.t(S::OptionalNote), None),
+            Choice::new("refuse", lang.t(S::Reject), lang.t(S::HelperRefuseConsequence))
+                .with_reason(lang.t(S::RejectReason), None),
+        ],
+        ItemKind::Review => vec![
+            Choice::new("close", lang.t(S::CloseReview), lang.t(S::CloseReviewConsequence))
+                .with_reason(lang.t(S::ReviewFinding), Some(lang.t(S::ReviewFindingHint))),
         ],
     };
     html! {

@@ -55,6 +55,17 @@ pub fn VerifyPage(p: &VerifyProps) -> Html {
                         <div class="kv"><dt>{ lang.t(S::District) }</dt><dd>{ lang.either(v.district.name_zh(), v.district.name_en()) }</dd></div>
                         <div class="kv"><dt>{ lang.t(S::Code) }</dt><dd><code>{ &v.code }</code></dd></div>
                     </dl>
+                    if !v.helpers.is_empty() {
+                        <h2 class="small-heading">{ lang.t(S::PublicHelpers) }</h2>
+                        <ul class="plain helper-list" id="verify-helpers">
+                            { for v.helpers.iter().map(|h| html! {
+                                <li class="helper">
+                                    <img class="helper-photo" src={h.photo_url.clone()} alt={format!("{}{}", lang.t(S::HelperPhotoOf), h.name)} width="64" height="64" loading="lazy" />
+                                    <span><strong>{ &h.name }</strong>{ format!("（{}）", crate::pages::permits::relation_name(lang, &h.relation)) }</span>
+                                </li>
+                            }) }
+                        </ul>
+                    }
                     <div class="actions">
                         if let Some(z) = v.zone_id {
                             <Link<Route> to={Route::Zone { id: z }} classes="button secondary">{ lang.t(S::ViewZone) }</Link<Route>>
