@@ -124,6 +124,10 @@ const JOBS: &[Job] = &[
     },
     Job { name: "permits.expire", run: |s| Box::pin(async move { crate::services::permits::expire_due(&s).await }) },
     Job { name: "permits.remind", run: |s| Box::pin(async move { crate::services::permits::remind_due(&s).await }) },
+    Job {
+        name: "permits.attendance",
+        run: |s| Box::pin(async move { crate::services::attendance::review_due(&s).await }),
+    },
     Job { name: "points.lapse", run: |s| Box::pin(async move { crate::services::inspections::lapse_due(&s).await }) },
     Job { name: "offers.remind", run: |s| Box::pin(async move { crate::services::offers::remind_due(&s).await }) },
     Job {

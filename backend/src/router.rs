@@ -131,6 +131,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(helpers::decide_helper))
         .routes(routes!(helpers::helper_photo))
         .routes(routes!(helpers::close_review))
+        .routes(routes!(helpers::check_in))
         .routes(routes!(supervision::upload_evidence))
         .routes(routes!(supervision::evidence_file))
         .routes(routes!(supervision::record_inspection))

@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use common::Problem;
-use common::dto::lifecycle::{HelperDecision, HelperInput, PermitView, ReviewClosing};
+use common::dto::lifecycle::{CheckInInput, CheckInReceipt, HelperDecision, HelperInput, PermitView, ReviewClosing};
 
 use crate::app::AppState;
 use crate::auth::{CurrentUser, Staff};
@@ -82,4 +82,16 @@ pub async fn close_review(
     ApiJson(closing): ApiJson<ReviewClosing>,
 ) -> AppResult<Json<PermitView>> {
     Ok(Json(service::close_review(&state, &actor, id, closing).await?))
+}
+
+/// Check in at the stall (the holder, inside the zone during its hours; once a day counts).
+#[utoipa::path(post, path = "/api/v1/permits/{id}/check-in", tag = "permits", params(("id" = i64, Path)), request_body = CheckInInput,
+    responses((status = 200, body = CheckInReceipt), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn check_in(
+    State(state): State<AppState>,
+    CurrentUser(actor): CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<CheckInInput>,
+) -> AppResult<Json<CheckInReceipt>> {
+    Ok(Json(crate::services::attendance::check_in(&state, &actor, id, input).await?))
 }

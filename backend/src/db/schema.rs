@@ -440,6 +440,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    check_ins (id) {
+        id -> BigInt,
+        permit_id -> BigInt,
+        day -> Date,
+        at -> Timestamp,
+        lon -> Double,
+        lat -> Double,
+    }
+}
+
+diesel::table! {
     permit_reviews (id) {
         id -> BigInt,
         permit_id -> BigInt,
@@ -621,6 +632,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     permit_transfers,
     permit_helpers,
     permit_reviews,
+    check_ins,
     notifications,
     outbox,
     sms_inbound,

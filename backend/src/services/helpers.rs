@@ -332,13 +332,6 @@ pub fn after_someone_else(c: &mut DbConn, p: &Permit) -> AppResult<Option<i64>> 
     if found < i64::from(sp.sublet_review_after) {
         return Ok(None);
     }
-    let open: i64 = r::table
-        .filter(r::permit_id.eq(p.id).and(r::kind.eq("subletting")).and(r::status.eq("open")))
-        .count()
-        .get_result(c)?;
-    if open > 0 {
-        return Ok(None);
-    }
     let reason = Text::new(
         format!("{} 天内 {found} 次检查发现非持证人或登记帮工在摊位经营", sp.sublet_window_days),
         format!(
@@ -346,11 +339,35 @@ pub fn after_someone_else(c: &mut DbConn, p: &Permit) -> AppResult<Option<i64>> 
             sp.sublet_window_days
         ),
     );
+    let body = Text::new(
+        format!("{}。区城管将核查是否存在转租、转让；如为家人或帮工代为经营，请在许可页登记帮工。", reason.zh),
+        format!(
+            "{}. The district will check whether the stall is sublet; if family or a helper works it, register them on the permit page.",
+            reason.en
+        ),
+    );
+    open_review(c, p, "subletting", reason, Text::new("摊位转入转租核查", "Stall under a subletting review"), body)
+}
+
+/// Opens a review of a permit (once while one of its kind is open), audited, and tells the holder.
+pub fn open_review(
+    c: &mut DbConn,
+    p: &Permit,
+    kind: &str,
+    reason: Text,
+    title: Text,
+    body: Text,
+) -> AppResult<Option<i64>> {
+    let open: i64 =
+        r::table.filter(r::permit_id.eq(p.id).and(r::kind.eq(kind)).and(r::status.eq("open"))).count().get_result(c)?;
+    if open > 0 {
+        return Ok(None);
+    }
     let t = now();
     let id: i64 = diesel::insert_into(r::table)
         .values((
             r::permit_id.eq(p.id),
-            r::kind.eq("subletting"),
+            r::kind.eq(kind),
             r::reason.eq(serde_json::to_string(&reason).unwrap_or_default()),
             r::status.eq("open"),
             r::outcome_note.eq(""),
@@ -366,24 +383,9 @@ pub fn after_someone_else(c: &mut DbConn, p: &Permit) -> AppResult<Option<i64>> 
         "permit.review_opened",
         "permit",
         &p.id.to_string(),
-        json!({ "review": id, "kind": "subletting", "found": found }),
+        json!({ "review": id, "kind": kind, "reason": reason.zh }),
     )?;
-    notify(
-        c,
-        holder_notice(
-            p,
-            "permit.review",
-            Text::new("摊位转入转租核查", "Stall under a subletting review"),
-            Text::new(
-                format!("{}。区城管将核查是否存在转租、转让；如为家人或帮工代为经营，请在许可页登记帮工。", reason.zh),
-                format!(
-                    "{}. The district will check whether the stall is sublet; if family or a helper works it, register them on the permit page.",
-                    reason.en
-                ),
-            ),
-            format!("permit.review:{id}"),
-        ),
-    )?;
+    notify(c, holder_notice(p, "permit.review", title, body, format!("permit.review:{id}")))?;
     Ok(Some(id))
 }
 

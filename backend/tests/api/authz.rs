@@ -277,6 +277,9 @@ pub fn rules(f: &HashMap<&'static str, String>) -> Vec<Rule> {
             json!({ "name": "林小燕", "id_number": "350203197811110038", "relation": "spouse", "photo_id": id("helper_photo") }),
         ),
         rule(M::DELETE, "/api/v1/helpers/{id}", Owner(VendorA)).at("/api/v1/helpers/{helper2}"),
+        rule(M::POST, "/api/v1/permits/{id}/check-in", Owner(VendorA))
+            .at("/api/v1/permits/{permit}/check-in")
+            .json(json!({ "location": [118.0826, 24.4566] })),
         rule(M::PUT, "/api/v1/filings/{id}", Owner(MerchantA))
             .at("/api/v1/filings/{filing}")
             .json(cross_store(id("segment"), 1.2)),

@@ -203,3 +203,83 @@ api_test!(someone_else_at_the_stall_twice_in_thirty_days_opens_a_subletting_revi
     r.assert_status(201);
     assert_eq!(r.value()["district"], "350203");
 });
+
+api_test!(a_holder_checks_in_at_the_stall_and_a_short_month_opens_an_attendance_review, |app| {
+    use backend::db::schema::{check_ins, permits};
+    use chrono::Datelike;
+    use diesel::prelude::*;
+    let app = app.with_demo().await;
+    let admin = app.admin().await;
+    let centre = [118.0855, 24.4625];
+    // Open all day every day, so the check-in's time always falls inside.
+    let mut body = crate::zone_admin::zone_body("SM-351", centre);
+    body["zone"]["hours"] = json!([{ "days": [1,2,3,4,5,6,7], "start": "00:00", "end": "23:59" }]);
+    let zone = admin.post("/api/v1/zones", &body).await.value()["zone"]["id"].as_i64().unwrap();
+    let (vendor, vid) = app.vendor().await;
+    let (permit, _) = app.grant_stall_at(vid, zone).await;
+    let path = format!("/api/v1/permits/{permit}/check-in");
+
+    let r = vendor.post(&path, &json!({ "location": centre })).await;
+    r.assert_status(200);
+    assert_eq!((r.value()["already"].as_bool(), r.value()["days_this_month"].as_u64()), (Some(false), Some(1)));
+    assert_eq!(r.value()["min_attendance_days"], 15);
+    // Twice the same day counts once.
+    let r = vendor.post(&path, &json!({ "location": centre })).await.value();
+    assert_eq!((r["already"].as_bool(), r["days_this_month"].as_u64()), (Some(true), Some(1)));
+    // A street away is refused, with its reason on the location.
+    let r = vendor.post(&path, &json!({ "location": [centre[0], centre[1] + 0.003] })).await;
+    r.assert_status(422);
+    assert_eq!(r.problem().errors[0].code, "outside_zone");
+    let (stranger, _) = app.vendor().await;
+    stranger.post(&path, &json!({ "location": centre })).await.assert_status(404);
+
+    // A zone closed today (open only on the other six days) refuses a check-in even on the spot.
+    let today = common::time::weekday_minute(common::time::xiamen_now()).0;
+    let other_days: Vec<u8> = (1..=7).filter(|d| *d != today).collect();
+    let mut body = crate::zone_admin::zone_body("SM-352", [118.0875, 24.4645]);
+    body["zone"]["hours"] = json!([{ "days": other_days, "start": "00:00", "end": "23:59" }]);
+    let closed_today = admin.post("/api/v1/zones", &body).await.value()["zone"]["id"].as_i64().unwrap();
+    let (other, oid) = app.vendor().await;
+    let (other_permit, _) = app.grant_stall_at(oid, closed_today).await;
+    let r = other
+        .post(&format!("/api/v1/permits/{other_permit}/check-in"), &json!({ "location": [118.0875, 24.4645] }))
+        .await;
+    r.assert_status(422);
+    assert_eq!(r.problem().errors[0].code, "outside_hours");
+    assert_eq!(app.count("check_ins").await, 1, "refused check-ins record nothing");
+
+    // Last month: the first permit was worked 3 days, the other 15 (the pack's minimum).
+    let month = backend::clock::today().with_day(1).unwrap().checked_sub_months(chrono::Months::new(1)).unwrap();
+    let since = month - chrono::Duration::days(40);
+    app.state
+        .db
+        .write(move |c| {
+            diesel::update(permits::table.filter(permits::id.eq_any([permit, other_permit])))
+                .set(permits::valid_from.eq(since))
+                .execute(c)?;
+            for (p, n) in [(permit, 3), (other_permit, 15)] {
+                for d in 0..n {
+                    diesel::insert_into(check_ins::table)
+                        .values((
+                            check_ins::permit_id.eq(p),
+                            check_ins::day.eq(month + chrono::Duration::days(d)),
+                            check_ins::at.eq(backend::clock::now()),
+                            check_ins::lon.eq(118.0855),
+                            check_ins::lat.eq(24.4625),
+                        ))
+                        .execute(c)?;
+                }
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+    assert_eq!(backend::services::attendance::review_month(&app.state, month).await.unwrap(), 1);
+    assert_eq!(backend::services::attendance::review_month(&app.state, month).await.unwrap(), 0, "once a month");
+    let pv = vendor.get(&format!("/api/v1/permits/{permit}")).await.value();
+    let review = &pv["reviews"][0];
+    assert_eq!((review["kind"].as_str(), review["status"].as_str()), (Some("attendance"), Some("open")));
+    assert!(review["reason"]["zh"].as_str().unwrap().contains("签到 3 天"), "{review}");
+    assert!(kinds(&vendor).await.contains(&"permit.review".to_string()));
+    assert_eq!(other.get(&format!("/api/v1/permits/{other_permit}")).await.value()["reviews"], json!([]));
+});

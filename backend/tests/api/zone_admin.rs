@@ -10,7 +10,7 @@ fn ring(center: [f64; 2]) -> Value {
     json!([common::geo::rectangle_polygon(center, 40.0, 12.0, 20.0)])
 }
 
-fn zone_body(code: &str, center: [f64; 2]) -> Value {
+pub fn zone_body(code: &str, center: [f64; 2]) -> Value {
     json!({
         "zone": {
             "code": code, "name": "镇海路便民摊规点", "district": "350203", "address": "思明区镇海路",

@@ -732,3 +732,21 @@ pub struct PermitReviewView {
 pub struct ReviewClosing {
     pub note: String,
 }
+
+/// A holder checking in at their stall, from the phone's position.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckInInput {
+    /// WGS84 longitude, latitude.
+    pub location: [f64; 2],
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CheckInReceipt {
+    pub day: NaiveDate,
+    /// Already checked in today (nothing new recorded).
+    pub already: bool,
+    pub days_this_month: u32,
+    pub min_attendance_days: u32,
+}

@@ -69,6 +69,20 @@ pub struct SupervisionParams {
     pub sublet_review_after: u32,
     #[serde(default = "default_sublet_window_days")]
     pub sublet_window_days: u32,
+    /// Days a month a stall must be worked (holder checks in at the stall); fewer flags the
+    /// permit for review.
+    #[serde(default = "default_min_attendance_days")]
+    pub min_attendance_days: u32,
+    /// Where the attendance rule comes from.
+    #[serde(default = "default_attendance_source")]
+    pub attendance_source: String,
+}
+
+fn default_min_attendance_days() -> u32 {
+    15
+}
+fn default_attendance_source() -> String {
+    "门户默认值；参考新加坡 NEA 熟食中心摊位每月最低营业天数的做法".into()
 }
 
 fn default_appeal_decision_days() -> u32 {
@@ -140,6 +154,8 @@ impl Default for SupervisionParams {
             helper_relations: default_helper_relations(),
             sublet_review_after: default_sublet_review_after(),
             sublet_window_days: default_sublet_window_days(),
+            min_attendance_days: default_min_attendance_days(),
+            attendance_source: default_attendance_source(),
         }
     }
 }
@@ -332,6 +348,37 @@ pub struct Standing {
     pub to_suspension: u32,
 }
 
+/// Why a holder may not check in at their stall now: they must stand inside the zone's outline,
+/// during its opening hours (Xiamen time). Empty when the check-in is allowed.
+pub fn check_in_problems(
+    polygon: &[Vec<[f64; 2]>],
+    hours: &[crate::zone::HoursWindow],
+    at: [f64; 2],
+    local: chrono::NaiveDateTime,
+) -> Vec<FieldError> {
+    let mut e = Errors::new();
+    // A few metres of slack: phone positions wander, and stalls sit on the outline's edge.
+    let placed = at.iter().all(|v| v.is_finite()) && crate::geo::XIAMEN_BBOX.contains(at);
+    if !placed || crate::geo::distance_point_polygon_m(at, polygon) > 15.0 {
+        e.add(
+            "location",
+            "outside_zone",
+            "您不在摊规点范围内，请到摊位上签到",
+            "You are not inside the zone; check in at your stall",
+        );
+    }
+    let (weekday, minute) = crate::time::weekday_minute(local);
+    if !crate::zone::is_open(hours, weekday, minute) {
+        e.add(
+            "location",
+            "outside_hours",
+            "现在不是摊规点营业时段，请在营业时间内签到",
+            "The zone is not open now; check in during its hours",
+        );
+    }
+    e.0
+}
+
 #[cfg(test)]
 mod tests {
     #[cfg(target_arch = "wasm32")]
@@ -408,5 +455,23 @@ mod tests {
         let fields: Vec<String> = p.validate().into_iter().map(|e| e.field).collect();
         assert!(fields.contains(&"supervision.suspend_at_points".to_string()));
         assert!(fields.contains(&"supervision.violations[1].code".to_string()));
+    }
+
+    #[test]
+    fn check_in_needs_the_zone_and_its_hours() {
+        use crate::zone::HoursWindow;
+        let zone = vec![crate::geo::rectangle_polygon([118.085, 24.462], 40.0, 12.0, 0.0)];
+        // Evenings, every day.
+        let hours = [HoursWindow::new(&[1, 2, 3, 4, 5, 6, 7], "17:00", "22:00", None)];
+        let evening = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(19, 30, 0).unwrap();
+        let morning = evening.date().and_hms_opt(9, 0, 0).unwrap();
+        assert!(check_in_problems(&zone, &hours, [118.085, 24.462], evening).is_empty());
+        // A few metres outside the outline is still the stall (GPS wanders)…
+        assert!(check_in_problems(&zone, &hours, [118.085, 24.46223], evening).is_empty());
+        // …a street away is not.
+        let far = check_in_problems(&zone, &hours, [118.085, 24.464], evening);
+        assert_eq!(far.iter().map(|e| e.code.as_str()).collect::<Vec<_>>(), ["outside_zone"]);
+        let early = check_in_problems(&zone, &hours, [118.085, 24.462], morning);
+        assert_eq!(early.iter().map(|e| e.code.as_str()).collect::<Vec<_>>(), ["outside_hours"]);
     }
 }

@@ -3,6 +3,7 @@
 pub mod alert;
 pub mod case;
 pub mod charts;
+pub mod check_in;
 pub mod decision;
 pub mod draw_check;
 pub mod field;

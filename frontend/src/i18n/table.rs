@@ -708,6 +708,14 @@ strings! {
     ReviewFinding => "核查结论（持证人可见）", "Finding (the holder sees it)";
     ReviewFindingHint => "写明核查了什么、结论是什么。", "Say what was checked and what was found.";
     PublicHelpers => "可代为经营的登记帮工", "Registered helpers who may work the stall";
+    CheckInTitle => "到摊签到", "Check in at the stall";
+    CheckInIntro => "到摊位后点一下，用手机定位确认您在摊规点内、营业时间内。每月签到天数不足要求会转入核查。", "Tap when you are at the stall: your phone's position shows you are in the zone during its hours. Too few days in a month opens a review.";
+    CheckInButton => "我已到摊，签到", "I'm at my stall: check in";
+    CheckInLocating => "正在定位…", "Finding your position…";
+    CheckInDone => "签到成功。", "Checked in. ";
+    CheckInAlready => "今天已签到。", "Already checked in today. ";
+    CheckInDays => "本月已签到 {n} 天（每月至少 {min} 天）。", "{n} days this month (at least {min} a month).";
+    CheckInNoPosition => "无法获取位置，请在手机设置中允许定位后重试。", "Your position is not available; allow location in the phone's settings and try again.";
     // Senior mode (长辈模式)
     SeniorMode => "长辈模式", "Large text";
     SeniorModeHint => "大字、高对比、大按钮；本设备会记住这个选择", "Large text, high contrast, big buttons; this device remembers the choice";

@@ -280,6 +280,9 @@ pub fn PermitPage(p: &PermitPageProps) -> Html {
                         }
                     </div>
                     <ErrorAlert error={(*error).clone().filter(|e| e.field_errors().is_empty())} />
+                    if pv.kind == "stall" && !staff && matches!(pv.status.as_str(), "valid" | "suspended") {
+                        <crate::components::check_in::CheckIn permit_id={pv.id} />
+                    }
                     if pv.kind == "stall" {
                         <crate::components::helpers::HelpersSection permit={pv.clone()} on_change={on_change.clone()}
                             holder={!staff} />
