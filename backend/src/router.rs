@@ -124,6 +124,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(permits::surrender_permit))
         .routes(routes!(permits::request_transfer))
         .routes(routes!(permits::decide_transfer))
+        .routes(routes!(permits::request_succession))
         .routes(routes!(permits::revoke_permit))
         .routes(routes!(permits::dismiss_proposal))
         .routes(routes!(helpers::register_helper))

@@ -88,7 +88,7 @@ pub async fn request_transfer(
     Path(id): Path<i64>,
     ApiJson(r): ApiJson<TransferRequest>,
 ) -> AppResult<Json<PermitView>> {
-    Ok(Json(service::request_transfer(&state, &actor, id, r).await?))
+    Ok(Json(crate::services::transfers::request_transfer(&state, &actor, id, r).await?))
 }
 
 /// Approve or refuse a transfer (officers of the district, admins).
@@ -100,7 +100,7 @@ pub async fn decide_transfer(
     Path(id): Path<i64>,
     ApiJson(d): ApiJson<TransferDecision>,
 ) -> AppResult<Json<PermitView>> {
-    Ok(Json(service::decide_transfer(&state, &actor, id, d).await?))
+    Ok(Json(crate::services::transfers::decide_transfer(&state, &actor, id, d).await?))
 }
 
 /// Revoke a permit (admins), e.g. on a revocation proposal.
@@ -234,4 +234,18 @@ pub async fn verify_permit(State(state): State<AppState>, Path(code): Path<Strin
         conditions: p.conditions(),
         helpers,
     }))
+}
+
+/// Record a succession (顶替) when the holder has died or can no longer work (officers of the
+/// permit's district, admins), with the documents photographed; another officer decides it.
+#[utoipa::path(post, path = "/api/v1/permits/{id}/succession", tag = "review", params(("id" = i64, Path)),
+    request_body = common::dto::lifecycle::SuccessionRequest,
+    responses((status = 200, body = PermitView), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn request_succession(
+    State(state): State<AppState>,
+    crate::auth::Staff(actor): crate::auth::Staff,
+    Path(id): Path<i64>,
+    ApiJson(r): ApiJson<common::dto::lifecycle::SuccessionRequest>,
+) -> AppResult<Json<PermitView>> {
+    Ok(Json(crate::services::transfers::request_succession(&state, &actor, id, r).await?))
 }

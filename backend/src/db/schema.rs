@@ -511,6 +511,10 @@ diesel::table! {
         district_code -> Text,
         created_at -> Timestamp,
         decided_at -> Nullable<Timestamp>,
+        kind -> Text,
+        cause -> Text,
+        document_ids -> Text,
+        requested_by -> Nullable<BigInt>,
     }
 }
 

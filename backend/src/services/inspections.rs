@@ -100,7 +100,10 @@ pub async fn evidence_file(app: &App, actor: &Actor, id: i64) -> AppResult<(Stri
                             .filter(complaints::district_code.eq(d.code()).and(complaints::evidence_id.eq(id)))
                             .count()
                             .get_result(c)?;
-                        cites(here) || complaint > 0 || crate::services::helpers::is_helper_photo_in(c, id, d.code())?
+                        cites(here)
+                            || complaint > 0
+                            || crate::services::helpers::is_helper_photo_in(c, id, d.code())?
+                            || crate::services::transfers::is_succession_document_in(c, id, d.code())?
                     }
                     None => cites(
                         inspections::table
@@ -467,15 +470,27 @@ pub async fn queue(app: &App, actor: &Actor) -> AppResult<SupervisionQueue> {
             }
             let mut q = tr::table
                 .filter(tr::status.eq("pending"))
-                .select((tr::id, tr::permit_id, tr::from_id, tr::to_id, tr::relation, tr::created_at))
+                .select((
+                    tr::id,
+                    tr::permit_id,
+                    tr::from_id,
+                    tr::to_id,
+                    tr::relation,
+                    tr::created_at,
+                    tr::kind,
+                    tr::cause,
+                    tr::document_ids,
+                    tr::requested_by,
+                ))
                 .order(tr::id.asc())
                 .into_boxed();
             if let Some(d) = district {
                 q = q.filter(tr::district_code.eq(d));
             }
-            let rows: Vec<(i64, i64, i64, i64, String, chrono::NaiveDateTime)> = q.load(c)?;
+            type TransferRow = (i64, i64, i64, i64, String, chrono::NaiveDateTime, String, String, String, Option<i64>);
+            let rows: Vec<TransferRow> = q.load(c)?;
             let mut transfers = Vec::new();
-            for (id, permit_id, from, to, relation, created_at) in rows {
+            for (id, permit_id, from, to, relation, created_at, kind, cause, documents, requested_by) in rows {
                 let names: Vec<(i64, String)> = users::table
                     .filter(users::id.eq_any([from, to]))
                     .select((users::id, users::display_name))
@@ -488,6 +503,10 @@ pub async fn queue(app: &App, actor: &Actor) -> AppResult<SupervisionQueue> {
                     to: name(to),
                     relation,
                     created_at,
+                    kind,
+                    cause,
+                    document_ids: serde_json::from_str(&documents).unwrap_or_default(),
+                    recorded_by_you: requested_by == Some(a.user_id),
                 });
             }
             let proposals: Vec<Permit> = if a.role == Role::CityAdmin {

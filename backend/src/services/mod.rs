@@ -21,6 +21,7 @@ pub mod rounds;
 pub mod sealing;
 pub mod second_factor;
 pub mod sms;
+pub mod transfers;
 pub mod zones;
 
 static DISTRICTS: std::sync::LazyLock<Vec<common::basemap::DistrictShape>> = std::sync::LazyLock::new(|| {

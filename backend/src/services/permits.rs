@@ -3,10 +3,7 @@
 //! family member, revocation by an admin, and the scheduled expiry and renewal reminders.
 
 use chrono::{Months, NaiveDate};
-use common::dto::lifecycle::{
-    AppealView, InspectionView, PermitSummaryRow, PermitView, TransferDecision, TransferRequest, TransferView,
-    ViolationView,
-};
+use common::dto::lifecycle::{AppealView, InspectionView, PermitSummaryRow, PermitView, TransferView, ViolationView};
 use common::policy::PolicyPack;
 use common::policy::supervision::{LedgerEntry, SupervisionParams, ViolationStatus};
 use common::{District, Role, Text, mask};
@@ -336,7 +333,7 @@ fn nearest_free(c: &mut DbConn, from: [f64; 2], category: &str, except: i64) -> 
     Ok(near)
 }
 
-fn params(c: &mut DbConn) -> AppResult<(PolicyPack, SupervisionParams)> {
+pub(crate) fn params(c: &mut DbConn) -> AppResult<(PolicyPack, SupervisionParams)> {
     let pack = policy::current(c)?;
     let s = pack.supervision.clone();
     Ok((pack, s))
@@ -486,6 +483,7 @@ pub fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<PermitVie
                 < sp.max_helpers as usize,
         helpers,
         helper_relations: sp.helper_relations.clone(),
+        succession_relations: sp.succession_relations.clone(),
         reviews: crate::services::helpers::reviews(c, p.id)?,
         transfer,
         history: audit::case_events(c, "permit", p.id)?,
@@ -537,7 +535,7 @@ pub async fn mine(app: &App, actor: &Actor) -> AppResult<Vec<PermitView>> {
         .await
 }
 
-fn not_holder() -> AppError {
+pub(crate) fn not_holder() -> AppError {
     AppError::NotFound
 }
 
@@ -705,171 +703,6 @@ pub async fn dismiss_proposal(app: &App, actor: &Actor, id: i64, note: String) -
                 json!({ "reason": note.trim() }),
             )?;
             build_view(c, &a, id)
-        })
-        .await
-}
-
-/// The holder asks to pass the stall to a family member who has a vendor account.
-pub async fn request_transfer(app: &App, actor: &Actor, id: i64, r: TransferRequest) -> AppResult<PermitView> {
-    let a = actor.clone();
-    let vault = app.vault.clone();
-    app.db
-        .write(move |c| {
-            let v = build_view(c, &a, id)?;
-            let p = Permit::find(c, id)?;
-            if p.holder_id != a.user_id {
-                return Err(not_holder());
-            }
-            let (_, sp) = params(c)?;
-            let mut e = common::validate::Errors::new();
-            if !sp.transfer_relations.contains(&r.relation) {
-                e.add("relation", "not_allowed", "只能转给配偶、子女或父母", "Only to a spouse, child or parent");
-            }
-            if r.note.chars().count() > 500 {
-                e.add("note", "too_long", "说明最多 500 字", "Note: at most 500 characters");
-            }
-            let to: Option<(i64, String)> =
-                users::table
-                    .filter(users::phone_lookup.eq_any(vault.lookups(
-                        crate::vault::PHONE,
-                        &common::validate::check_mobile(&r.to_phone).unwrap_or_default(),
-                    )))
-                    .filter(users::role.eq(Role::Vendor.as_str()))
-                    .select((users::id, users::display_name))
-                    .first(c)
-                    .optional()?;
-            match &to {
-                None => e.add(
-                    "to_phone",
-                    "unknown",
-                    "该手机号没有注册摊贩账号，请家人先注册",
-                    "No vendor account has this number; ask them to register first",
-                ),
-                Some((to_id, _)) if *to_id == a.user_id => {
-                    e.add("to_phone", "self", "不能转给自己", "You cannot transfer to yourself")
-                }
-                Some((to_id, _)) => {
-                    let holds: i64 = stalls::table.filter(stalls::holder_id.eq(*to_id)).count().get_result(c)?;
-                    if holds > 0 {
-                        e.add("to_phone", "holds_stall", "对方已持有摊位", "They already hold a stall");
-                    }
-                }
-            }
-            AppError::check(e.0)?;
-            if !v.can_transfer {
-                return Err(AppError::conflict(
-                    "not-transferable",
-                    "该许可现在不能转让（须为有效的摊位许可，且没有待审批的转让）",
-                    "This permit cannot be transferred now",
-                ));
-            }
-            let (to_id, _) = to.expect("checked above");
-            let t = now();
-            diesel::insert_into(tr::table)
-                .values((
-                    tr::permit_id.eq(id),
-                    tr::from_id.eq(a.user_id),
-                    tr::to_id.eq(to_id),
-                    tr::relation.eq(&r.relation),
-                    tr::status.eq("pending"),
-                    tr::note.eq(r.note.trim()),
-                    tr::district_code.eq(&p.district_code),
-                    tr::created_at.eq(t),
-                ))
-                .execute(c)?;
-            audit::record(
-                c,
-                t,
-                Some(a.user_id),
-                "permit.transfer_requested",
-                "permit",
-                &id.to_string(),
-                json!({ "relation": r.relation }),
-            )?;
-            build_view(c, &a, id)
-        })
-        .await
-}
-
-/// An officer of the district approves or refuses a transfer.
-pub async fn decide_transfer(app: &App, actor: &Actor, transfer_id: i64, d: TransferDecision) -> AppResult<PermitView> {
-    actor.require(&[Role::DistrictOfficer, Role::CityAdmin])?;
-    AppError::check(d.validate())?;
-    let a = actor.clone();
-    app.db
-        .write(move |c| {
-            let (permit_id, from, to, relation): (i64, i64, i64, String) = tr::table
-                .find(transfer_id)
-                .select((tr::permit_id, tr::from_id, tr::to_id, tr::relation))
-                .get_result(c)?;
-            let p = find_visible(c, &a, permit_id)?;
-            let t = now();
-            let status = if d.approve { "approved" } else { "rejected" };
-            let n = diesel::update(tr::table.find(transfer_id).filter(tr::status.eq("pending")))
-                .set((
-                    tr::status.eq(status),
-                    tr::decided_by.eq(a.user_id),
-                    tr::decided_at.eq(t),
-                    tr::note.eq(d.note.trim()),
-                ))
-                .execute(c)?;
-            if n == 0 {
-                return Err(AppError::conflict("not-pending", "该转让申请已处理", "This transfer was already decided"));
-            }
-            if d.approve {
-                let moved = diesel::update(
-                    permits::table
-                        .find(permit_id)
-                        .filter(permits::holder_id.eq(from))
-                        .filter(permits::status.eq("valid")),
-                )
-                .set((permits::holder_id.eq(to), permits::updated_at.eq(t), permits::version.eq(permits::version + 1)))
-                .execute(c)?;
-                if moved == 0 {
-                    return Err(AppError::conflict(
-                        "not-in-force",
-                        "该许可已不在有效状态，不能转让",
-                        "The permit is no longer valid and cannot be transferred",
-                    ));
-                }
-                if let Some(stall) = p.stall_id {
-                    diesel::update(stalls::table.find(stall).filter(stalls::holder_id.eq(from)))
-                        .set((stalls::holder_id.eq(to), stalls::updated_at.eq(t)))
-                        .execute(c)?;
-                }
-            }
-            audit::record(
-                c,
-                t,
-                Some(a.user_id),
-                &format!("permit.transfer_{status}"),
-                "permit",
-                &permit_id.to_string(),
-                json!({ "relation": relation, "reason": d.note.trim() }),
-            )?;
-            let title = if d.approve {
-                Text::new("摊位转让已批准", "Transfer approved")
-            } else {
-                Text::new("摊位转让未获批准", "Transfer refused")
-            };
-            for uid in [from, to] {
-                notify(
-                    c,
-                    Notice {
-                        user_id: uid,
-                        kind: "permit.transfer",
-                        title: title.clone(),
-                        body: Text::new(
-                            format!("{}：{}", p.title, d.note.trim()),
-                            format!("{}: {}", p.title, d.note.trim()),
-                        ),
-                        link: format!("/permits/{permit_id}"),
-                        dedupe_key: format!("permit.transfer:{transfer_id}:{uid}"),
-                        subject: format!("permit:{permit_id}"),
-                    },
-                )?;
-            }
-            build_view(c, &a, permit_id)
         })
         .await
 }

@@ -250,6 +250,9 @@ pub fn rules(f: &HashMap<&'static str, String>) -> Vec<Rule> {
         rule(M::POST, "/api/v1/permit-reviews/{id}/close", DistrictStaff)
             .at("/api/v1/permit-reviews/{review}/close")
             .json(json!({ "note": "核查为家属代为经营，已提醒登记帮工" })),
+        rule(M::POST, "/api/v1/permits/{id}/succession", DistrictStaff)
+            .at("/api/v1/permits/{permit}/succession")
+            .json(json!({ "to_phone": f["phone_b"], "relation": "child", "cause": "deceased", "document_ids": [] })),
         rule(M::POST, "/api/v1/transfers/{id}/decision", DistrictStaff)
             .at("/api/v1/transfers/{transfer}/decision")
             .json(json!({ "approve": false, "note": "材料不全" })),

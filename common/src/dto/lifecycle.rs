@@ -46,6 +46,9 @@ pub struct PermitView {
     /// The relations a helper may have (the pack's `helper_relations`).
     #[serde(default)]
     pub helper_relations: Vec<String>,
+    /// Who may take over on death or inability to work (the pack's `succession_relations`).
+    #[serde(default)]
+    pub succession_relations: Vec<String>,
     /// Open reviews (subletting suspected), for the holder and staff to see.
     #[serde(default)]
     pub reviews: Vec<PermitReviewView>,
@@ -285,6 +288,62 @@ pub struct TransferRequest {
     pub note: String,
 }
 
+/// Why a family member takes over a permit without the holder asking (顶替).
+pub const SUCCESSION_CAUSES: [(&str, &str, &str); 2] = [
+    ("deceased", "持证人去世", "The holder has died"),
+    ("unable_to_work", "持证人丧失劳动能力", "The holder can no longer work"),
+];
+
+/// Succession, recorded by an officer with the family member and their documents in front of
+/// them; another officer decides.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SuccessionRequest {
+    /// The family member's registered mobile number (a vendor account).
+    pub to_phone: String,
+    /// One of the pack's `succession_relations`.
+    pub relation: String,
+    /// One of `SUCCESSION_CAUSES`.
+    pub cause: String,
+    /// Photos of the documents (death certificate or disability certificate, proof of the
+    /// relation), uploaded by the officer to `/api/v1/evidence`.
+    pub document_ids: Vec<i64>,
+    #[serde(default)]
+    pub note: String,
+}
+
+impl SuccessionRequest {
+    pub fn validate(&self, relations: &[String]) -> Vec<FieldError> {
+        let mut e = Errors::new();
+        if !relations.contains(&self.relation) {
+            e.add(
+                "relation",
+                "not_allowed",
+                "按政策只有配偶、子女或父母可以顶替",
+                "By the policy only a spouse, child or parent may take over",
+            );
+        }
+        if !SUCCESSION_CAUSES.iter().any(|(c, ..)| *c == self.cause) {
+            e.add("cause", "unknown", "请选择顶替原因", "Choose why the permit passes on");
+        }
+        if self.document_ids.is_empty() {
+            e.add(
+                "document_ids",
+                "required",
+                "请拍照上传证明材料（死亡证明或残疾证、亲属关系证明）",
+                "Photograph the documents (death or disability certificate, proof of the relation)",
+            );
+        }
+        if self.document_ids.len() > 10 {
+            e.add("document_ids", "too_many", "最多 10 张", "At most 10 photos");
+        }
+        if self.note.chars().count() > 500 {
+            e.add("note", "too_long", "说明最多 500 字", "Note: at most 500 characters");
+        }
+        e.0
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TransferView {
@@ -341,6 +400,16 @@ pub struct TransferQueueItem {
     pub to: String,
     pub relation: String,
     pub created_at: NaiveDateTime,
+    /// `transfer` (the holder asked) or `succession` (recorded by an officer).
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub cause: String,
+    #[serde(default)]
+    pub document_ids: Vec<i64>,
+    /// The reader recorded this succession, so someone else decides.
+    #[serde(default)]
+    pub recorded_by_you: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -76,6 +76,13 @@ pub struct SupervisionParams {
     /// Where the attendance rule comes from.
     #[serde(default = "default_attendance_source")]
     pub attendance_source: String,
+    /// Relations who may take over a permit when the holder dies or can no longer work.
+    #[serde(default = "default_succession_relations")]
+    pub succession_relations: Vec<String>,
+}
+
+fn default_succession_relations() -> Vec<String> {
+    ["spouse", "child", "parent"].map(String::from).to_vec()
 }
 
 fn default_min_attendance_days() -> u32 {
@@ -156,6 +163,7 @@ impl Default for SupervisionParams {
             sublet_window_days: default_sublet_window_days(),
             min_attendance_days: default_min_attendance_days(),
             attendance_source: default_attendance_source(),
+            succession_relations: default_succession_relations(),
         }
     }
 }

@@ -15,4 +15,5 @@ pub mod password_meter;
 pub mod phone_code;
 pub mod photo;
 pub mod qr;
+pub mod succession;
 pub mod zone_map;

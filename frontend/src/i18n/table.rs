@@ -716,6 +716,16 @@ strings! {
     CheckInAlready => "今天已签到。", "Already checked in today. ";
     CheckInDays => "本月已签到 {n} 天（每月至少 {min} 天）。", "{n} days this month (at least {min} a month).";
     CheckInNoPosition => "无法获取位置，请在手机设置中允许定位后重试。", "Your position is not available; allow location in the phone's settings and try again.";
+    SuccessionTitle => "办理顶替", "Record a succession";
+    SuccessionIntro => "持证人去世或丧失劳动能力时，符合政策的家人可在窗口申请顶替。请核验证件、拍照留存材料；由另一名执法人员审批。", "When the holder has died or can no longer work, a family member the policy allows may take over at the counter. Check their papers and photograph them; another officer decides.";
+    SuccessionCause => "顶替原因", "Why the permit passes on";
+    SuccessionPhone => "接替人的注册手机号", "The family member's registered mobile number";
+    SuccessionDocuments => "证明材料照片（死亡证明或残疾证、亲属关系证明）", "Photos of the documents (death or disability certificate, proof of the relation)";
+    SuccessionNote => "办理说明", "Note";
+    SuccessionSubmit => "提交顶替申请", "Record the succession";
+    SuccessionRecorded => "已记录，等待另一名执法人员审批。", "Recorded; another officer will decide.";
+    SuccessionOf => "顶替：", "Succession: ";
+    SuccessionRecordedByYou => "该顶替由您记录，须由其他执法人员审批。", "You recorded this succession, so another officer decides.";
     // Senior mode (长辈模式)
     SeniorMode => "长辈模式", "Large text";
     SeniorModeHint => "大字、高对比、大按钮；本设备会记住这个选择", "Large text, high contrast, big buttons; this device remembers the choice";

@@ -283,6 +283,9 @@ pub fn PermitPage(p: &PermitPageProps) -> Html {
                     if pv.kind == "stall" && !staff && matches!(pv.status.as_str(), "valid" | "suspended") {
                         <crate::components::check_in::CheckIn permit_id={pv.id} />
                     }
+                    if staff && pv.kind == "stall" && pv.status == "valid" {
+                        <crate::components::succession::SuccessionForm permit={pv.clone()} on_change={on_change.clone()} />
+                    }
                     if pv.kind == "stall" {
                         <crate::components::helpers::HelpersSection permit={pv.clone()} on_change={on_change.clone()}
                             holder={!staff} />

@@ -80,11 +80,27 @@ pub fn SupervisionQueuePanel() -> Html {
                     </li>
                 }) }
                 { for queue.transfers.iter().map(|t| html! {
-                    <li class="card" data-transfer={t.id.to_string()}>
-                        <h3>{ lang.t(S::TransferOf) }{ &t.from }{ " → " }{ &t.to }{ format!(" ({})", relation(lang, &t.relation)) }</h3>
+                    <li class="card" data-transfer={t.id.to_string()} data-kind={t.kind.clone()}>
+                        <h3>{ lang.t(if t.kind == "succession" { S::SuccessionOf } else { S::TransferOf }) }{ &t.from }{ " → " }{ &t.to }{ format!(" ({})", relation(lang, &t.relation)) }</h3>
+                        if let Some((_, zh, en)) = common::dto::lifecycle::SUCCESSION_CAUSES.iter().find(|c| c.0 == t.cause) {
+                            <p>{ lang.either(zh, en) }</p>
+                        }
+                        if !t.document_ids.is_empty() {
+                            <div class="evidence">
+                                { for t.document_ids.iter().map(|d| html! {
+                                    <a href={format!("/api/v1/evidence/{d}")} target="_blank" rel="noopener">
+                                        <img src={format!("/api/v1/evidence/{d}")} alt={lang.t(S::SuccessionDocuments)} loading="lazy" width="96" height="72" />
+                                    </a>
+                                }) }
+                            </div>
+                        }
                         <p><Link<Route> to={Route::Permit { id: t.permit_id }}>{ lang.t(S::OpenPermit) }</Link<Route>></p>
-                        <SupervisionDecision prefix={format!("transfer-{}", t.id)} url={format!("/api/v1/transfers/{}/decision", t.id)}
-                            kind={ItemKind::Transfer} on_done={done.clone()} />
+                        if t.recorded_by_you {
+                            <p class="alert warn" data-recorded-by-you="1">{ lang.t(S::SuccessionRecordedByYou) }</p>
+                        } else {
+                            <SupervisionDecision prefix={format!("transfer-{}", t.id)} url={format!("/api/v1/transfers/{}/decision", t.id)}
+                                kind={ItemKind::Transfer} on_done={done.clone()} />
+                        }
                     </li>
                 }) }
                 { for queue.revocation_proposals.iter().map(|p| html! {
