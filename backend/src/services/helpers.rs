@@ -20,24 +20,12 @@ use crate::db::schema::{evidence, inspections, permit_helpers as h, permit_revie
 use crate::error::{AppError, AppResult};
 use crate::models::audit;
 use crate::models::permit::Permit;
-use crate::services::notices::{Notice, notify};
-use crate::services::permits::{build_view, find_visible};
+use crate::services::notices::notify;
+use crate::services::permits::{build_view, find_visible, holder_notice};
 use crate::services::policy;
 
 /// Helper statuses that hold one of the permit's places.
 const ACTIVE: [&str; 2] = ["pending", "approved"];
-
-fn holder_notice(p: &Permit, kind: &'static str, title: Text, body: Text, key: String) -> Notice<'static> {
-    Notice {
-        user_id: p.holder_id,
-        kind,
-        title,
-        body,
-        link: format!("/permits/{}", p.id),
-        dedupe_key: key,
-        subject: format!("permit:{}", p.id),
-    }
-}
 
 /// The holder registers a helper; the district decides.
 pub async fn register(

@@ -72,22 +72,8 @@ pub fn ledger(c: &mut DbConn, permit_id: i64) -> QueryResult<Vec<Violation>> {
     violations::table.filter(violations::permit_id.eq(permit_id)).order(violations::id.asc()).load(c)
 }
 
-fn holder_notice(p: &Permit, kind: &str, title: Text, body: Text, key: String) -> Notice<'static> {
-    let kind: &'static str = match kind {
-        "permit.suspended" => "permit.suspended",
-        "permit.reinstated" => "permit.reinstated",
-        "permit.violation" => "permit.violation",
-        "permit.revoked" => "permit.revoked",
-        "permit.expired" => "permit.expired",
-        "permit.ended" => "permit.ended",
-        "permit.reminder" => "permit.reminder",
-        "permit.renewed" => "permit.renewed",
-        "permit.transfer" => "permit.transfer",
-        "permit.appeal" => "permit.appeal",
-        "permit.helper" => "permit.helper",
-        "permit.review" => "permit.review",
-        _ => "permit",
-    };
+/// A notice to the permit's holder about their permit (`kind` from the notice table).
+pub(crate) fn holder_notice(p: &Permit, kind: &'static str, title: Text, body: Text, key: String) -> Notice<'static> {
     Notice {
         user_id: p.holder_id,
         kind,
