@@ -261,6 +261,7 @@ async fn run(config: Config, command: Cmd) -> anyhow::Result<ExitCode> {
                 role: common::Role::CityAdmin,
                 district: None,
                 session_id: 0,
+                assisted_by: None,
             };
             let started = std::time::Instant::now();
             let input = common::dto::rounds::DrawInput { outside_value };

@@ -224,6 +224,80 @@ pub fn render(c: &Certificate) -> Vec<u8> {
     doc.with_pages(vec![page]).save(&PdfSaveOptions { subset_fonts: true, ..Default::default() }, &mut Vec::new())
 }
 
+/// A plain one-page document (a form or a receipt): title band, rows, headed paragraphs and
+/// lines to sign on.
+pub struct Sheet {
+    pub title_zh: String,
+    pub title_en: String,
+    pub code: Option<String>,
+    pub rows: Vec<(String, String)>,
+    pub paragraphs: Vec<(String, Vec<String>)>,
+    pub signatures: Vec<String>,
+    pub footer: String,
+}
+
+pub fn render_sheet(s: &Sheet) -> Vec<u8> {
+    let mut doc = PdfDocument::new(&s.title_zh);
+    let font = doc.add_font(&FONT);
+    let (w, h) = (210.0f32, 297.0f32);
+    let mut ops = vec![Op::SetFillColor { col: rgb(0.06, 0.42, 0.36) }, rect(0.0, h - 34.0, w, 34.0)];
+    ops.push(Op::SetFillColor { col: rgb(1.0, 1.0, 1.0) });
+    text_at(&mut ops, &font, 20.0, 20.0, h - 18.0, &s.title_zh);
+    text_at(&mut ops, &font, 10.0, 20.0, h - 27.0, &s.title_en);
+    ops.push(Op::SetFillColor { col: rgb(0.1, 0.1, 0.1) });
+    let mut y = h - 46.0;
+    if let Some(code) = &s.code {
+        text_at(&mut ops, &font, 12.0, 20.0, y, &format!("编号 No. {code}"));
+        y -= 10.0;
+    }
+    for (label, value) in &s.rows {
+        ops.push(Op::SetFillColor { col: rgb(0.35, 0.38, 0.37) });
+        text_at(&mut ops, &font, 11.0, 20.0, y, label);
+        ops.push(Op::SetFillColor { col: rgb(0.08, 0.1, 0.1) });
+        for (i, line) in wrap(value, 60).iter().enumerate() {
+            if i > 0 {
+                y -= 6.5;
+            }
+            text_at(&mut ops, &font, 12.0, 52.0, y, line);
+        }
+        y -= 9.0;
+    }
+    for (heading, lines) in &s.paragraphs {
+        y -= 3.0;
+        ops.push(Op::SetFillColor { col: rgb(0.06, 0.42, 0.36) });
+        text_at(&mut ops, &font, 13.0, 20.0, y, heading);
+        y -= 8.0;
+        ops.push(Op::SetFillColor { col: rgb(0.08, 0.1, 0.1) });
+        for para in lines {
+            for line in wrap(para, 84) {
+                text_at(&mut ops, &font, 11.5, 22.0, y, &line);
+                y -= 6.5;
+            }
+            y -= 2.0;
+        }
+    }
+    y -= 6.0;
+    ops.push(Op::SetOutlineColor { col: rgb(0.2, 0.2, 0.2) });
+    ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
+    for label in &s.signatures {
+        text_at(&mut ops, &font, 11.5, 20.0, y, label);
+        ops.push(Op::DrawLine {
+            line: Line {
+                points: vec![
+                    LinePoint { p: pt(70.0, y - 1.0), bezier: false },
+                    LinePoint { p: pt(180.0, y - 1.0), bezier: false },
+                ],
+                is_closed: false,
+            },
+        });
+        y -= 16.0;
+    }
+    ops.push(Op::SetFillColor { col: rgb(0.35, 0.38, 0.37) });
+    text_at(&mut ops, &font, 9.0, 20.0, 14.0, &s.footer);
+    let page = PdfPage::new(Mm(w), Mm(h), ops);
+    doc.with_pages(vec![page]).save(&PdfSaveOptions { subset_fonts: true, ..Default::default() }, &mut Vec::new())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,8 +15,8 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::auth::csrf::csrf_layer;
 use crate::controllers::{
-    applications, auth, cases, complaints, dashboard, filings, health, helpers, meta, notifications, open311, permits,
-    personal_data, policy, rounds, segments, sms, supervision, transparency, users, zones,
+    applications, assisted, auth, cases, complaints, dashboard, filings, health, helpers, meta, notifications, open311,
+    permits, personal_data, policy, rounds, segments, sms, supervision, transparency, users, zones,
 };
 use crate::error::AppError;
 use crate::extract::JSON_LIMIT;
@@ -59,6 +59,14 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(users::end_sessions))
         .routes(routes!(users::reset_second_factor))
         .routes(routes!(users::reclaim))
+        .routes(routes!(assisted::consent_form))
+        .routes(routes!(assisted::open_account, assisted::list_accounts))
+        .routes(routes!(assisted::act))
+        .routes(routes!(assisted::stop_acting))
+        .routes(routes!(assisted::case_summary))
+        .routes(routes!(assisted::take_over))
+        .routes(routes!(assisted::counter_notices))
+        .routes(routes!(assisted::hand_over))
         .routes(routes!(zones::list_zones, zones::create_zone))
         .routes(routes!(zones::find_zone, zones::update_zone))
         .routes(routes!(zones::zone_stalls, zones::set_layout))

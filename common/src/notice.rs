@@ -178,6 +178,10 @@ kinds! {
         "账号已找回", "Account recovered",
         "您已在服务窗口找回摊规通账号，登录名为本手机号。请在登录页点“忘记密码”设置新密码。", "You recovered your Tangui account at the service counter; sign in with this phone number. Use \"Forgot password\" on the sign-in page to set a new password.",
         "/login", true;
+    "account.taken_over", "a person filed for at a service counter takes the account over with their phone", "the account holder, on the proven phone",
+        "账号已接管", "Account taken over",
+        "您已接管服务窗口为您开设的摊规通账号，登录名为本手机号。以后的通知都会发到本手机，之前的办理记录都在“我的申请”里。", "You have taken over the Tangui account the service counter opened for you; sign in with this phone number. Notices now come to this phone, and everything done so far is under My applications.",
+        "/apply", true;
     "account.phone_changed", "a vendor or shop moves their account to a new phone", "the phone that held the account",
         "手机号已更换", "Phone number changed",
         "您的摊规通账号已改用另一个手机号，本号码不再接收通知。如非本人操作，请立即联系区城管。", "Your Tangui account now uses another phone number; this one gets no more notices. If this was not you, contact the district office now.",

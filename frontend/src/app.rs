@@ -68,6 +68,8 @@ pub enum Route {
     Register,
     #[at("/reset")]
     Reset,
+    #[at("/takeover")]
+    Takeover,
     #[at("/account")]
     Account,
     #[at("/counter")]
@@ -121,6 +123,7 @@ fn switch(route: Route) -> Html {
         Route::Login => html! { <pages::login::LoginPage /> },
         Route::Register => html! { <pages::register::RegisterPage /> },
         Route::Reset => html! { <pages::reset::ResetPage /> },
+        Route::Takeover => html! { <pages::reset::TakeoverPage /> },
         Route::Account => html! { <pages::account::AccountPage /> },
         Route::Counter => html! { <pages::counter::CounterPage /> },
         Route::AdminUsers => html! { <pages::users::UsersPage /> },

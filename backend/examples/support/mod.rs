@@ -172,8 +172,13 @@ pub async fn city_round(
         })
         .await
         .unwrap();
-    let admin =
-        backend::auth::Actor { user_id: admin_id, role: common::Role::CityAdmin, district: None, session_id: 0 };
+    let admin = backend::auth::Actor {
+        user_id: admin_id,
+        role: common::Role::CityAdmin,
+        district: None,
+        session_id: 0,
+        assisted_by: None,
+    };
     let input = common::dto::rounds::RoundInput {
         name: name.into(),
         zone_ids,

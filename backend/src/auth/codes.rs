@@ -23,6 +23,10 @@ pub enum Purpose {
     Reclaim,
     /// A signed-in vendor or shop moves their account to this phone.
     PhoneChange,
+    /// At a counter, a person with a phone agrees to be filed for.
+    Consent,
+    /// A person filed for at a counter takes the account over with this phone.
+    Takeover,
 }
 
 impl Purpose {
@@ -32,6 +36,8 @@ impl Purpose {
             Purpose::Reset => "reset",
             Purpose::Reclaim => "reclaim",
             Purpose::PhoneChange => "phone_change",
+            Purpose::Consent => "consent",
+            Purpose::Takeover => "takeover",
         }
     }
 }

@@ -8,7 +8,7 @@ pub mod second_factor;
 pub mod session;
 pub mod throttle;
 
-pub use session::{Actor, Admin, CurrentUser, MaybeUser, MerchantUser, Staff, VendorUser};
+pub use session::{Actor, Admin, CurrentUser, MaybeUser, MerchantUser, Officer, Staff, VendorUser};
 
 use rand_bytes::random_hex;
 

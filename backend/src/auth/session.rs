@@ -22,6 +22,9 @@ pub struct Actor {
     /// Set for district officers: everything they read is filtered to it.
     pub district: Option<District>,
     pub session_id: i64,
+    /// Set when an officer at a service counter acts for this account (代办): the officer's id,
+    /// recorded with what they do.
+    pub assisted_by: Option<i64>,
 }
 
 impl Actor {
@@ -166,6 +169,11 @@ role_extractor!(
     /// A district officer or a city admin.
     Staff,
     [Role::DistrictOfficer, Role::CityAdmin]
+);
+role_extractor!(
+    /// A district officer (the service counter's work: admins keep no counter).
+    Officer,
+    [Role::DistrictOfficer]
 );
 role_extractor!(
     /// A city admin.

@@ -179,8 +179,16 @@ pub async fn logout(
 /// The signed-in account.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts", responses((status = 200, body = Me), (status = 401, body = Problem)))]
 pub async fn me(State(state): State<AppState>, CurrentUser(actor): CurrentUser) -> AppResult<Json<Me>> {
-    let user = state.db.run(move |c| Ok(User::find(c, actor.user_id)?)).await?;
-    Ok(Json(user.to_me(&state.vault)))
+    let vault = state.vault.clone();
+    let me = state
+        .db
+        .run(move |c| {
+            let mut me = User::find(c, actor.user_id)?.to_me(&vault);
+            me.acting_for = crate::services::assisted::acting_for(c, &actor)?;
+            Ok(me)
+        })
+        .await?;
+    Ok(Json(me))
 }
 
 /// Change the password; other sessions of the account end.

@@ -2,6 +2,7 @@
 //! Handlers parse, authorise and call the model or service; they hold no business rules.
 
 pub mod applications;
+pub mod assisted;
 pub mod auth;
 pub mod cases;
 pub mod complaints;

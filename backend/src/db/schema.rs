@@ -34,6 +34,7 @@ diesel::table! {
         client_ip -> Text,
         user_agent -> Text,
         second_factor_pending -> Bool,
+        acting_for -> Nullable<BigInt>,
     }
 }
 
@@ -440,6 +441,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    assisted_accounts (user_id) {
+        user_id -> BigInt,
+        officer_id -> BigInt,
+        district_code -> Text,
+        counter -> Text,
+        consent_evidence_id -> BigInt,
+        phone_proven -> Bool,
+        created_at -> Timestamp,
+        takeover_hash -> Nullable<Text>,
+        takeover_until -> Nullable<Timestamp>,
+        taken_over_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     check_ins (id) {
         id -> BigInt,
         permit_id -> BigInt,
@@ -533,6 +549,9 @@ diesel::table! {
         read_at -> Nullable<Timestamp>,
         subject -> Text,
         district_code -> Nullable<Text>,
+        handed_at -> Nullable<Timestamp>,
+        handed_by -> Nullable<BigInt>,
+        handed_how -> Nullable<Text>,
     }
 }
 
@@ -637,6 +656,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     permit_helpers,
     permit_reviews,
     check_ins,
+    assisted_accounts,
     notifications,
     outbox,
     sms_inbound,

@@ -161,7 +161,11 @@ pub fn case_events(conn: &mut DbConn, entity: &str, id: i64) -> QueryResult<Vec<
             common::dto::applications::CaseEvent {
                 at: r.at,
                 action: r.action,
-                by: r.actor_id.and_then(|a| roles.get(&a).cloned()).unwrap_or_else(|| "system".into()),
+                by: if detail.get("assisted_by").is_some() {
+                    "counter".into()
+                } else {
+                    r.actor_id.and_then(|a| roles.get(&a).cloned()).unwrap_or_else(|| "system".into())
+                },
                 reason: detail["reason"].as_str().filter(|s| !s.is_empty()).map(str::to_string),
                 items: serde_json::from_value(detail["items"].clone()).unwrap_or_default(),
             }

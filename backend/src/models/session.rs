@@ -46,7 +46,7 @@ impl Session {
         idle: Duration,
         staff_idle: Duration,
     ) -> crate::error::AppResult<Option<(Actor, bool)>> {
-        type Row = (i64, NaiveDateTime, NaiveDateTime, i64, String, Option<String>, bool, bool);
+        type Row = (i64, NaiveDateTime, NaiveDateTime, i64, String, Option<String>, bool, bool, Option<i64>);
         let row: Option<Row> = sessions::table
             .inner_join(users::table)
             .filter(sessions::token_hash.eq(hash))
@@ -59,10 +59,13 @@ impl Session {
                 users::district_code,
                 users::disabled,
                 sessions::second_factor_pending,
+                sessions::acting_for,
             ))
             .get_result(conn)
             .optional()?;
-        let Some((sid, last_seen, expires, uid, role, district, disabled, pending)) = row else { return Ok(None) };
+        let Some((sid, last_seen, expires, uid, role, district, disabled, pending, acting_for)) = row else {
+            return Ok(None);
+        };
         let role = Role::parse(&role).unwrap_or(Role::Vendor);
         let idle = if role.is_staff() { staff_idle } else { idle };
         if disabled || expires <= now || last_seen + idle <= now {
@@ -72,8 +75,19 @@ impl Session {
         if now - last_seen > Duration::seconds(60) {
             diesel::update(sessions::table.find(sid)).set(sessions::last_seen_at.eq(now)).execute(conn)?;
         }
-        let actor =
-            Actor { user_id: uid, role, district: district.as_deref().and_then(District::from_code), session_id: sid };
+        let actor = Actor {
+            user_id: uid,
+            role,
+            district: district.as_deref().and_then(District::from_code),
+            session_id: sid,
+            assisted_by: None,
+        };
+        // An officer filing for someone at a counter is that person for every route, as long as
+        // the account is still one the counter looks after (not taken over, not disabled).
+        if let Some(person) = acting_for.filter(|_| role.is_staff() && !pending) {
+            let acting = crate::services::assisted::acting_actor(conn, &actor, person)?;
+            return Ok(Some((acting.unwrap_or(actor), false)));
+        }
         Ok(Some((actor, pending)))
     }
 
@@ -85,9 +99,18 @@ impl Session {
             .execute(conn)
     }
 
-    /// Ends every session of the user (password reset, account disabled or moved).
+    /// Ends every session of the user (password reset, account disabled or moved), and every
+    /// counter officer's acting for them.
     pub fn delete_all(conn: &mut DbConn, user_id: i64) -> QueryResult<usize> {
+        diesel::update(sessions::table.filter(sessions::acting_for.eq(user_id)))
+            .set(sessions::acting_for.eq(None::<i64>))
+            .execute(conn)?;
         diesel::delete(sessions::table.filter(sessions::user_id.eq(user_id))).execute(conn)
+    }
+
+    /// Starts or ends acting for an account at a counter (`None` ends it).
+    pub fn set_acting_for(conn: &mut DbConn, id: i64, person: Option<i64>) -> QueryResult<usize> {
+        diesel::update(sessions::table.find(id)).set(sessions::acting_for.eq(person)).execute(conn)
     }
 
     pub fn delete(conn: &mut DbConn, id: i64) -> QueryResult<usize> {

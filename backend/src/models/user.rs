@@ -196,6 +196,7 @@ impl User {
             contact_name: self.contact_name.clone(),
             district: self.district(),
             created_at: self.created_at,
+            acting_for: None,
         }
     }
 

@@ -300,6 +300,8 @@ fn code_text(code: &str, purpose: Purpose) -> (String, String) {
         Purpose::Reset => ("重设密码", "reset your password"),
         Purpose::Reclaim => ("在服务窗口找回账号", "move your account at the service counter"),
         Purpose::PhoneChange => ("把账号改到本手机号", "move your account to this phone"),
+        Purpose::Consent => ("同意服务窗口为您代办", "let the service counter file for you"),
+        Purpose::Takeover => ("接管服务窗口为您开的账号", "take over the account the counter opened for you"),
     };
     (
         format!("【摊规通】验证码 {code}，5 分钟内有效，仅用于{zh}。请勿告诉任何人，工作人员不会向您索要。"),
@@ -319,9 +321,11 @@ pub async fn send_code(app: &App, req: CodeRequest, ip: String, actor: Option<Ac
         CodePurpose::Reset => Purpose::Reset,
         CodePurpose::Reclaim => Purpose::Reclaim,
         CodePurpose::PhoneChange => Purpose::PhoneChange,
+        CodePurpose::Consent => Purpose::Consent,
+        CodePurpose::Takeover => Purpose::Takeover,
     };
-    // Reclaiming is done by an officer at a counter, for the person in front of them.
-    if purpose == Purpose::Reclaim && !actor.as_ref().is_some_and(|a| a.is_staff()) {
+    // Reclaiming and consent are done by an officer at a counter, for the person in front of them.
+    if matches!(purpose, Purpose::Reclaim | Purpose::Consent) && !actor.as_ref().is_some_and(|a| a.is_staff()) {
         return Err(AppError::Forbidden);
     }
     // Only an account signed in by phone moves to another one (staff sign in by username).
@@ -345,7 +349,10 @@ pub async fn send_code(app: &App, req: CodeRequest, ip: String, actor: Option<Ac
             let t = now();
             let holder = User::find_by_phone(c, &vault, &p)?.filter(|u| !u.disabled);
             Ok(match (purpose, holder) {
-                (Purpose::Register | Purpose::Reclaim | Purpose::PhoneChange, Some(_)) => {
+                (
+                    Purpose::Register | Purpose::Reclaim | Purpose::PhoneChange | Purpose::Consent | Purpose::Takeover,
+                    Some(_),
+                ) => {
                     limits::take(c, per.0, &vault.lookup(vault::PHONE, &p), t)?;
                     limits::take(c, per.1, &ip, t)?;
                     Some((None, (
@@ -435,6 +442,10 @@ pub async fn logout(app: &App, actor: Option<Actor>) -> AppResult<()> {
 
 /// Changes the password and signs out every other session of the account.
 pub async fn change_password(app: &App, actor: &Actor, req: ChangePasswordRequest) -> AppResult<()> {
+    // The account's secrets are its holder's: a counter acting for them does not set them.
+    if actor.assisted_by.is_some() {
+        return Err(AppError::Forbidden);
+    }
     AppError::check(req.validate())?;
     let uid = actor.user_id;
     let user = app.db.run(move |c| Ok(User::find(c, uid)?)).await?;
@@ -465,7 +476,7 @@ pub async fn change_password(app: &App, actor: &Actor, req: ChangePasswordReques
 /// Moves a vendor's or shop's account to a new phone, proven by the code texted to it; the
 /// old phone is told first, and every other session ends.
 pub async fn change_phone(app: &App, actor: &Actor, req: ChangePhoneRequest, ip: String) -> AppResult<()> {
-    if actor.is_staff() {
+    if actor.is_staff() || actor.assisted_by.is_some() {
         return Err(AppError::Forbidden);
     }
     AppError::check(req.validate())?;
@@ -531,7 +542,7 @@ pub async fn change_phone(app: &App, actor: &Actor, req: ChangePhoneRequest, ip:
 
 /// Takes the address's place under the reset limit and checks a typed code, in a transaction of
 /// its own so that a wrong try stays counted when the refusal is answered; the code's row when right.
-async fn check_code(app: &App, ip: String, phone: &str, purpose: Purpose, code: &str) -> AppResult<i64> {
+pub(crate) async fn check_code(app: &App, ip: String, phone: &str, purpose: Purpose, code: &str) -> AppResult<i64> {
     let (p, code, vault) = (phone.to_string(), code.trim().to_string(), app.vault.clone());
     app.db
         .write(move |c| {

@@ -4,6 +4,7 @@
 pub mod account_admin;
 pub mod accounts;
 pub mod applications;
+pub mod assisted;
 pub mod attendance;
 pub mod cases;
 pub mod complaints;

@@ -214,7 +214,7 @@ const OPEN: [&str; 5] = ["draft", "submitted", "returned", "eligible", "waitlist
 /// What remains: the case records the city must keep (applications' outcomes, permits,
 /// inspections, the audit log), attached to an account with no name, phone or ID number.
 pub async fn close_account(app: &App, actor: &Actor, req: CloseAccountRequest) -> AppResult<()> {
-    if actor.is_staff() {
+    if actor.is_staff() || actor.assisted_by.is_some() {
         // Staff accounts are disabled by an admin, who keeps the record of who did what.
         return Err(AppError::Forbidden);
     }

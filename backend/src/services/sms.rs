@@ -401,7 +401,13 @@ pub async fn incoming(app: &App, from: String, text: String) -> AppResult<()> {
     let Some((user_id, role)) = user else {
         return record(app, inbound_id, "unknown_sender", "ignored").await;
     };
-    let actor = Actor { user_id, role: Role::parse(&role).unwrap_or(Role::Vendor), district: None, session_id: 0 };
+    let actor = Actor {
+        user_id,
+        role: Role::parse(&role).unwrap_or(Role::Vendor),
+        district: None,
+        session_id: 0,
+        assisted_by: None,
+    };
     let (action, result, reply): (&str, String, Option<(String, String)>) = match parsed {
         Inbound::Accept(code) | Inbound::Decline(code) => {
             let accept = matches!(parsed, Inbound::Accept(_));

@@ -57,6 +57,8 @@ pub enum Access {
     OwnerOrStaff(Who),
     /// An officer of the resource's district, or an admin.
     DistrictStaff,
+    /// Only an officer of the resource's district (a service counter's work; admins have none).
+    DistrictOfficer,
     /// Only the SMS gateway, which carries the shared secret; no person's session opens it.
     Gateway,
 }
@@ -71,6 +73,7 @@ impl Access {
             Access::Owner(owner) => who == owner,
             Access::OwnerOrStaff(owner) => who == owner || staff_here,
             Access::DistrictStaff => staff_here,
+            Access::DistrictOfficer => who == Who::OfficerA,
             Access::Gateway => false,
         }
     }
@@ -82,6 +85,7 @@ impl Access {
 }
 
 const STAFF: &[Role] = &[Role::DistrictOfficer, Role::CityAdmin];
+const OFFICER: &[Role] = &[Role::DistrictOfficer];
 const ADMIN: &[Role] = &[Role::CityAdmin];
 const VENDOR: &[Role] = &[Role::Vendor];
 const MERCHANT: &[Role] = &[Role::Merchant];
@@ -180,6 +184,16 @@ pub fn rules(f: &HashMap<&'static str, String>) -> Vec<Rule> {
         rule(M::POST, "/api/v1/auth/second-factor/enrol", Roles(STAFF)),
         rule(M::POST, "/api/v1/auth/second-factor", Roles(STAFF)).json(json!({})),
         rule(M::POST, "/api/v1/accounts/reclaim", Roles(STAFF)).json(json!({})),
+        // The service counter (an officer of a district; admins keep no counter).
+        rule(M::GET, "/api/v1/assisted/consent-form.pdf", Roles(OFFICER)),
+        rule(M::POST, "/api/v1/assisted/accounts", Roles(OFFICER)).json(json!({})),
+        rule(M::GET, "/api/v1/assisted/accounts", Roles(OFFICER)),
+        rule(M::GET, "/api/v1/assisted/notices", Roles(OFFICER)),
+        rule(M::POST, "/api/v1/assisted/notices/{id}/handed", DistrictOfficer)
+            .at("/api/v1/assisted/notices/{counter_notice}/handed")
+            .json(json!({ "how": "printed" })),
+        rule(M::POST, "/api/v1/assisted/takeover", Public).json(json!({})),
+        rule(M::GET, "/api/v1/applications/{id}/summary.pdf", OwnerOrStaff(VendorA)).at("/api/v1/applications/{app}/summary.pdf"),
         // Reads of one's own things.
         rule(M::GET, "/api/v1/me", SignedIn),
         rule(M::GET, "/api/v1/me/notifications", SignedIn),
@@ -323,6 +337,10 @@ pub fn rules(f: &HashMap<&'static str, String>) -> Vec<Rule> {
         rule(M::POST, "/api/v1/objections/{id}/answer", Roles(ADMIN))
             .at("/api/v1/objections/{objection}/answer")
             .json(json!({})),
+        // Acting for someone at the counter turns the officer's session into theirs, so it is
+        // ended by the next rule before anything else runs as that officer.
+        rule(M::POST, "/api/v1/assisted/accounts/{id}/act", DistrictOfficer).at("/api/v1/assisted/accounts/{assisted}/act"),
+        rule(M::DELETE, "/api/v1/assisted/acting", SignedIn),
         // Ends of things, last.
         rule(M::POST, "/api/v1/filings/{id}/revoke", DistrictStaff)
             .at("/api/v1/filings/{filing}/revoke")
@@ -351,6 +369,12 @@ pub async fn fixture(app: &TestApp) -> (HashMap<Who, Client>, HashMap<&'static s
     let (merchant_b, _) = app.user(Role::Merchant, None).await;
     // An officer nobody calls as: the admin ends its sessions and resets its second factor.
     let (_, spare) = app.user(Role::DistrictOfficer, Some(District::Jimei)).await;
+    // Someone a 思明 counter filed for (without a phone), with a notice waiting to be handed over.
+    let counter = app.officer(District::Siming).await;
+    let (assisted, _) = crate::assisted::filed_at_counter(app, &counter, 90).await;
+    counter.delete("/api/v1/assisted/acting").await.assert_status(204);
+    let counter_notice =
+        counter.get("/api/v1/assisted/notices").await.value()[0]["id"].as_i64().expect("a counter notice");
     let mut f: HashMap<&'static str, String> = HashMap::new();
 
     // VendorA: an application found eligible, then a drawn round gives an offer and an objection.
@@ -505,6 +529,8 @@ pub async fn fixture(app: &TestApp) -> (HashMap<Who, Client>, HashMap<&'static s
         ("zone", sm[0]),
         ("vendor_b", vendor_b_id),
         ("spare", spare),
+        ("assisted", assisted),
+        ("counter_notice", counter_notice),
     ] {
         f.insert(k, v.to_string());
     }
@@ -660,7 +686,7 @@ api_test!(lists_hold_no_rows_of_another_district_or_owner, |app| {
         .unwrap()
         .to_string();
     let queue = format!("/api/v1/review/applications?status={status}");
-    let lists: [(&str, &str, &str, i64, Who, Who); 14] = [
+    let lists: [(&str, &str, &str, i64, Who, Who); 15] = [
         ("/api/v1/me/applications", "", "app", id("app"), Who::VendorA, Who::VendorB),
         ("/api/v1/me/permits", "", "permit", id("permit"), Who::VendorA, Who::VendorB),
         ("/api/v1/me/filings", "", "filing", id("filing"), Who::MerchantA, Who::MerchantB),
@@ -689,6 +715,7 @@ api_test!(lists_hold_no_rows_of_another_district_or_owner, |app| {
         ("/api/v1/review/supervision", "/transfers", "transfer", id("transfer"), Who::OfficerA, Who::OfficerB),
         ("/api/v1/admin/outbox", "/items", "outbox", id("outbox"), Who::OfficerA, Who::OfficerB),
         ("/api/v1/users", "/users", "officer", officer_a, Who::OfficerA, Who::OfficerB),
+        ("/api/v1/assisted/notices", "", "counter notice", id("counter_notice"), Who::OfficerA, Who::OfficerB),
     ];
     let mut wrong = Vec::new();
     for (path, pointer, what, row, this_side, other_side) in lists {
@@ -702,9 +729,10 @@ api_test!(lists_hold_no_rows_of_another_district_or_owner, |app| {
         if row_ids(&theirs.value(), pointer).contains(&row) {
             wrong.push(format!("{path}{pointer} as {other_side:?} shows the {what} {row} of another"));
         }
-        // The admin sees the whole city.
-        if !row_ids(&callers[&Who::Admin].get(path).await.value(), pointer).contains(&row)
-            && !path.starts_with("/api/v1/me/")
+        // The admin sees the whole city (a counter's queue is its district's own work).
+        if !path.starts_with("/api/v1/me/")
+            && !path.starts_with("/api/v1/assisted/")
+            && !row_ids(&callers[&Who::Admin].get(path).await.value(), pointer).contains(&row)
         {
             wrong.push(format!("{path}{pointer} as Admin lacks the {what} {row}"));
         }

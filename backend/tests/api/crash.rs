@@ -89,7 +89,7 @@ api_test!(a_draw_killed_midway_leaves_no_trace_and_runs_again, |app| {
     let app = app.with_demo().await;
     eligible_applicants(&app).await;
     let admin_id = app.create_user(Role::CityAdmin, "crash_admin", None).await;
-    let admin = Actor { user_id: admin_id, role: Role::CityAdmin, district: None, session_id: 0 };
+    let admin = Actor { user_id: admin_id, role: Role::CityAdmin, district: None, session_id: 0, assisted_by: None };
     let zone_ids: Vec<i64> = app
         .state
         .db

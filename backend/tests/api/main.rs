@@ -6,6 +6,7 @@ mod util;
 mod account_trust;
 mod accounts;
 mod applications;
+mod assisted;
 mod audit;
 mod authz;
 mod backup;

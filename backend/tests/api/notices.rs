@@ -266,6 +266,9 @@ api_test!(every_kind_in_the_table_is_sent_by_the_change_it_names, |app| {
         .await
         .assert_status(204);
 
+    // Someone a counter filed for takes the account over with their own phone.
+    crate::assisted::taken_over(&app, &officer, 7, "13805929977").await;
+
     // A text from a vendor's phone is answered.
     backend::services::sms::incoming(&app.state, phone_of(&app, hid).await, "查询".into()).await.unwrap();
 

@@ -68,6 +68,7 @@ async fn main_pages_have_no_serious_accessibility_violations() {
         ("/login".into(), "#login"),
         ("/register".into(), "#real_name"),
         ("/reset".into(), "#send-code"),
+        ("/takeover".into(), "#takeover_code"),
     ];
     let vendor: Vec<Page> = vec![
         ("/apply".into(), "#category"),
@@ -81,7 +82,7 @@ async fn main_pages_have_no_serious_accessibility_violations() {
         ("/review".into(), "#review-queue, #queue-empty"),
         (format!("/inspect?permit={permit}"), "#inspection-form"),
         ("/dashboard".into(), "#dash-occupancy_by_district svg"),
-        ("/counter".into(), "#reclaim-form"),
+        ("/counter".into(), "#assist-form"),
     ];
 
     let admin: Vec<Page> = vec![
@@ -147,9 +148,10 @@ async fn senior_mode_is_large_remembered_and_passes_the_audit_at_200_percent() {
         (format!("/verify/{code}"), "#verify-result[data-status]"),
         ("/login".into(), "#login"),
         ("/register".into(), "#real_name"),
+        ("/takeover".into(), "#takeover_code"),
     ];
     let vendor: Vec<Page> = vec![
-        ("/apply".into(), "#category"),
+        ("/apply".into(), "#senior-question"),
         ("/permits".into(), ".permit-list"),
         (format!("/permits/{permit}"), ".points-now"),
         ("/inbox".into(), "main h1"),

@@ -9,7 +9,7 @@ fn valid_id(seq: u32) -> String {
 }
 
 /// The newest six-digit code the carrier got for `phone` after `seen` earlier messages.
-async fn texted_code(b: &Browser, phone: &str, seen: usize) -> String {
+pub async fn texted_code(b: &Browser, phone: &str, seen: usize) -> String {
     // Notices to the same phone may arrive in between: wait for one more *code* than seen.
     let kannel = b.kannel.as_ref().unwrap();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
@@ -113,7 +113,13 @@ async fn vendor_registers_with_a_texted_code_forgets_the_password_and_resets_it_
     let me =
         b.state.db.run(move |c| Ok(backend::models::user::User::find_by_login(c, &vault, "13600000032")?.unwrap()));
     let me = me.await.unwrap();
-    let her = backend::auth::Actor { user_id: me.id, role: common::Role::Vendor, district: None, session_id: 0 };
+    let her = backend::auth::Actor {
+        user_id: me.id,
+        role: common::Role::Vendor,
+        district: None,
+        session_id: 0,
+        assisted_by: None,
+    };
     let zone = b.state.db.run(|c| {
         use backend::db::schema::zones;
         use diesel::prelude::*;

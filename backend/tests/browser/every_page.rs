@@ -198,6 +198,7 @@ async fn every_page_fits_a_phone_and_a_desk_in_both_languages() {
         page("/login", "#login", "login"),
         page("/register", "#real_name", "register"),
         page("/reset", "#send-code", "reset"),
+        page("/takeover", "#takeover_code", "takeover"),
         page("/no-such-page", "main h1", "not-found"),
     ];
     let vendor = vec![
@@ -222,7 +223,7 @@ async fn every_page_fits_a_phone_and_a_desk_in_both_languages() {
         page(format!("/inspect?permit={}", c.permit), "#permit-card", "inspect-permit"),
         page("/dashboard", "#dash-occupancy_by_district svg", "dashboard"),
         page("/admin/outbox", "#outbox-filter", "outbox"),
-        page("/counter", "#reclaim-form", "counter"),
+        page("/counter", "#assist-form", "counter"),
     ];
     let admin = vec![
         page("/review", "#case-cards, #queue-empty", "admin-workbench"),

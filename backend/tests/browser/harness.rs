@@ -349,6 +349,7 @@ impl Browser {
             role: common::Role::parse(&role).unwrap(),
             district: district.as_deref().and_then(common::District::from_code),
             session_id: 0,
+            assisted_by: None,
         }
     }
 

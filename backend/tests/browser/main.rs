@@ -16,6 +16,7 @@ mod support;
 mod a11y;
 mod accounts;
 mod allocation;
+mod counter;
 mod every_page;
 mod filings;
 mod map;

@@ -25,6 +25,10 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
+fn listening(port: u16) -> bool {
+    std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+}
+
 fn required() -> bool {
     std::env::var("TANGUI_KANNEL_REQUIRED").is_ok_and(|v| v == "1" || v == "true")
 }
@@ -38,6 +42,7 @@ pub struct Kannel {
     carrier_logs: Vec<PathBuf>,
     pub sendsms_port: u16,
     smsc_port: u16,
+    box_port: u16,
 }
 
 impl Drop for Kannel {
@@ -219,6 +224,7 @@ max-messages = 0
             carrier_logs: Vec::new(),
             sendsms_port: sendsms,
             smsc_port: smsc,
+            box_port: boxp,
         };
         k.start_gateway().await;
         k.connect_carrier(None);
@@ -252,15 +258,40 @@ max-messages = 0
             .unwrap_or_else(|e| panic!("start {bin}: {e}"))
     }
 
-    /// Starts bearerbox and smsbox and waits until sendsms answers.
+    /// Starts bearerbox and smsbox and waits until sendsms answers. smsbox gives up at once when
+    /// bearerbox is not listening yet (slow on a loaded machine), so it starts only once bearerbox
+    /// takes connections, and is started again if it exits before sendsms opens.
     pub async fn start_gateway(&mut self) {
         self.bearerbox = Some(self.spawn(BEARERBOX, "bearerbox.out"));
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        self.smsbox = Some(self.spawn(SMSBOX, "smsbox.out"));
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while std::net::TcpStream::connect(("127.0.0.1", self.sendsms_port)).is_err() {
-            assert!(Instant::now() < deadline, "Kannel's sendsms did not come up");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !listening(self.box_port) {
+            self.assert_alive("bearerbox", deadline);
             tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.smsbox = Some(self.spawn(SMSBOX, "smsbox.out"));
+        while !listening(self.sendsms_port) {
+            self.assert_alive("bearerbox", deadline);
+            if self.smsbox.as_mut().is_some_and(|c| c.try_wait().ok().flatten().is_some()) {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                self.smsbox = Some(self.spawn(SMSBOX, "smsbox.out"));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Fails with the gateway's own logs when bearerbox died or the deadline passed.
+    fn assert_alive(&mut self, what: &str, deadline: Instant) {
+        let exited = self.bearerbox.as_mut().is_some_and(|c| c.try_wait().ok().flatten().is_some());
+        if exited || Instant::now() > deadline {
+            let logs: String = ["bearerbox.log", "smsbox.log", "bearerbox.out", "smsbox.out"]
+                .iter()
+                .map(|f| {
+                    let text = std::fs::read_to_string(self.dir.join(f)).unwrap_or_default();
+                    let tail: Vec<&str> = text.lines().rev().take(15).collect();
+                    format!("--- {f}\n{}\n", tail.into_iter().rev().collect::<Vec<_>>().join("\n"))
+                })
+                .collect();
+            panic!("Kannel's sendsms did not come up ({what} exited: {exited})\n{logs}");
         }
     }
 

@@ -121,6 +121,10 @@ pub enum CodePurpose {
     Reclaim,
     /// A signed-in vendor or shop moves their account to a new phone.
     PhoneChange,
+    /// At a service counter, a person with a phone agrees to be filed for.
+    Consent,
+    /// A person filed for at a counter takes the account over with this phone.
+    Takeover,
 }
 
 /// Ask for a code by text. The answer is the same whether or not the phone has an account.
@@ -298,6 +302,9 @@ pub struct Me {
     pub contact_name: Option<String>,
     pub district: Option<District>,
     pub created_at: chrono::NaiveDateTime,
+    /// Set while an officer at a service counter files for this person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acting_for: Option<crate::dto::assisted::ActingFor>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

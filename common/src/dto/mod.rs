@@ -1,6 +1,7 @@
 //! Request and response bodies of the HTTP API, one module per resource.
 
 pub mod applications;
+pub mod assisted;
 pub mod auth;
 pub mod cases;
 pub mod filings;

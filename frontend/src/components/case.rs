@@ -79,6 +79,7 @@ fn by_text(by: &str) -> (&'static str, &'static str) {
         "merchant" => ("商户", "shop"),
         "district_officer" => ("区城管", "district officer"),
         "city_admin" => ("市执法局", "city administrator"),
+        "counter" => ("服务窗口代办", "filed at a service counter"),
         _ => ("系统", "system"),
     }
 }

@@ -32,6 +32,7 @@ pub fn nav_links(role: Option<Role>) -> Vec<(Route, S)> {
         Some(Role::DistrictOfficer) => {
             links.push((Route::Review, S::NavReview));
             links.push((Route::Inspect, S::NavInspect));
+            links.push((Route::Counter, S::NavCounter));
             links.push((Route::Dashboard, S::NavDashboard));
             links.push((Route::AdminOutbox, S::NavOutbox));
         }
@@ -184,6 +185,7 @@ pub fn Header() -> Html {
                     </div>
                 </nav>
             </div>
+            <crate::components::assisted::ActingBanner />
         </header>
     }
 }

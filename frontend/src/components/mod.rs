@@ -1,6 +1,7 @@
 //! Reusable widgets.
 
 pub mod alert;
+pub mod assisted;
 pub mod case;
 pub mod charts;
 pub mod check_in;

@@ -85,3 +85,13 @@ impl FormState {
         (*self.error).clone().filter(|e| !matches!(e, ApiError::Validation(_)))
     }
 }
+
+/// A callback that changes one part of a form that is not typed text (a tick, an uploaded id).
+pub fn update<T: Clone + 'static, V: 'static>(form: &UseStateHandle<T>, f: fn(&mut T, V)) -> Callback<V> {
+    let form = form.clone();
+    Callback::from(move |v: V| {
+        let mut next = (*form).clone();
+        f(&mut next, v);
+        form.set(next);
+    })
+}

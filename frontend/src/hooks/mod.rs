@@ -5,7 +5,7 @@ pub mod form;
 mod session;
 
 pub use basemap::use_basemap;
-pub use session::{Session, SessionHandle, use_session};
+pub use session::{Session, SessionHandle, reload as reload_session, use_session};
 
 use crate::i18n::Lang;
 

@@ -15,3 +15,10 @@ pub type SessionHandle = UseStateHandle<Session>;
 pub fn use_session() -> SessionHandle {
     use_context::<SessionHandle>().expect("SessionHandle context is provided by App")
 }
+
+/// Asks the server who is signed in now (after the session changed on the server: acting for
+/// someone at a counter starts or ends).
+pub async fn reload(session: SessionHandle) {
+    let me = crate::api::get::<Me>("/api/v1/me").await.ok();
+    session.set(Session { loaded: true, me });
+}

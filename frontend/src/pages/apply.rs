@@ -165,13 +165,47 @@ fn ApplicationForm(p: &FormProps) -> Html {
     let busy = use_state(|| false);
     let readers = use_mut_ref(Vec::<gloo::file::callbacks::FileReader>::new);
 
+    // Senior mode (长辈模式): one question per screen, in plain words, with big next/back buttons.
+    let senior = *crate::hooks::use_senior().0;
+    let step = use_state(|| 0usize);
+    let step_tried = use_state(|| false);
+
     let uploaded: Vec<DocKind> = documents.iter().map(|d| d.kind).collect();
     let mut live = input.validate_draft();
     if *tried_submit {
         live = input.validate_submit(&uploaded);
+    } else if senior && *step_tried {
+        live = input.validate_submit(&uploaded).into_iter().filter(|e| on_step(&e.field, *step)).collect();
     }
     let server = error.as_ref().map(|e| e.field_errors()).unwrap_or_default();
-    let all: Vec<FieldError> = live.into_iter().chain(server).chain(upload_errors.iter().cloned()).collect();
+    let mut all: Vec<FieldError> = live.into_iter().chain(server).chain(upload_errors.iter().cloned()).collect();
+    if senior && *step < LAST_STEP {
+        // Only this screen's question is in view, so only its problems are listed.
+        all.retain(|e| on_step(&e.field, *step));
+    }
+    let show = |k: usize| !senior || *step == k;
+    let jump = |k: usize| {
+        let step = step.clone();
+        Callback::from(move |_: MouseEvent| step.set(k))
+    };
+    let go = |delta: isize| {
+        let (step, step_tried, input, documents) = (step.clone(), step_tried.clone(), input.clone(), documents.clone());
+        Callback::from(move |_: MouseEvent| {
+            let here = *step;
+            if delta > 0 {
+                let uploaded: Vec<DocKind> = documents.iter().map(|d| d.kind).collect();
+                if input.validate_submit(&uploaded).iter().any(|e| on_step(&e.field, here)) {
+                    step_tried.set(true);
+                    return;
+                }
+            }
+            step_tried.set(false);
+            step.set(here.saturating_add_signed(delta).min(LAST_STEP));
+            if let Some(w) = web_sys::window() {
+                w.scroll_to_with_x_and_y(0.0, 0.0);
+            }
+        })
+    };
     let errs = |prefix: &str| -> Html {
         let list: Vec<&FieldError> =
             all.iter().filter(|e| e.field == prefix || e.field.starts_with(&format!("{prefix}["))).collect();
@@ -414,7 +448,13 @@ fn ApplicationForm(p: &FormProps) -> Html {
             }
             if *saved { <Success>{ lang.t(S::DraftSaved) }</Success> }
             <ErrorAlert error={(*error).clone().filter(|e| !matches!(e, ApiError::Validation(_)))} />
-            if *tried_submit || error.as_ref().is_some_and(|e| matches!(e, ApiError::Validation(_))) {
+            if senior {
+                <p class="senior-step" id="senior-step" aria-live="polite">
+                    { lang.t(S::SeniorStepOf).replace("{n}", &(*step + 1).to_string()).replace("{total}", &(LAST_STEP + 1).to_string()) }
+                </p>
+                <h2 class="senior-question" id="senior-question">{ lang.t(STEP_QUESTIONS[*step]) }</h2>
+            }
+            if *tried_submit || (senior && *step_tried) || error.as_ref().is_some_and(|e| matches!(e, ApiError::Validation(_))) {
                 <ErrorSummary errors={all.iter().map(|e| {
                     let target = match e.field.strip_prefix("documents.") {
                         Some(kind) => format!("file-{kind}"),
@@ -424,6 +464,7 @@ fn ApplicationForm(p: &FormProps) -> Html {
                     (target, e.clone())
                 }).collect::<Vec<_>>()} />
             }
+            if show(0) {
             <div class="field">
                 <label for="category">{ lang.t(S::Category) }</label>
                 <select id="category" onchange={on_category}>
@@ -432,6 +473,8 @@ fn ApplicationForm(p: &FormProps) -> Html {
                 </select>
                 { errs("category") }
             </div>
+            }
+            if show(1) {
             <fieldset class="field">
                 <legend>{ lang.t(S::Preferences) }</legend>
                 <p class="hint">{ lang.t(S::PreferencesHint) }</p>
@@ -456,6 +499,8 @@ fn ApplicationForm(p: &FormProps) -> Html {
                 }
                 { errs("preferences") }
             </fieldset>
+            }
+            if show(2) {
             <fieldset class="field">
                 <legend>{ lang.t(S::PriorityGroups) }</legend>
                 <p class="hint">{ lang.t(S::PriorityHint) }</p>
@@ -464,6 +509,8 @@ fn ApplicationForm(p: &FormProps) -> Html {
                         checked={input.priority_groups.contains(&g)} onchange={toggle_group(g)} />{ lang.either(g.name_zh(), g.name_en()) }</label>
                 }) }
             </fieldset>
+            }
+            if show(3) {
             <fieldset class="field documents">
                 <legend>{ lang.t(S::Documents) }</legend>
                 <p class="hint">{ lang.t(S::UploadHint) }</p>
@@ -487,6 +534,39 @@ fn ApplicationForm(p: &FormProps) -> Html {
                     }
                 }) }
             </fieldset>
+            }
+            if senior && *step == LAST_STEP {
+                // Check your answers before sending, each with the way back to its question.
+                <dl class="check-answers" id="check-answers">
+                    <div>
+                        <dt>{ lang.t(S::Category) }</dt>
+                        <dd>{ category.map(|c| lang.either(c.name_zh(), c.name_en()).to_string()).unwrap_or_default() }</dd>
+                        <dd><button type="button" class="link-button" onclick={jump(0)}>{ lang.t(S::SeniorChange) }</button></dd>
+                    </div>
+                    <div>
+                        <dt>{ lang.t(S::Preferences) }</dt>
+                        <dd>{ for input.preferences.iter().map(|zid| html! {
+                            <span class="answer-line">{ zone_by_id(*zid).map(|z| zone_label(lang, z)).unwrap_or_else(|| format!("#{zid}")) }</span>
+                        }) }</dd>
+                        <dd><button type="button" class="link-button" onclick={jump(1)}>{ lang.t(S::SeniorChange) }</button></dd>
+                    </div>
+                    <div>
+                        <dt>{ lang.t(S::PriorityGroups) }</dt>
+                        <dd>{ if input.priority_groups.is_empty() { lang.t(S::SeniorNone).to_string() } else {
+                            input.priority_groups.iter().map(|g| lang.either(g.name_zh(), g.name_en())).collect::<Vec<_>>().join("、")
+                        } }</dd>
+                        <dd><button type="button" class="link-button" onclick={jump(2)}>{ lang.t(S::SeniorChange) }</button></dd>
+                    </div>
+                    <div>
+                        <dt>{ lang.t(S::Documents) }</dt>
+                        <dd>{ for documents.iter().map(|d| html! {
+                            <span class="answer-line">{ lang.either(d.kind.name_zh(), d.kind.name_en()) }{ "：" }{ &d.filename }</span>
+                        }) }</dd>
+                        <dd><button type="button" class="link-button" onclick={jump(3)}>{ lang.t(S::SeniorChange) }</button></dd>
+                    </div>
+                </dl>
+            }
+            if show(LAST_STEP) {
             <div class="field">
                 <label for="note">{ lang.t(S::Note) }</label>
                 <input id="note" type="text" value={input.note.clone()} oninput={{ let input = input.clone(); Callback::from(move |e: InputEvent| {
@@ -496,11 +576,41 @@ fn ApplicationForm(p: &FormProps) -> Html {
                 }) }} />
                 { errs("note") }
             </div>
-            <div class="actions">
-                <button type="button" class="button" id="save-draft" disabled={*busy} onclick={on_save}>{ lang.t(S::SaveDraft) }</button>
-                <button type="submit" class="button primary" id="submit-application" disabled={*busy}>{ lang.t(S::SubmitApplication) }</button>
-            </div>
+            }
+            if senior && *step < LAST_STEP {
+                <div class="actions senior-nav">
+                    <button type="button" class="button primary" id="senior-next" onclick={go(1)}>{ lang.t(S::SeniorNext) }</button>
+                    if *step > 0 {
+                        <button type="button" class="button" id="senior-back" onclick={go(-1)}>{ lang.t(S::SeniorBack) }</button>
+                    }
+                </div>
+            } else {
+                <div class="actions">
+                    if senior {
+                        <button type="button" class="button" id="senior-back" onclick={go(-1)}>{ lang.t(S::SeniorBack) }</button>
+                    }
+                    <button type="button" class="button" id="save-draft" disabled={*busy} onclick={on_save}>{ lang.t(S::SaveDraft) }</button>
+                    <button type="submit" class="button primary" id="submit-application" disabled={*busy}>{ lang.t(S::SubmitApplication) }</button>
+                </div>
+            }
         </form>
+    }
+}
+
+/// The screens of the senior-mode application: trade, zones, priority groups, documents, then a
+/// last look with the note and the submit button.
+const LAST_STEP: usize = 4;
+const STEP_QUESTIONS: [S; LAST_STEP + 1] =
+    [S::SeniorAskTrade, S::SeniorAskZones, S::SeniorAskGroups, S::SeniorAskDocuments, S::SeniorAskSubmit];
+
+/// Whether a field's problem belongs to a screen of the senior-mode application.
+fn on_step(field: &str, step: usize) -> bool {
+    match step {
+        0 => field == "category",
+        1 => field.starts_with("preferences"),
+        2 => field.starts_with("priority_groups"),
+        3 => field.starts_with("documents"),
+        _ => true,
     }
 }
 
@@ -580,6 +690,8 @@ fn ApplicationStatusView(p: &StatusProps) -> Html {
                 <p><Link<Route> to={Route::Round { id: r }}>{ lang.t(S::SeeRound) }</Link<Route>></p>
             }
             if !a.decision_reason.is_empty() { <p>{ lang.t(S::Reason) }{ "：" }{ &a.decision_reason }</p> }
+            <p><a class="button secondary small" id="print-receipt" href={format!("/api/v1/applications/{}/summary.pdf", a.id)}
+                target="_blank" rel="noopener" title={lang.t(S::PrintReceiptHint)}>{ lang.t(S::PrintReceipt) }</a></p>
             <h2>{ lang.t(S::Preferences) }</h2>
             <ol>{ for a.preferences.iter().map(|p| html! { <li>{ &p.name }{ " (" }{ &p.code }{ ")" }</li> }) }</ol>
             if matches!(a.status, ApplicationStatus::Submitted | ApplicationStatus::Eligible | ApplicationStatus::Waitlisted) {

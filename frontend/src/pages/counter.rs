@@ -1,5 +1,6 @@
-//! The service counter (服务窗口): an officer, with the person and their ID card in front of
-//! them, moves the account that holds the person's ID number to the phone the person proves
+//! The service counter (服务窗口): an officer files for people without a phone (代办, in
+//! `components::assisted`), passes on their notices, and, with the person and their ID card in
+//! front of them, moves the account that holds the person's ID number to the phone the person proves
 //! there and then with a texted code. The old holder is signed out and told; both are notified.
 
 use common::dto::auth::CodePurpose;
@@ -7,9 +8,10 @@ use common::dto::users::ReclaimRequest;
 use yew::prelude::*;
 
 use crate::components::alert::{ErrorAlert, ErrorSummary, Success, with_targets};
+use crate::components::assisted::{AssistForm, AssistedList, CounterNotices};
 use crate::components::field::{CheckField, TextField, errors_for};
 use crate::components::phone_code::PhoneCode;
-use crate::hooks::form::{submit_with, use_form_state};
+use crate::hooks::form::{submit_with, update, use_form_state};
 use crate::hooks::use_session;
 use crate::i18n::{S, use_lang};
 
@@ -30,14 +32,7 @@ pub fn CounterPage() -> Html {
 
     let all = state.errors(form.validate(common::time::xiamen_today()));
     let set = |f: fn(&mut ReclaimRequest, String)| state.setter(&form, f);
-    let on_checked = {
-        let form = form.clone();
-        Callback::from(move |checked: bool| {
-            let mut next = (*form).clone();
-            next.id_card_checked = checked;
-            form.set(next);
-        })
-    };
+    let on_checked = update(&form, |f, checked| f.id_card_checked = checked);
     // The next person starts from an empty form (and a code box that has sent nothing), and the
     // officer sees the confirmation at the top.
     let cleared = {
@@ -52,9 +47,17 @@ pub fn CounterPage() -> Html {
     };
     let valid = |f: &ReclaimRequest| f.validate(common::time::xiamen_today()).is_empty();
     let onsubmit = submit_with("/api/v1/accounts/reclaim", &form, valid, &state, cleared);
+    let officer = session.me.as_ref().is_some_and(|m| m.role == common::Role::DistrictOfficer);
     html! {
         <section class="page narrow">
             <h1>{ lang.t(S::CounterTitle) }</h1>
+            if officer {
+                // Work waiting first: notices to pass on, people to continue; then someone new.
+                <CounterNotices />
+                <AssistedList />
+                <AssistForm />
+            }
+            <h2 id="reclaim-title">{ lang.t(S::CounterReclaimHeading) }</h2>
             <p class="lead">{ lang.t(S::CounterLead) }</p>
             <ol class="steps-list">
                 <li>{ lang.t(S::CounterStep1) }</li>

@@ -85,6 +85,7 @@ pub fn LoginPage() -> Html {
                 </button>
             </form>
             <p><Link<Route> to={Route::Reset}>{ lang.t(S::ForgotPassword) }</Link<Route>></p>
+            <p><Link<Route> to={Route::Takeover}>{ lang.t(S::TakeoverLink) }</Link<Route>></p>
             <p>{ lang.t(S::NoAccount) }{ " " }<Link<Route> to={Route::Register}>{ lang.t(S::NavRegister) }</Link<Route>></p>
         </section>
     }

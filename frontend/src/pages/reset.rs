@@ -1,6 +1,8 @@
 //! A forgotten password: a code texted to the account's phone, and a new password. Every other
-//! sign-in of the account ends.
+//! sign-in of the account ends. Also the takeover of an account a service counter opened: the
+//! same shape, with the ID number and the code printed on the receipt.
 
+use common::dto::assisted::TakeoverRequest;
 use common::dto::auth::{CodePurpose, ResetPasswordRequest};
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -81,6 +83,53 @@ pub fn ResetPage() -> Html {
                 <PasswordMeter password={form.new_password.clone()} about={vec![form.phone.clone()]} />
                 <button type="submit" class="button primary" disabled={*busy}>
                     { if *busy { lang.t(S::Saving) } else { lang.t(S::ResetSubmit) } }
+                </button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+pub fn TakeoverPage() -> Html {
+    let lang = use_lang();
+    let form = use_state(TakeoverRequest::default);
+    let state = crate::hooks::form::use_form_state();
+    let today = common::time::xiamen_today();
+    let all = state.errors(form.validate(today));
+    let set = |f: fn(&mut TakeoverRequest, String)| state.setter(&form, f);
+    let valid = |f: &TakeoverRequest| f.validate(common::time::xiamen_today()).is_empty();
+    let onsubmit =
+        crate::hooks::form::submit_with("/api/v1/assisted/takeover", &form, valid, &state, Callback::from(|()| ()));
+    if *state.done {
+        return html! {
+            <section class="page narrow">
+                <h1>{ lang.t(S::TakeoverTitle) }</h1>
+                <p class="notice success" id="takeover-done" role="status">{ lang.t(S::TakeoverDone) }</p>
+                <Link<Route> to={Route::Login} classes="button primary">{ lang.t(S::NavLogin) }</Link<Route>>
+            </section>
+        };
+    }
+    html! {
+        <section class="page narrow">
+            <h1>{ lang.t(S::TakeoverTitle) }</h1>
+            <p>{ lang.t(S::TakeoverLead) }</p>
+            <ErrorAlert error={state.general()} />
+            if *state.submitted { <ErrorSummary errors={with_targets(&all, &[])} /> }
+            <form class="form" id="takeover-form" onsubmit={onsubmit} novalidate=true>
+                <TextField id="id_number" label={lang.t(S::IdNumber)} value={form.id_number.clone()} autocomplete="off"
+                    oninput={set(|f, v| f.id_number = v)} errors={errors_for(&all, "id_number")} />
+                <TextField id="takeover_code" label={lang.t(S::TakeoverCode)} hint={lang.t(S::TakeoverCodeHint)} value={form.takeover_code.clone()}
+                    autocomplete="off" oninput={set(|f, v| f.takeover_code = v)} errors={errors_for(&all, "takeover_code")} />
+                <TextField id="phone" label={lang.t(S::Phone)} value={form.phone.clone()} input_type="tel" inputmode="tel"
+                    autocomplete="tel" oninput={set(|f, v| f.phone = v)} errors={errors_for(&all, "phone")} />
+                <PhoneCode phone={form.phone.clone()} purpose={CodePurpose::Takeover} value={form.code.clone()}
+                    oninput={set(|f, v| f.code = v)} errors={all.clone()} />
+                <TextField id="password" label={lang.t(S::NewPassword)} hint={lang.t(S::PasswordHint)} value={form.password.clone()}
+                    input_type="password" autocomplete="new-password" oninput={set(|f, v| f.password = v)}
+                    errors={errors_for(&all, "password")} />
+                <PasswordMeter password={form.password.clone()} about={vec![form.phone.clone(), form.id_number.clone()]} />
+                <button type="submit" class="button primary" disabled={*state.busy}>
+                    { if *state.busy { lang.t(S::Saving) } else { lang.t(S::TakeoverSubmit) } }
                 </button>
             </form>
         </section>
