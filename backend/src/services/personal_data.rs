@@ -125,7 +125,8 @@ pub async fn export(app: &App, actor: &Actor) -> AppResult<Vec<u8>> {
     let notices = crate::services::notices::inbox(app, actor).await?;
     let vault = app.vault.clone();
     type Files = Vec<(String, String)>;
-    let (reports, sign_ins, looks, files): (Vec<_>, Vec<SignIn>, Vec<DocumentLook>, Files) = app
+    type Assisted = Option<serde_json::Value>;
+    let (reports, sign_ins, looks, files, assisted): (Vec<_>, Vec<SignIn>, Vec<DocumentLook>, Files, Assisted) = app
         .db
         .run(move |c| {
             let mine: Vec<crate::services::complaints::Complaint> =
@@ -166,12 +167,41 @@ pub async fn export(app: &App, actor: &Actor) -> AppResult<Vec<u8>> {
                 let ext = if ct == "image/png" { "png" } else { "jpg" };
                 (format!("files/photos/{id}.{ext}"), sha)
             }));
-            Ok((reports, sign_ins, looks_of(c, uid)?, files))
+            // Opened at a service counter: where, when, and the consent form they signed.
+            use crate::db::schema::assisted_accounts as aa;
+            type Row = (String, String, NaiveDateTime, bool, Option<NaiveDateTime>, i64);
+            let counter: Option<Row> = aa::table
+                .find(uid)
+                .select((
+                    aa::counter,
+                    aa::district_code,
+                    aa::created_at,
+                    aa::phone_proven,
+                    aa::taken_over_at,
+                    aa::consent_evidence_id,
+                ))
+                .first(c)
+                .optional()?;
+            let assisted = match counter {
+                Some((counter, district, opened_at, phone_proven, taken_over_at, consent)) => {
+                    let sha: Option<String> =
+                        evidence::table.find(consent).select(evidence::sha256).first(c).optional()?;
+                    if let Some(sha) = sha {
+                        files.push((format!("files/consent-form-{consent}.jpg"), sha));
+                    }
+                    Some(json!({ "counter": counter, "district": district, "opened_at": opened_at,
+                        "phone_proven": phone_proven, "taken_over_at": taken_over_at,
+                        "consent_form": format!("files/consent-form-{consent}.jpg") }))
+                }
+                None => None,
+            };
+            Ok((reports, sign_ins, looks_of(c, uid)?, files, assisted))
         })
         .await?;
     let data = json!({
         "exported_at": now(),
         "account": user.to_me(&app.vault),
+        "opened_at_a_service_counter": assisted,
         "applications": applications,
         "shop_filings": filings,
         "permits": permits,

@@ -244,6 +244,13 @@ api_test!(the_person_takes_the_account_over_with_the_receipt_code_and_a_phone, |
         case["history"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
     assert!(actions.contains(&"application.submitted") && case["history"][0]["by"] == "counter", "{actions:?}");
     assert!(app.texts_sent().await.contains(&("account.taken_over".into(), "13805920888".into())));
+    // Their copy of their data says where the account was opened, with the consent they signed.
+    let files = crate::personal_data::unzip(&holder.get("/api/v1/me/export").await.body);
+    let data: Value = serde_json::from_slice(&files["data.json"]).unwrap();
+    let counter = &data["opened_at_a_service_counter"];
+    assert_eq!(counter["counter"], "思明区行政服务中心 3 号窗口", "{data}");
+    assert!(counter["taken_over_at"].is_string());
+    assert!(files.contains_key(counter["consent_form"].as_str().unwrap()), "{:?}", files.keys());
     // The takeover code works once.
     let sms = app.code_for("13805920888", Purpose::Takeover).await;
     assert_eq!(anon.post("/api/v1/assisted/takeover", &req(&code, &sms)).await.error_fields(), ["takeover_code"]);

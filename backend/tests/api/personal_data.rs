@@ -184,7 +184,7 @@ api_test!(a_photo_comes_back_upright_and_without_where_it_was_taken, |app| {
 });
 
 /// The names and contents of a ZIP's entries.
-fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
+pub fn unzip(bytes: &[u8]) -> std::collections::BTreeMap<String, Vec<u8>> {
     use std::io::Read;
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     (0..z.len())
