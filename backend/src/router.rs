@@ -64,6 +64,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(assisted::act))
         .routes(routes!(assisted::stop_acting))
         .routes(routes!(assisted::case_summary))
+        .routes(routes!(assisted::shop_receipt))
         .routes(routes!(assisted::take_over))
         .routes(routes!(assisted::counter_notices))
         .routes(routes!(assisted::hand_over))

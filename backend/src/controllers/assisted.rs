@@ -111,6 +111,15 @@ pub async fn case_summary(
     pdf_response(sheet, format!("tangui-receipt-{id}.pdf")).await
 }
 
+/// A shop's receipt while a counter files for it: its filings, their status and what happens
+/// next, and a new takeover code.
+#[utoipa::path(get, path = "/api/v1/assisted/receipt.pdf", tag = "filings",
+    responses((status = 200, description = "the receipt", content_type = "application/pdf"), (status = 401, body = Problem), (status = 409, body = Problem)))]
+pub async fn shop_receipt(State(state): State<AppState>, CurrentUser(actor): CurrentUser) -> AppResult<Response> {
+    let sheet = service::shop_receipt(&state, &actor).await?;
+    pdf_response(sheet, "tangui-shop-receipt.pdf".into()).await
+}
+
 /// Take over an account a counter opened: the ID number, the takeover code on the receipt, and
 /// a phone of one's own proven by a texted code (`purpose: takeover`); then sign in.
 #[utoipa::path(post, path = "/api/v1/assisted/takeover", tag = "accounts", request_body = TakeoverRequest,

@@ -173,6 +173,15 @@ pub fn case_events(conn: &mut DbConn, entity: &str, id: i64) -> QueryResult<Vec<
         .collect())
 }
 
+/// Done at a service counter for the account (代办): the record says so, and by which officer
+/// (the case history then shows it as done at the counter).
+pub fn noting_counter(actor: &crate::auth::Actor, mut detail: serde_json::Value) -> serde_json::Value {
+    if let (Some(by), Some(d)) = (actor.assisted_by, detail.as_object_mut()) {
+        d.insert("assisted_by".into(), serde_json::json!(by));
+    }
+    detail
+}
+
 /// One record for [`record_many`].
 pub struct NewRecord {
     pub actor_id: Option<i64>,

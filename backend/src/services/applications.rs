@@ -64,11 +64,8 @@ fn check_zones(c: &mut DbConn, input: &StallApplicationInput) -> AppResult<Vec<F
     Ok(errors)
 }
 
-fn record(c: &mut DbConn, actor: &Actor, id: i64, action: &str, mut detail: serde_json::Value) -> AppResult<()> {
-    // Done at a service counter for the applicant: the case says so, and by which officer.
-    if let (Some(by), Some(d)) = (actor.assisted_by, detail.as_object_mut()) {
-        d.insert("assisted_by".into(), json!(by));
-    }
+fn record(c: &mut DbConn, actor: &Actor, id: i64, action: &str, detail: serde_json::Value) -> AppResult<()> {
+    let detail = audit::noting_counter(actor, detail);
     audit::record(c, now(), Some(actor.user_id), action, "application", &id.to_string(), detail)?;
     Ok(())
 }

@@ -92,6 +92,9 @@ pub async fn open_account(app: &App, officer: &Actor, req: AssistedAccountReques
     let hash = app.hasher.hash(random_hex(24)).await?;
     let (by, sid, vault) = (officer.user_id, officer.session_id, app.vault.clone());
     let id_number = req.id_number.trim().to_ascii_uppercase();
+    // A shop's account is the shop's (its credit code); the person is its contact, and their ID
+    // number, checked in person, is not kept on it (as when a shop registers itself).
+    let shop = req.shop.as_ref().map(|s| (s.shop_name.trim().to_string(), s.credit_code.trim().to_ascii_uppercase()));
     app.db
         .write(move |c| {
             let t = now();
@@ -111,7 +114,17 @@ pub async fn open_account(app: &App, officer: &Actor, req: AssistedAccountReques
             }
             // The officer has the ID card in hand, so saying the number has an account tells
             // nothing new; the way on is to act for that account or reclaim it.
-            if User::exists_with_id_number(c, &vault, &id_number)? {
+            if let Some((_, credit)) = &shop
+                && User::exists_with_credit_code(c, credit)?
+            {
+                return Err(AppError::field(
+                    "credit_code",
+                    "already_registered",
+                    "这个统一社会信用代码已有账号：如是本窗口开过，请在名单中继续代办；否则请按“找回账号”办理",
+                    "This credit code already has an account: continue it from the list if this counter opened it, or reclaim it",
+                ));
+            }
+            if shop.is_none() && User::exists_with_id_number(c, &vault, &id_number)? {
                 return Err(AppError::field(
                     "id_number",
                     "already_registered",
@@ -134,13 +147,13 @@ pub async fn open_account(app: &App, officer: &Actor, req: AssistedAccountReques
                 None => format!("counter-{}", random_hex(8)),
             };
             let uid = NewUser {
-                role: Role::Vendor.as_str(),
+                role: if shop.is_some() { Role::Merchant.as_str() } else { Role::Vendor.as_str() },
                 login: &login,
-                display_name: req.real_name.trim(),
+                display_name: shop.as_ref().map(|s| s.0.as_str()).unwrap_or(req.real_name.trim()),
                 phone: phone.as_deref(),
-                id_number: Some(&id_number),
-                credit_code: None,
-                contact_name: None,
+                id_number: shop.is_none().then_some(id_number.as_str()),
+                credit_code: shop.as_ref().map(|s| s.1.as_str()),
+                contact_name: shop.as_ref().map(|_| req.real_name.trim()),
                 district_code: None,
                 password_hash: &hash,
                 disabled: false,
@@ -167,7 +180,7 @@ pub async fn open_account(app: &App, officer: &Actor, req: AssistedAccountReques
                 "user",
                 &uid.to_string(),
                 json!({ "counter": req.counter.trim(), "district": district.code(), "consent_photo": photo,
-                        "id_card_checked": true, "phone_proven": phone.is_some() }),
+                        "id_card_checked": true, "phone_proven": phone.is_some(), "shop": shop.is_some() }),
             )?;
             Session::set_acting_for(c, sid, Some(uid))?;
             to_view(c, uid)
@@ -265,16 +278,23 @@ pub async fn take_over(app: &App, req: TakeoverRequest, ip: String) -> AppResult
     AppError::check(req.validate(today()))?;
     let phone = check_mobile(&req.phone).unwrap_or_default();
     let id_number = req.id_number.trim().to_ascii_uppercase();
-    let about = [phone.as_str(), id_number.as_str()];
+    let credit = req.credit_code.trim().to_ascii_uppercase();
+    let about = [phone.as_str(), id_number.as_str(), credit.as_str()];
     crate::services::accounts::require_guess_resistant("password", &req.password, &about)?;
     let code_id = crate::services::accounts::check_code(app, ip, &phone, Purpose::Takeover, &req.code).await?;
     let (vault, idn, hash_of_code) = (app.vault.clone(), id_number.clone(), takeover_hash(&req.takeover_code));
     let uid = app
         .db
         .run(move |c| {
-            let Some(user) = User::find_by_id_number(c, &vault, &idn)? else { return Err(wrong_takeover()) };
+            // A shop is found by its credit code, a person by their ID number.
+            let found = if credit.is_empty() {
+                User::find_by_id_number(c, &vault, &idn)?.map(|u| u.id)
+            } else {
+                users::table.filter(users::credit_code.eq(&credit)).select(users::id).first::<i64>(c).optional()?
+            };
+            let Some(user_id) = found else { return Err(wrong_takeover()) };
             let row: Option<(Option<String>, Option<chrono::NaiveDateTime>)> = aa::table
-                .find(user.id)
+                .find(user_id)
                 .filter(aa::taken_over_at.is_null())
                 .select((aa::takeover_hash, aa::takeover_until))
                 .first(c)
@@ -283,7 +303,7 @@ pub async fn take_over(app: &App, req: TakeoverRequest, ip: String) -> AppResult
                 Some((Some(h), Some(until)))
                     if until > now() && crate::auth::constant_time_eq(h.as_bytes(), hash_of_code.as_bytes()) =>
                 {
-                    Ok(user.id)
+                    Ok(user_id)
                 }
                 _ => Err(wrong_takeover()),
             }
@@ -468,6 +488,72 @@ fn next_step(v: &common::dto::applications::ApplicationView) -> String {
     }
 }
 
+/// How the person takes the account over, with the code just issued.
+fn takeover_paragraph(code: &str, until: chrono::NaiveDateTime, key: &str) -> (String, Vec<String>) {
+    (
+        "接管账号".into(),
+        vec![
+            format!("接管码：{code}（{} 前有效）", until.format("%Y年%m月%d日")),
+            format!(
+                "以后有了手机，打开摊规通“接管账号”，填{key}、这个接管码和手机号，收到验证码后设置密码，就能自己查看和办理，之前的办理记录都在。"
+            ),
+            "请妥善保管本回执，不要把接管码告诉别人。".into(),
+        ],
+    )
+}
+
+/// A shop's receipt at the counter (代办回执): its filings with their numbers, status and what
+/// happens next, and a fresh takeover code. Only while a counter officer acts for the shop.
+pub async fn shop_receipt(app: &App, actor: &Actor) -> AppResult<crate::pdf::Sheet> {
+    if actor.assisted_by.is_none() || actor.role != Role::Merchant {
+        return Err(AppError::conflict(
+            "not-acting",
+            "只有服务窗口为商户代办时才能打印代办回执",
+            "Only a counter filing for a shop prints this receipt",
+        ));
+    }
+    let filings = crate::services::filings::mine(app, actor).await?;
+    let a = actor.clone();
+    let (takeover, counter, shop) = app
+        .db
+        .write(move |c| {
+            let counter: String = aa::table.find(a.user_id).select(aa::counter).first(c)?;
+            let shop: String = users::table.find(a.user_id).select(users::display_name).first(c)?;
+            Ok((issue_takeover_code(c, &a)?, counter, shop))
+        })
+        .await?;
+    let cases: Vec<String> = filings
+        .iter()
+        .map(|f| {
+            let kind = common::dto::cases::CaseKind::parse(&f.kind).unwrap_or(common::dto::cases::CaseKind::CrossStore);
+            let mut line = format!(
+                "{} {}：{}",
+                kind.number(f.id),
+                kind.name().zh,
+                common::dto::filings::filing_status_name(&f.status).zh
+            );
+            if let Some(d) = f.deadline.filter(|_| f.status == "pending_review") {
+                line.push_str(&format!("，区城管会在 {} 前审核完", d.format("%Y年%m月%d日")));
+            }
+            line
+        })
+        .collect();
+    let mut paragraphs = vec![(
+        "本次办理的备案".to_string(),
+        if cases.is_empty() { vec!["还没有提交备案。".to_string()] } else { cases },
+    )];
+    paragraphs.extend(takeover.map(|(code, until)| takeover_paragraph(&code, until, "统一社会信用代码")));
+    Ok(crate::pdf::Sheet {
+        title_zh: "商户代办回执".into(),
+        title_en: "Receipt of filings made at a service counter".into(),
+        code: None,
+        rows: vec![("商户".into(), shop), ("办理窗口".into(), counter)],
+        paragraphs,
+        signatures: Vec::new(),
+        footer: "厦门市摊规通 · 本回执不作为经营许可".into(),
+    })
+}
+
 /// The one-page receipt of an application (办理回执): its number, status, what happens next and
 /// when; printed by the acting counter officer it carries a fresh takeover code.
 pub async fn case_summary(app: &App, actor: &Actor, id: i64) -> AppResult<crate::pdf::Sheet> {
@@ -495,16 +581,7 @@ pub async fn case_summary(app: &App, actor: &Actor, id: i64) -> AppResult<crate:
         rows.push(("办理窗口".into(), c.clone()));
     }
     let mut paragraphs = vec![("下一步".to_string(), vec![next_step(&view)])];
-    if let Some((code, until)) = &takeover {
-        paragraphs.push((
-            "接管账号".into(),
-            vec![
-                format!("接管码：{code}（{} 前有效）", until.format("%Y年%m月%d日")),
-                "以后有了手机，打开摊规通“接管账号”，填身份证号、这个接管码和手机号，收到验证码后设置密码，就能自己查看和办理，之前的办理记录都在。".into(),
-                "请妥善保管本回执，不要把接管码告诉别人。".into(),
-            ],
-        ));
-    }
+    paragraphs.extend(takeover.map(|(code, until)| takeover_paragraph(&code, until, "身份证号")));
     paragraphs.push(("查询".into(), vec!["可带本回执到服务窗口查询，或在摊规通登录后查看“我的申请”。".into()]));
     Ok(crate::pdf::Sheet {
         title_zh: "摊位申请办理回执".into(),

@@ -353,7 +353,10 @@ pub async fn submit(
                 &format!("filing.{}", if resubmit_of.is_some() { "resubmitted" } else { "submitted" }),
                 "filing",
                 &id.to_string(),
-                json!({ "outcome": eval.outcome.as_str(), "policy_version": eval.pack_version, "failed_rules": failures }),
+                audit::noting_counter(
+                    &a,
+                    json!({ "outcome": eval.outcome.as_str(), "policy_version": eval.pack_version, "failed_rules": failures }),
+                ),
             )?;
             if status == "filed" {
                 let p = issue_permit(c, id, None)?;

@@ -255,3 +255,54 @@ api_test!(the_person_takes_the_account_over_with_the_receipt_code_and_a_phone, |
     let sms = app.code_for("13805920888", Purpose::Takeover).await;
     assert_eq!(anon.post("/api/v1/assisted/takeover", &req(&code, &sms)).await.error_fields(), ["takeover_code"]);
 });
+
+fn shop_credit_code() -> String {
+    let first = "92350203MA2Y7K3X5";
+    format!("{first}{}", common::validate::credit_check_char(first).unwrap())
+}
+
+api_test!(a_counter_files_for_a_shop_which_takes_over_by_its_credit_code, |app| {
+    let app = app.with_demo().await;
+    let officer = app.officer(District::Siming).await;
+    let pic = photo(&officer).await;
+    let mut body = account(5, Some(pic));
+    body["shop"] = json!({ "shop_name": "陈记糖水铺", "credit_code": "92350203MA2Y7K3X0" });
+    assert!(officer.post("/api/v1/assisted/accounts", &body).await.error_fields().contains(&"credit_code".to_string()));
+    body["shop"]["credit_code"] = json!(shop_credit_code());
+    let r = officer.post("/api/v1/assisted/accounts", &body).await;
+    r.assert_status(201);
+    let me = officer.get("/api/v1/me").await.value();
+    assert_eq!((me["role"].as_str(), me["display_name"].as_str()), (Some("merchant"), Some("陈记糖水铺")));
+    assert!(me["id_number"].is_null(), "a shop keeps no person's ID number: {me}");
+
+    // The filing made for the shop is recorded as done at the counter.
+    let seg = crate::filings::segment(&app, "禾祥西路").await["id"].as_i64().unwrap();
+    let r = officer.post("/api/v1/filings", &crate::filings::cross_store(seg, 1.2)).await;
+    r.assert_status(201);
+    let filing = r.value()["id"].as_i64().unwrap();
+    let view = officer.get(&format!("/api/v1/filings/{filing}")).await.value();
+    assert_eq!(view["history"][0]["by"], "counter", "{view}");
+    // The receipt lists the filing and carries the takeover code.
+    let r = officer.get("/api/v1/assisted/receipt.pdf").await;
+    r.assert_status(200);
+    let Some(text) = pdf_text(&r.body) else { return };
+    for want in ["商户代办回执", "陈记糖水铺", &format!("F{filing:06}"), "跨店经营", "接管码", "统一社会信用代码"]
+    {
+        assert!(text.contains(want), "{want:?} not in:\n{text}");
+    }
+    officer.delete("/api/v1/assisted/acting").await.assert_status(204);
+    // Nobody else gets such a receipt.
+    officer.get("/api/v1/assisted/receipt.pdf").await.assert_status(409);
+    let (vendor, _) = app.vendor().await;
+    vendor.get("/api/v1/assisted/receipt.pdf").await.assert_status(409);
+
+    // The shop takes it over by its credit code.
+    let sms = app.code_for("13805920999", Purpose::Takeover).await;
+    let req = json!({ "credit_code": shop_credit_code(), "takeover_code": takeover_code(&text), "phone": "13805920999",
+        "code": sms, "password": "chen-tangshui-2026" });
+    app.anon().post("/api/v1/assisted/takeover", &req).await.assert_status(204);
+    let shop = app.anon();
+    shop.login("13805920999", "chen-tangshui-2026").await.assert_status(200);
+    let mine = shop.get("/api/v1/me/filings").await.value();
+    assert!(mine.as_array().unwrap().iter().any(|f| f["id"] == filing), "{mine}");
+});

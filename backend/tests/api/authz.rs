@@ -193,6 +193,8 @@ pub fn rules(f: &HashMap<&'static str, String>) -> Vec<Rule> {
             .at("/api/v1/assisted/notices/{counter_notice}/handed")
             .json(json!({ "how": "printed" })),
         rule(M::POST, "/api/v1/assisted/takeover", Public).json(json!({})),
+        // Only a counter acting for a shop gets the receipt; anyone else is told so (409).
+        rule(M::GET, "/api/v1/assisted/receipt.pdf", SignedIn),
         rule(M::GET, "/api/v1/applications/{id}/summary.pdf", OwnerOrStaff(VendorA)).at("/api/v1/applications/{app}/summary.pdf"),
         // Reads of one's own things.
         rule(M::GET, "/api/v1/me", SignedIn),

@@ -11,7 +11,7 @@ pub fn day(offset: i64) -> String {
 }
 
 /// The first demo segment of `name` (e.g. 禾祥西路: suitable, 3.0 m sidewalk, 思明).
-async fn segment(app: &TestApp, name: &str) -> Value {
+pub async fn segment(app: &TestApp, name: &str) -> Value {
     let all = app.anon().get("/api/v1/street-segments").await.value();
     all.as_array().unwrap().iter().find(|s| s["name"].as_str().unwrap().starts_with(name)).cloned().unwrap()
 }

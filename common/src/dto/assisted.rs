@@ -28,6 +28,16 @@ pub struct AssistedAccountRequest {
     pub id_card_checked: bool,
     /// The photo of the signed consent form (an uploaded evidence id).
     pub consent_photo: Option<i64>,
+    /// For a shop (跨店经营、外摆 filings): its name and credit code; the person is its contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shop: Option<AssistedShop>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssistedShop {
+    pub shop_name: String,
+    pub credit_code: String,
 }
 
 impl AssistedAccountRequest {
@@ -40,6 +50,10 @@ impl AssistedAccountRequest {
             crate::dto::auth::check_code("code", &self.code, &mut e);
         }
         e.text("counter", "办理窗口", "Counter", &self.counter, 60);
+        if let Some(shop) = &self.shop {
+            e.text("shop_name", "店铺或企业名称", "Shop or company name", &shop.shop_name, 60);
+            e.credit_code("credit_code", &shop.credit_code);
+        }
         if !self.id_card_checked {
             e.add("id_card_checked", "required", "请先核验身份证原件", "Check the ID card in person first");
         }
@@ -81,7 +95,11 @@ pub struct ActingFor {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TakeoverRequest {
+    /// The person's ID number; for a shop, leave it empty and give `credit_code`.
+    #[serde(default)]
     pub id_number: String,
+    #[serde(default)]
+    pub credit_code: String,
     pub takeover_code: String,
     pub phone: String,
     pub code: String,
@@ -100,7 +118,11 @@ pub fn normalise_takeover_code(raw: &str) -> String {
 impl TakeoverRequest {
     pub fn validate(&self, today: chrono::NaiveDate) -> Vec<FieldError> {
         let mut e = Errors::new();
-        e.id_number("id_number", &self.id_number, today);
+        if self.credit_code.trim().is_empty() {
+            e.id_number("id_number", &self.id_number, today);
+        } else {
+            e.credit_code("credit_code", &self.credit_code);
+        }
         let code = normalise_takeover_code(&self.takeover_code);
         if code.is_empty() {
             e.add("takeover_code", "required", "请填写回执上的接管码", "Enter the takeover code on your receipt");
@@ -176,6 +198,7 @@ mod tests {
             phone: "13800000009".into(),
             code: "123456".into(),
             password: "tea-stall-2026-xm".into(),
+            ..Default::default()
         };
         assert!(ok.validate(today).is_empty(), "{:?}", ok.validate(today));
         let bad = TakeoverRequest { takeover_code: "ABCD-EFG0".into(), ..ok };

@@ -2,7 +2,9 @@
 //! person in front of the officer, the people this counter files for, the notices waiting to be
 //! passed on to those without a phone, and the banner shown while acting for someone.
 
-use common::dto::assisted::{AssistedAccount, AssistedAccountRequest, CounterNotice, HandOverRequest, HandedHow};
+use common::dto::assisted::{
+    AssistedAccount, AssistedAccountRequest, AssistedShop, CounterNotice, HandOverRequest, HandedHow,
+};
 use common::dto::auth::CodePurpose;
 use gloo::net::http::Method;
 use yew::prelude::*;
@@ -30,14 +32,16 @@ pub fn AssistForm() -> Html {
     let set = |f: fn(&mut AssistedAccountRequest, String)| state.setter(&form, f);
     let on_checked = update(&form, |f, checked| f.id_card_checked = checked);
     let on_photo = update(&form, |f, id| f.consent_photo = Some(id));
+    // A shop (跨店经营、外摆) is filed for as the shop, the person being its contact.
+    let on_shop = update(&form, |f, on: bool| f.shop = on.then(AssistedShop::default));
     let opened = {
-        let (session, navigator) = (session.clone(), navigator.clone());
+        let (session, navigator, shop) = (session.clone(), navigator.clone(), form.shop.is_some());
         Callback::from(move |()| {
             let (session, navigator) = (session.clone(), navigator.clone());
             yew::platform::spawn_local(async move {
                 reload(session).await;
                 if let Some(n) = navigator {
-                    n.push(&Route::Apply);
+                    n.push(if shop { &Route::MyFilings } else { &Route::Apply });
                 }
             });
         })
@@ -63,6 +67,13 @@ pub fn AssistForm() -> Html {
             <form class="form" id="assist-form" onsubmit={onsubmit} novalidate=true>
                 <TextField id="assist-name" label={lang.t(S::AssistName)} value={form.real_name.clone()} autocomplete="off"
                     oninput={set(|f, v| f.real_name = v)} errors={errors_for(&all, "real_name")} />
+                <CheckField id="assist-shop" label={lang.t(S::AssistForShop)} checked={form.shop.is_some()} onchange={on_shop} errors={Vec::new()} />
+                if let Some(shop) = &form.shop {
+                    <TextField id="assist-shop-name" label={lang.t(S::ShopName)} value={shop.shop_name.clone()} autocomplete="off"
+                        oninput={set(|f, v| f.shop.get_or_insert_with(Default::default).shop_name = v)} errors={errors_for(&all, "shop_name")} />
+                    <TextField id="assist-credit-code" label={lang.t(S::CreditCode)} value={shop.credit_code.clone()} autocomplete="off"
+                        oninput={set(|f, v| f.shop.get_or_insert_with(Default::default).credit_code = v)} errors={errors_for(&all, "credit_code")} />
+                }
                 <TextField id="assist-counter" label={lang.t(S::AssistCounter)} hint={lang.t(S::AssistCounterHint)} value={form.counter.clone()}
                     autocomplete="off" oninput={set(|f, v| f.counter = v)} errors={errors_for(&all, "counter")} />
                 <p><a class="button secondary" id="consent-form-link" href={consent_href} target="_blank" rel="noopener">{ lang.t(S::AssistPrintConsent) }</a></p>
@@ -218,9 +229,14 @@ pub fn ActingBanner() -> Html {
             });
         })
     };
+    let shop = session.me.as_ref().is_some_and(|m| m.role == common::Role::Merchant);
     html! {
         <div class="acting-banner" id="acting-banner" role="status">
             <span>{ lang.t(S::ActingBanner) }<strong>{ name }</strong>{ " · " }{ acting.counter }{ " · " }{ acting.officer }</span>
+            // A shop's filings have no one-case receipt: the counter prints one for the visit.
+            if shop {
+                <a class="button small" id="shop-receipt" href="/api/v1/assisted/receipt.pdf" target="_blank" rel="noopener">{ lang.t(S::ShopReceipt) }</a>
+            }
             <button class="button small" id="acting-end" onclick={end}>{ lang.t(S::ActingEnd) }</button>
         </div>
     }

@@ -337,6 +337,9 @@ strings! {
     AssistStep1 => "打印代办同意书，请本人看过（或读给本人听）后签字或按手印。", "Print the consent form; the person reads it (or has it read to them) and signs or leaves a fingerprint.";
     AssistStep2 => "核对身份证原件，拍下签好的同意书。本人有手机时，发验证码到本人手机作为同意。", "Check the ID card and photograph the signed form. If the person has a phone, a texted code to it is their consent too.";
     AssistStep3 => "开好账号后即以本人身份代办：填写申请、上传材料、提交，然后打印办理回执交给本人。", "Once the account is open you act as the person: fill in the application, upload documents, submit, then print the receipt for them.";
+    AssistForShop => "为商户代办（跨店经营、外摆备案）", "For a shop (shopfront and outdoor filings)";
+    ShopReceipt => "打印代办回执（PDF）", "Print the receipt (PDF)";
+    TakeoverAsShop => "我是商户，用统一社会信用代码接管", "I am a shop: use the credit code";
     AssistPrintConsent => "打印代办同意书（PDF）", "Print the consent form (PDF)";
     AssistName => "本人姓名", "The person's name";
     AssistPhone => "本人手机号（没有可不填）", "The person's phone (leave empty if none)";

@@ -10,7 +10,7 @@ use yew_router::prelude::*;
 use crate::api::{self, ApiError};
 use crate::app::Route;
 use crate::components::alert::{ErrorAlert, ErrorSummary, with_targets};
-use crate::components::field::{TextField, errors_for};
+use crate::components::field::{CheckField, TextField, errors_for};
 use crate::components::password_meter::PasswordMeter;
 use crate::components::phone_code::PhoneCode;
 use crate::i18n::{S, use_lang};
@@ -98,6 +98,18 @@ pub fn TakeoverPage() -> Html {
     let all = state.errors(form.validate(today));
     let set = |f: fn(&mut TakeoverRequest, String)| state.setter(&form, f);
     let valid = |f: &TakeoverRequest| f.validate(common::time::xiamen_today()).is_empty();
+    // A shop takes over by its credit code; a person by their ID number (only one is sent).
+    let as_shop = use_state(|| false);
+    let on_shop = {
+        let (as_shop, form) = (as_shop.clone(), form.clone());
+        Callback::from(move |on: bool| {
+            as_shop.set(on);
+            let mut next = (*form).clone();
+            next.id_number.clear();
+            next.credit_code.clear();
+            form.set(next);
+        })
+    };
     let onsubmit =
         crate::hooks::form::submit_with("/api/v1/assisted/takeover", &form, valid, &state, Callback::from(|()| ()));
     if *state.done {
@@ -116,8 +128,14 @@ pub fn TakeoverPage() -> Html {
             <ErrorAlert error={state.general()} />
             if *state.submitted { <ErrorSummary errors={with_targets(&all, &[])} /> }
             <form class="form" id="takeover-form" onsubmit={onsubmit} novalidate=true>
-                <TextField id="id_number" label={lang.t(S::IdNumber)} value={form.id_number.clone()} autocomplete="off"
-                    oninput={set(|f, v| f.id_number = v)} errors={errors_for(&all, "id_number")} />
+                <CheckField id="takeover-shop" label={lang.t(S::TakeoverAsShop)} checked={*as_shop} onchange={on_shop} errors={Vec::new()} />
+                if *as_shop {
+                    <TextField id="credit_code" label={lang.t(S::CreditCode)} value={form.credit_code.clone()} autocomplete="off"
+                        oninput={set(|f, v| f.credit_code = v)} errors={errors_for(&all, "credit_code")} />
+                } else {
+                    <TextField id="id_number" label={lang.t(S::IdNumber)} value={form.id_number.clone()} autocomplete="off"
+                        oninput={set(|f, v| f.id_number = v)} errors={errors_for(&all, "id_number")} />
+                }
                 <TextField id="takeover_code" label={lang.t(S::TakeoverCode)} hint={lang.t(S::TakeoverCodeHint)} value={form.takeover_code.clone()}
                     autocomplete="off" oninput={set(|f, v| f.takeover_code = v)} errors={errors_for(&all, "takeover_code")} />
                 <TextField id="phone" label={lang.t(S::Phone)} value={form.phone.clone()} input_type="tel" inputmode="tel"
