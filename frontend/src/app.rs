@@ -178,10 +178,7 @@ pub fn App() -> Html {
     {
         let session = session.clone();
         use_effect_with((), move |_| {
-            yew::platform::spawn_local(async move {
-                let me = crate::api::get::<common::dto::auth::Me>("/api/v1/me").await.ok();
-                session.set(Session { loaded: true, me });
-            });
+            yew::platform::spawn_local(crate::hooks::reload_session(session));
         });
     }
 

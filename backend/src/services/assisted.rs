@@ -67,13 +67,28 @@ pub fn acting_for(c: &mut DbConn, actor: &Actor) -> AppResult<Option<ActingFor>>
     Ok(Some(ActingFor { officer: name, counter }))
 }
 
-fn to_view(c: &mut DbConn, user_id: i64) -> AppResult<AssistedAccount> {
-    let (name, counter, proven, at): (String, String, bool, chrono::NaiveDateTime) = aa::table
+/// Counter accounts as the counter sees them, newest first, in one query.
+fn views(c: &mut DbConn, ids: &[i64]) -> AppResult<Vec<AssistedAccount>> {
+    let rows: Vec<(i64, String, String, bool, chrono::NaiveDateTime)> = aa::table
         .inner_join(users::table.on(users::id.eq(aa::user_id)))
-        .filter(aa::user_id.eq(user_id))
-        .select((users::display_name, aa::counter, aa::phone_proven, aa::created_at))
-        .first(c)?;
-    Ok(AssistedAccount { user_id, display_name: name, phone_proven: proven, counter, created_at: at })
+        .filter(aa::user_id.eq_any(ids))
+        .order(aa::created_at.desc())
+        .select((aa::user_id, users::display_name, aa::counter, aa::phone_proven, aa::created_at))
+        .load(c)?;
+    Ok(rows
+        .into_iter()
+        .map(|(user_id, display_name, counter, phone_proven, created_at)| AssistedAccount {
+            user_id,
+            display_name,
+            phone_proven,
+            counter,
+            created_at,
+        })
+        .collect())
+}
+
+fn to_view(c: &mut DbConn, user_id: i64) -> AppResult<AssistedAccount> {
+    views(c, &[user_id])?.pop().ok_or(AppError::NotFound)
 }
 
 /// Opens the account and starts acting for it in the officer's session.
@@ -199,7 +214,7 @@ pub async fn list(app: &App, officer: &Actor) -> AppResult<Vec<AssistedAccount>>
                 .select(aa::user_id)
                 .limit(200)
                 .load(c)?;
-            ids.into_iter().map(|id| to_view(c, id)).collect()
+            views(c, &ids)
         })
         .await
 }
