@@ -28,8 +28,10 @@ use crate::web;
         Errors are RFC 9457 application/problem+json with zh and en titles. State-changing requests need the \
         X-CSRF-Token header equal to the tangui_csrf cookie."),
     // Served by its own lean router (see `build`), documented here.
-    paths(zones::zones_geojson),
-    tags((name = "meta"), (name = "accounts"), (name = "users"), (name = "zones"), (name = "zone admin"), (name = "applications"), (name = "review"), (name = "calendar"), (name = "rounds"), (name = "offers"), (name = "policy"), (name = "filings"), (name = "permits"), (name = "supervision"), (name = "complaints"), (name = "notices"))
+    paths(zones::zones_geojson, open311::services_json, open311::services_xml, open311::service_definition,
+        open311::requests_json, open311::requests_xml, open311::create_json, open311::create_xml,
+        open311::one_request, open311::token_lookup, open311::media),
+    tags((name = "meta"), (name = "accounts"), (name = "users"), (name = "zones"), (name = "zone admin"), (name = "applications"), (name = "review"), (name = "calendar"), (name = "rounds"), (name = "offers"), (name = "policy"), (name = "filings"), (name = "permits"), (name = "supervision"), (name = "complaints"), (name = "open311"), (name = "notices"))
 )]
 struct ApiDoc;
 

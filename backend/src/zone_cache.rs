@@ -88,6 +88,7 @@ fn feature(z: &Zone, s: &ZoneSummary) -> serde_json::Value {
             "categories": s.categories,
             "stalls_total": s.stalls_total,
             "stalls_free": s.stalls_free,
+            "stalls_free_by_category": s.stalls_free_by_category,
             "fee_yuan_month": z.fee_yuan_month,
             "valid_from": z.valid_from,
             "valid_until": z.valid_until,
@@ -101,7 +102,7 @@ fn build(version: i64, rows: Vec<(Zone, StallCounts)>) -> Snapshot {
     let mut zones = Vec::with_capacity(rows.len());
     let mut features = Vec::with_capacity(rows.len());
     for (z, c) in &rows {
-        let s = z.to_summary(*c);
+        let s = z.to_summary(c.clone());
         features.push(feature(z, &s));
         zones.push(s);
     }

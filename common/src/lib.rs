@@ -7,6 +7,7 @@ pub mod allocation;
 pub mod application;
 pub mod basemap;
 pub mod calendar;
+pub mod directions;
 pub mod district;
 pub mod dto;
 pub mod geo;

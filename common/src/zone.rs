@@ -393,7 +393,7 @@ pub struct ZoneFilter {
     /// Only zones open at the moment of the request (Xiamen time).
     #[serde(default)]
     pub open_now: bool,
-    /// Only zones with at least one free stall.
+    /// Only zones with at least one free stall (of the chosen trade, when one is chosen).
     #[serde(default)]
     pub has_free: bool,
     /// Text search over name, code and address.
@@ -408,7 +408,7 @@ impl ZoneFilter {
         if self.category.is_some_and(|c| !z.categories.contains(&c)) {
             return false;
         }
-        if self.has_free && z.stalls_free == 0 {
+        if self.has_free && z.free_for(self.category) == 0 {
             return false;
         }
         if self.open_now {
@@ -478,7 +478,7 @@ impl ZoneFilter {
     }
 }
 
-fn percent_encode(s: &str) -> String {
+pub fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
@@ -487,7 +487,7 @@ fn percent_encode(s: &str) -> String {
         .collect()
 }
 
-fn percent_decode(s: &str) -> String {
+pub fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -608,6 +608,7 @@ mod input_tests {
             hours: vec![HoursWindow::new(&EVERY_DAY, "06:00", "09:30", None)],
             stalls_total: 40,
             stalls_free: 0,
+            stalls_free_by_category: Default::default(),
             fee_yuan_month: 0,
             valid_until: None,
         }
@@ -622,6 +623,17 @@ mod input_tests {
         assert!(f.matches(&z, morning));
         assert!(!f.matches(&z, noon));
         assert!(!ZoneFilter { has_free: true, ..Default::default() }.matches(&z, morning));
+        let mut fruit = z.clone();
+        fruit.stalls_free = 3;
+        fruit.stalls_free_by_category = [(TradeCategory::FruitVegetable, 3)].into_iter().collect();
+        assert!(ZoneFilter { has_free: true, ..Default::default() }.matches(&fruit, morning));
+        let wants = |c| ZoneFilter { has_free: true, category: Some(c), ..Default::default() };
+        assert!(wants(TradeCategory::FruitVegetable).matches(&fruit, morning));
+        fruit.categories.push(TradeCategory::CookedFood);
+        assert!(
+            !wants(TradeCategory::CookedFood).matches(&fruit, morning),
+            "free stalls of another trade do not count"
+        );
         assert!(!ZoneFilter { district: Some(District::Huli), ..Default::default() }.matches(&z, morning));
         assert!(!ZoneFilter { category: Some(TradeCategory::Flowers), ..Default::default() }.matches(&z, morning));
         assert!(ZoneFilter { q: Some("八市".into()), ..Default::default() }.matches(&z, morning));

@@ -219,12 +219,14 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Res
 /// Every zone, page by page (the server serves at most 200 at a time; a city may have more).
 pub async fn all_zones(query: &str) -> Result<Vec<common::dto::zones::ZoneSummary>, ApiError> {
     let mut out = Vec::new();
-    for page in 1.. {
-        let l: common::dto::zones::ZoneList = get(&format!("/api/v1/zones?{query}&per_page=200&page={page}")).await?;
-        let got = l.zones.len();
+    let mut cursor = String::new();
+    loop {
+        let l: common::dto::zones::ZoneList =
+            get(&format!("/api/v1/zones?{query}&per_page=200&cursor={cursor}")).await?;
         out.extend(l.zones);
-        if got == 0 || out.len() as i64 >= l.total {
-            break;
+        match l.next_cursor {
+            Some(c) => cursor = common::zone::percent_encode(&c),
+            None => break,
         }
     }
     Ok(out)

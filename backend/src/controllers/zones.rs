@@ -42,6 +42,8 @@ pub struct ZoneQuery {
     q: Option<String>,
     /// Staff only: active (default), suspended, closed or all.
     status: Option<String>,
+    /// `next_cursor` of the previous page: continue after it (stable while zones are added).
+    cursor: Option<String>,
     page: Option<i64>,
     per_page: Option<i64>,
 }
@@ -93,8 +95,17 @@ pub async fn list_zones(
         rows.into_iter().map(|(z, c)| z.to_summary(c)).filter(|z| filter.matches(z, now_local)).collect()
     };
     let total = matching.len() as i64;
-    let zones = matching.into_iter().skip(offset as usize).take(limit as usize).collect();
-    Ok(Json(ZoneList { zones, total, page: offset / limit + 1, per_page: limit }))
+    // Both lists are ordered by code, so a cursor is the last code seen.
+    let cursor = query_value(&raw, "cursor").map(|c| common::zone::percent_decode(&c)).filter(|c| !c.is_empty());
+    let after: Vec<ZoneSummary> = match &cursor {
+        Some(c) => matching.into_iter().filter(|z| z.code.as_str() > c.as_str()).collect(),
+        None => matching.into_iter().skip(offset as usize).collect(),
+    };
+    let more = after.len() > limit as usize;
+    let zones: Vec<ZoneSummary> = after.into_iter().take(limit as usize).collect();
+    let next_cursor = if more { zones.last().map(|z| z.code.clone()) } else { None };
+    let page = if cursor.is_some() { 0 } else { offset / limit + 1 };
+    Ok(Json(ZoneList { zones, total, page, per_page: limit, next_cursor }))
 }
 
 /// One zone with everything shown on its page.

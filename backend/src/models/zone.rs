@@ -158,6 +158,7 @@ impl Zone {
             hours: self.hours(),
             stalls_total: counts.total(),
             stalls_free: counts.free,
+            stalls_free_by_category: counts.free_by_category.clone(),
             fee_yuan_month: self.fee_yuan_month,
             valid_until: self.valid_until,
         }
@@ -219,18 +220,22 @@ use crate::db::schema::{data_versions, sensitive_sites};
 /// Stall counts per zone, from one grouped query.
 pub fn stall_counts(conn: &mut DbConn, zone_ids: Option<&[i64]>) -> QueryResult<HashMap<i64, StallCounts>> {
     let mut q = stalls::table
-        .group_by((stalls::zone_id, stalls::state))
-        .select((stalls::zone_id, stalls::state, diesel::dsl::count_star()))
+        .group_by((stalls::zone_id, stalls::state, stalls::category))
+        .select((stalls::zone_id, stalls::state, stalls::category, diesel::dsl::count_star()))
         .into_boxed();
     if let Some(ids) = zone_ids {
         q = q.filter(stalls::zone_id.eq_any(ids.to_vec()));
     }
-    let rows: Vec<(i64, String, i64)> = q.load(conn)?;
+    let rows: Vec<(i64, String, String, i64)> = q.load(conn)?;
     let mut out: HashMap<i64, StallCounts> = HashMap::new();
-    for (zone, state, n) in rows {
+    for (zone, state, category, n) in rows {
         let c = out.entry(zone).or_default();
+        let category = TradeCategory::parse(&category).unwrap_or(TradeCategory::DailyGoods);
         match StallState::parse(&state) {
-            Some(StallState::Free) => c.free += n,
+            Some(StallState::Free) => {
+                c.free += n;
+                *c.free_by_category.entry(category).or_default() += n;
+            }
             Some(StallState::Occupied) => c.occupied += n,
             Some(StallState::Reserved) => c.reserved += n,
             Some(StallState::OutOfUse) | None => c.out_of_use += n,
@@ -266,7 +271,7 @@ impl Zone {
         Ok(zs
             .into_iter()
             .map(|z| {
-                let c = counts.get(&z.id).copied().unwrap_or_default();
+                let c = counts.get(&z.id).cloned().unwrap_or_default();
                 (z, c)
             })
             .collect())

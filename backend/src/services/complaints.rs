@@ -2,6 +2,7 @@
 //! to the officers of that district; "resolved" and "closed without action" stay apart; the
 //! reporter follows it with a private token and can say "not fixed" to reopen it.
 
+use chrono::NaiveDateTime;
 use common::dto::lifecycle::{ComplaintInput, ComplaintReceipt, ComplaintUpdate, ComplaintView};
 use common::{District, Role, Text};
 use diesel::prelude::*;
@@ -229,31 +230,67 @@ pub async fn public_one(app: &App, id: i64) -> AppResult<ComplaintView> {
         .await
 }
 
-/// Public list for Open311 (newest first), optionally by status and service.
-pub async fn public_list(
-    app: &App,
-    status: Option<String>,
-    service: Option<String>,
-    limit: i64,
-) -> AppResult<Vec<ComplaintView>> {
+/// Open311's filters (GeoReport v2 `GET requests`).
+#[derive(Debug, Clone, Default)]
+pub struct PublicFilter {
+    /// When given, only these (the other filters are ignored, as the spec says).
+    pub ids: Vec<i64>,
+    pub service_codes: Vec<String>,
+    /// `open` and/or `closed`.
+    pub statuses: Vec<String>,
+    pub start: Option<NaiveDateTime>,
+    pub end: Option<NaiveDateTime>,
+}
+
+/// The spec's default window when no dates are given, and its largest answer.
+const OPEN311_DEFAULT_DAYS: i64 = 90;
+const OPEN311_MAX: i64 = 1000;
+
+/// Public list for Open311, newest first.
+pub async fn public_list(app: &App, f: PublicFilter) -> AppResult<Vec<ComplaintView>> {
     app.db
         .run(move |c| {
-            let mut q = cp::table.order(cp::id.desc()).limit(limit.clamp(1, 1000)).into_boxed();
-            if let Some(s) = status {
-                // Open311 knows only open and closed.
-                q = match s.as_str() {
-                    "open" => q.filter(cp::status.eq_any(["open", "in_progress"])),
-                    "closed" => q.filter(cp::status.eq_any(["resolved", "closed_no_action"])),
-                    _ => q.filter(cp::id.eq(-1)),
-                };
-            }
-            if let Some(sv) = service {
-                q = q.filter(cp::service_code.eq(sv));
+            let mut q = cp::table.order(cp::id.desc()).limit(OPEN311_MAX).into_boxed();
+            if !f.ids.is_empty() {
+                q = q.filter(cp::id.eq_any(f.ids));
+            } else {
+                let end = f.end.unwrap_or_else(now);
+                let start = f.start.unwrap_or(end - chrono::Duration::days(OPEN311_DEFAULT_DAYS));
+                q = q.filter(cp::created_at.ge(start).and(cp::created_at.le(end)));
+                let mut internal: Vec<&str> = Vec::new();
+                for s in &f.statuses {
+                    // Open311 knows only open and closed.
+                    internal.extend(match s.as_str() {
+                        "open" => ["open", "in_progress"],
+                        _ => ["resolved", "closed_no_action"],
+                    });
+                }
+                if !internal.is_empty() {
+                    q = q.filter(cp::status.eq_any(internal));
+                }
+                if !f.service_codes.is_empty() {
+                    q = q.filter(cp::service_code.eq_any(f.service_codes));
+                }
             }
             let rows: Vec<Complaint> = q.load(c)?;
             rows.iter().map(|x| to_view(c, x, None)).collect()
         })
         .await
+}
+
+/// A report's photo for Open311's `media_url` (re-encoded on upload, so without EXIF).
+pub async fn public_photo(app: &App, id: i64) -> AppResult<(String, Vec<u8>)> {
+    let (sha, ct): (String, String) = app
+        .db
+        .run(move |c| {
+            Ok(cp::table
+                .find(id)
+                .inner_join(evidence::table.on(evidence::id.nullable().eq(cp::evidence_id)))
+                .select((evidence::sha256, evidence::content_type))
+                .first(c)?)
+        })
+        .await?;
+    Ok((ct, crate::files::read(app, &sha).await?))
 }
 
 /// The officers' queue: open and reopened first, oldest first.

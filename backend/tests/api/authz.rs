@@ -171,6 +171,16 @@ pub fn rules(f: &HashMap<&'static str, String>) -> Vec<Rule> {
             .at("/api/v1/complaints/by-token/{token}/reopen")
             .json(json!({})),
         rule(M::POST, "/api/v1/complaints", Public).json(json!({})),
+        rule(M::GET, "/open311/v2/services.json", Public),
+        rule(M::GET, "/open311/v2/services.xml", Public),
+        rule(M::GET, "/open311/v2/services/{file}", Public).at("/open311/v2/services/noise.xml"),
+        rule(M::GET, "/open311/v2/requests.json", Public),
+        rule(M::GET, "/open311/v2/requests.xml", Public),
+        rule(M::GET, "/open311/v2/requests/{file}", Public).at("/open311/v2/requests/{complaint}.json"),
+        rule(M::GET, "/open311/v2/tokens/{file}", Public).at("/open311/v2/tokens/{token}.xml"),
+        rule(M::GET, "/open311/v2/media/{file}", Public).at("/open311/v2/media/{complaint}.jpg"),
+        rule(M::POST, "/open311/v2/requests.json", Public).json(json!({})),
+        rule(M::POST, "/open311/v2/requests.xml", Public).json(json!({})),
         rule(M::POST, "/api/v1/evidence", SignedIn).bytes("text/plain", b"not an image"),
         rule(M::POST, "/api/v1/public/complaints/{token}/photo", Public)
             .at("/api/v1/public/complaints/{token}/photo")
@@ -506,6 +516,12 @@ pub async fn fixture(app: &TestApp) -> (HashMap<Who, Client>, HashMap<&'static s
         .await;
     complaint.assert_status(201);
     assert_eq!(complaint.value()["district"], "350203");
+    // With a photo, so that Open311's media_url has something to serve.
+    let token = complaint.value()["token"].as_str().unwrap().to_string();
+    app.anon()
+        .raw(Method::POST, &format!("/api/v1/public/complaints/{token}/photo"), Some("image/jpeg"), JPEG.to_vec(), true)
+        .await
+        .assert_status(201);
 
     for (k, v) in [
         ("app", app_id),
@@ -742,8 +758,8 @@ api_test!(lists_hold_no_rows_of_another_district_or_owner, |app| {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 });
 
-// Open311 (GeoReport v2) is not in the OpenAPI document: its routes are decided here. They are
-// public, read no session, and answer everyone alike, with nothing of the reporter's.
+// Open311 (GeoReport v2) routes are public in the matrix above; here: they read no session, and
+// answer everyone alike, with nothing of the reporter's.
 api_test!(open311_routes_are_public_and_the_same_for_everyone, |app| {
     let app = app.with_demo().await;
     let (callers, f) = fixture(&app).await;
@@ -752,6 +768,10 @@ api_test!(open311_routes_are_public_and_the_same_for_everyone, |app| {
         "/open311/v2/services.json".to_string(),
         "/open311/v2/requests.json".to_string(),
         format!("/open311/v2/requests/{complaint}.json"),
+        format!("/open311/v2/requests/{complaint}.xml"),
+        "/open311/v2/requests.xml?status=open".to_string(),
+        "/open311/v2/services/blocking.json".to_string(),
+        format!("/open311/v2/media/{complaint}.jpg"),
     ];
     for path in &reads {
         let public = callers[&Who::Nobody].get(path).await;

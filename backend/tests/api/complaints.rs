@@ -1,10 +1,9 @@
 //! Public complaints: routed to the right district, followed by token, resolved and closed kept
-//! apart, reopened by the reporter; the same through Open311 GeoReport v2.
+//! apart, reopened by the reporter. Open311 GeoReport v2 is in `open311.rs`.
 
 use crate::api_test;
 #[allow(unused_imports)]
 use crate::util::*;
-use axum::http::Method;
 use common::District;
 use serde_json::json;
 
@@ -102,55 +101,6 @@ api_test!(a_complaint_about_a_permit_goes_to_the_permits_district, |app| {
     assert_eq!(r.value()["district"], "350213");
     let q = officer.get("/api/v1/review/complaints").await.value();
     assert_eq!(q[0]["permit_code"], code);
-});
-
-api_test!(open311_services_and_requests, |app| {
-    let app = app.with_demo().await;
-    let c = app.anon();
-    let services = c.get("/open311/v2/services.json").await;
-    services.assert_status(200);
-    let list = services.value();
-    assert!(list.as_array().unwrap().iter().any(|s| s["service_code"] == "noise" && s["type"] == "realtime"));
-
-    // GeoReport v2 posts form fields, with no session and no CSRF token.
-    let form = "service_code=noise&description=%E9%AB%98%E9%9F%B3%E5%96%87%E5%8F%AD&lat=24.4566&long=118.0826&address_string=%E4%B8%AD%E5%B1%B1%E8%B7%AF&phone=13900001111";
-    let r = c
-        .raw(
-            Method::POST,
-            "/open311/v2/requests.json",
-            Some("application/x-www-form-urlencoded"),
-            form.as_bytes().to_vec(),
-            false,
-        )
-        .await;
-    r.assert_status(201);
-    let created = r.value();
-    let id = created[0]["service_request_id"].as_str().unwrap().to_string();
-    let one = c.get(&format!("/open311/v2/requests/{id}.json")).await;
-    one.assert_status(200);
-    let one = one.value();
-    assert_eq!(one[0]["status"], "open");
-    assert_eq!(one[0]["service_code"], "noise");
-    assert_eq!(one[0]["description"], "高音喇叭");
-    assert!(one[0]["requested_datetime"].as_str().unwrap().ends_with("+08:00"));
-    assert!(one[0].get("phone").is_none() && !one.to_string().contains("13900001111"), "contact is never public");
-    let open = c.get("/open311/v2/requests.json?status=open&service_code=noise").await.value();
-    assert!(open.as_array().unwrap().iter().any(|r| r["service_request_id"] == id.as_str()));
-    let closed = c.get("/open311/v2/requests.json?status=closed").await.value();
-    assert!(!closed.as_array().unwrap().iter().any(|r| r["service_request_id"] == id.as_str()));
-    // A bad request is refused with the field named.
-    let r = c
-        .raw(
-            Method::POST,
-            "/open311/v2/requests.json",
-            Some("application/x-www-form-urlencoded"),
-            b"service_code=nope&description=x&lat=24.45&long=118.08".to_vec(),
-            false,
-        )
-        .await;
-    r.assert_status(422);
-    assert_eq!(r.error_fields(), vec!["service_code".to_string()]);
-    c.get("/open311/v2/requests/999999.json").await.assert_status(404);
 });
 
 // Found by the OpenAPI fuzz: a NUL in the token reached PostgreSQL, which refuses it in text (500).

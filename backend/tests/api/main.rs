@@ -22,6 +22,7 @@ mod helpers;
 #[path = "../support/kannel.rs"]
 mod kannel;
 mod notices;
+mod open311;
 mod permits;
 mod personal_data;
 mod rounds;

@@ -398,6 +398,10 @@ impl Resp {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    }
+
     #[track_caller]
     pub fn assert_status(&self, s: u16) -> &Self {
         assert_eq!(self.status.as_u16(), s, "body: {}", self.text());

@@ -163,3 +163,137 @@ api_test!(district_basemap_is_served, |app| {
         assert!(codes.contains(&d.code()));
     }
 });
+
+/// Free stalls of each trade, counted from a zone's stall grid.
+fn free_by_trade(stalls: &serde_json::Value) -> std::collections::BTreeMap<String, i64> {
+    let mut out = std::collections::BTreeMap::new();
+    for s in stalls.as_array().unwrap().iter().filter(|s| s["state"] == "free") {
+        *out.entry(s["category"].as_str().unwrap().to_string()).or_insert(0) += 1;
+    }
+    out
+}
+
+fn as_counts(v: &serde_json::Value) -> std::collections::BTreeMap<String, i64> {
+    v.as_object().unwrap().iter().map(|(k, n)| (k.clone(), n.as_i64().unwrap())).filter(|(_, n)| *n > 0).collect()
+}
+
+// 40 daily-goods vendors once applied to zones listing 30 free stalls of which 5 were theirs: the
+// list, the zone page and the GeoJSON say how many free stalls each trade has.
+api_test!(free_stalls_by_trade_agree_with_the_stall_grid_everywhere, |app| {
+    let app = app.with_demo().await;
+    let c = app.anon();
+    let list = c.get("/api/v1/zones?per_page=200").await.value();
+    let gj = c.get("/api/v1/public/zones.geojson").await.value();
+    let mut checked = 0;
+    for z in list["zones"].as_array().unwrap() {
+        let id = z["id"].as_i64().unwrap();
+        let grid = free_by_trade(&c.get(&format!("/api/v1/zones/{id}/stalls")).await.value());
+        assert_eq!(as_counts(&z["stalls_free_by_category"]), grid, "list, zone {}", z["code"]);
+        assert_eq!(grid.values().sum::<i64>(), z["stalls_free"].as_i64().unwrap());
+        let d = c.get(&format!("/api/v1/zones/{id}")).await.value();
+        assert_eq!(as_counts(&d["stalls"]["free_by_category"]), grid, "zone page {}", z["code"]);
+        let f = gj["features"].as_array().unwrap().iter().find(|f| f["id"] == z["code"]).unwrap();
+        assert_eq!(as_counts(&f["properties"]["stalls_free_by_category"]), grid, "GeoJSON {}", z["code"]);
+        checked += 1;
+    }
+    assert_eq!(checked, 150);
+
+    // The filter "has a free stall" with a trade means a free stall of that trade.
+    let food = c.get("/api/v1/zones?category=cooked_food&has_free=true&per_page=200").await.value();
+    let food = food["zones"].as_array().unwrap();
+    assert!(!food.is_empty());
+    assert!(food.iter().all(|z| z["stalls_free_by_category"]["cooked_food"].as_i64().unwrap_or(0) > 0));
+    let allow_food = c.get("/api/v1/zones?category=cooked_food&per_page=200").await.value();
+    let with_other_free_only = allow_food["zones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|z| {
+            z["stalls_free"].as_i64().unwrap() > 0
+                && z["stalls_free_by_category"]["cooked_food"].as_i64().unwrap_or(0) == 0
+        })
+        .count();
+    assert_eq!(
+        food.len() + with_other_free_only,
+        allow_food["zones"].as_array().unwrap().iter().filter(|z| z["stalls_free"].as_i64().unwrap() > 0).count()
+    );
+
+    // Taking a food stall out of use changes the food count only.
+    let z = &food[0];
+    let (zid, code) = (z["id"].as_i64().unwrap(), z["code"].as_str().unwrap().to_string());
+    let stalls = c.get(&format!("/api/v1/zones/{zid}/stalls")).await.value();
+    let stall =
+        stalls.as_array().unwrap().iter().find(|s| s["state"] == "free" && s["category"] == "cooked_food").unwrap();
+    let before = free_by_trade(&stalls);
+    app.admin()
+        .await
+        .patch(&format!("/api/v1/stalls/{}", stall["id"]), &json!({ "state": "out_of_use", "reason": "地面破损" }))
+        .await
+        .assert_status(200);
+    let after = &c.get(&format!("/api/v1/zones?q={code}")).await.value()["zones"][0];
+    let mut expect = before.clone();
+    *expect.get_mut("cooked_food").unwrap() -= 1;
+    expect.retain(|_, n| *n > 0);
+    assert_eq!(as_counts(&after["stalls_free_by_category"]), expect);
+});
+
+// A city with more zones than one page: the cursor walks all of them, none twice, none lost.
+api_test!(a_cursor_pages_through_every_one_of_250_zones, |app| {
+    let app = app.with_demo().await;
+    let admin = app.admin().await;
+    let features: Vec<serde_json::Value> = (0..100)
+        .map(|i| {
+            let center = [118.1200 + (i % 10) as f64 * 0.002, 24.4700 + (i / 10) as f64 * 0.002];
+            json!({ "type": "Feature",
+                "geometry": { "type": "Polygon", "coordinates": [common::geo::rectangle_polygon(center, 30.0, 10.0, 0.0)] },
+                "properties": { "code": format!("SM-{}", 500 + i), "name": format!("分页测试点{i}"), "district": "350203",
+                    "hours": "17:00-22:00", "categories": ["daily_goods"], "stalls": 4 } })
+        })
+        .collect();
+    let fc = json!({ "type": "FeatureCollection", "features": features }).to_string();
+    let r = admin
+        .raw(
+            axum::http::Method::POST,
+            "/api/v1/zones/import?dry_run=false",
+            Some("application/geo+json"),
+            fc.into_bytes(),
+            true,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+    let c = app.anon();
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    let mut pages = 0;
+    loop {
+        let page = c.get(&format!("/api/v1/zones?per_page=40&cursor={cursor}")).await.value();
+        assert_eq!(page["total"], 250);
+        let zones = page["zones"].as_array().unwrap();
+        assert!(zones.len() <= 40);
+        seen.extend(zones.iter().map(|z| z["code"].as_str().unwrap().to_string()));
+        pages += 1;
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 7);
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!((seen.len(), unique.len()), (250, 250), "every zone once");
+    assert_eq!(seen, unique, "in code order");
+    // Asking for more than the cap still pages rather than cutting the list short.
+    let big = c.get("/api/v1/zones?per_page=1000").await.value();
+    assert_eq!(big["zones"].as_array().unwrap().len(), 200);
+    assert!(big["next_cursor"].is_string());
+    // A filter and a cursor together.
+    let p = c.get("/api/v1/zones?q=SM-5&per_page=60").await.value();
+    let next = p["next_cursor"].as_str().unwrap();
+    let rest = c.get(&format!("/api/v1/zones?q=SM-5&per_page=60&cursor={next}")).await.value();
+    assert_eq!(rest["zones"].as_array().unwrap().len(), 40);
+    assert!(rest["next_cursor"].is_null());
+    // The GeoJSON the map reads holds all of them.
+    let gj = c.get("/api/v1/public/zones.geojson").await.value();
+    assert_eq!(gj["features"].as_array().unwrap().len(), 250);
+});

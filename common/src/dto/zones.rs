@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
@@ -22,17 +24,33 @@ pub struct ZoneSummary {
     pub hours: Vec<HoursWindow>,
     pub stalls_total: i64,
     pub stalls_free: i64,
+    /// Free stalls of each trade (only trades with a stall in the zone appear).
+    #[serde(default)]
+    pub stalls_free_by_category: BTreeMap<TradeCategory, i64>,
     pub fee_yuan_month: i32,
     pub valid_until: Option<NaiveDate>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+impl ZoneSummary {
+    /// Free stalls an applicant of this trade can get; all free stalls when no trade is given.
+    pub fn free_for(&self, category: Option<TradeCategory>) -> i64 {
+        match category {
+            Some(c) => self.stalls_free_by_category.get(&c).copied().unwrap_or(0),
+            None => self.stalls_free,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StallCounts {
     pub free: i64,
     pub occupied: i64,
     pub reserved: i64,
     pub out_of_use: i64,
+    /// Free stalls by trade: what an applicant of that trade can actually get.
+    #[serde(default)]
+    pub free_by_category: BTreeMap<TradeCategory, i64>,
 }
 
 impl StallCounts {
@@ -92,9 +110,14 @@ pub struct StallView {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ZoneList {
     pub zones: Vec<ZoneSummary>,
+    /// Zones matching the filter, on all pages.
     pub total: i64,
+    /// The page number asked for; 0 when paging by cursor.
     pub page: i64,
     pub per_page: i64,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[serde(default)]
+    pub next_cursor: Option<String>,
 }
 
 /// A sensitive site (school, hospital, metro exit) closer to a zone than its buffer.
