@@ -53,6 +53,9 @@ pub struct Config {
     pub job_interval_secs: u64,
     /// Text messages: the gateway (none: inbox and log only) and how messages are paced.
     pub sms: SmsConfig,
+    /// `TANGUI_BASEMAP_TILES` (+ `_ATTRIBUTION`, `_DATUM`, `_MAX_ZOOM`, `_SUBDOMAINS`): a raster
+    /// street map drawn under the zones; none: district outlines only.
+    pub basemap_tiles: Option<common::tiles::TileSource>,
 }
 
 /// How text messages leave: through Kannel's `sendsms` interface when a gateway URL is set.
@@ -204,6 +207,28 @@ impl Config {
             run_jobs: flag("TANGUI_JOBS", true)?,
             job_interval_secs: number("TANGUI_JOB_INTERVAL_SECS", 300)?.clamp(5, 86_400) as u64,
             sms,
+            basemap_tiles: match get("TANGUI_BASEMAP_TILES").filter(|s| !s.trim().is_empty()) {
+                None => None,
+                Some(url) => {
+                    let url = url.trim().to_string();
+                    common::tiles::TileSource::check(&url)
+                        .map_err(|e| anyhow::anyhow!("TANGUI_BASEMAP_TILES: the URL template {e}"))?;
+                    let attribution =
+                        get("TANGUI_BASEMAP_ATTRIBUTION").filter(|s| !s.trim().is_empty()).ok_or_else(|| {
+                            anyhow::anyhow!("TANGUI_BASEMAP_ATTRIBUTION: a tile source needs its attribution (licence)")
+                        })?;
+                    let datum = get("TANGUI_BASEMAP_DATUM").unwrap_or_else(|| "wgs84".into());
+                    Some(common::tiles::TileSource {
+                        url,
+                        attribution,
+                        datum: common::tiles::TileDatum::parse(&datum).ok_or_else(|| {
+                            anyhow::anyhow!("TANGUI_BASEMAP_DATUM: expected wgs84 or gcj02, got {datum:?}")
+                        })?,
+                        max_zoom: number("TANGUI_BASEMAP_MAX_ZOOM", 18)?.clamp(0, 22) as u8,
+                        subdomains: get("TANGUI_BASEMAP_SUBDOMAINS").unwrap_or_default(),
+                    })
+                }
+            },
         })
     }
 }

@@ -15,8 +15,8 @@ use utoipa_axum::routes;
 use crate::app::AppState;
 use crate::auth::csrf::csrf_layer;
 use crate::controllers::{
-    applications, assisted, auth, cases, complaints, dashboard, filings, health, helpers, meta, notifications, open311,
-    permits, personal_data, policy, rounds, segments, sms, supervision, transparency, users, zones,
+    applications, assisted, auth, cases, complaints, dashboard, filings, health, helpers, meta, notifications,
+    open_data, open311, permits, personal_data, policy, rounds, segments, sms, supervision, transparency, users, zones,
 };
 use crate::error::AppError;
 use crate::extract::JSON_LIMIT;
@@ -31,7 +31,7 @@ use crate::web;
     paths(zones::zones_geojson, open311::services_json, open311::services_xml, open311::service_definition,
         open311::requests_json, open311::requests_xml, open311::create_json, open311::create_xml,
         open311::one_request, open311::token_lookup, open311::media),
-    tags((name = "meta"), (name = "accounts"), (name = "users"), (name = "zones"), (name = "zone admin"), (name = "applications"), (name = "review"), (name = "calendar"), (name = "rounds"), (name = "offers"), (name = "policy"), (name = "filings"), (name = "permits"), (name = "supervision"), (name = "complaints"), (name = "open311"), (name = "notices"))
+    tags((name = "meta"), (name = "accounts"), (name = "users"), (name = "zones"), (name = "zone admin"), (name = "applications"), (name = "review"), (name = "calendar"), (name = "rounds"), (name = "offers"), (name = "policy"), (name = "filings"), (name = "permits"), (name = "supervision"), (name = "complaints"), (name = "open311"), (name = "open data"), (name = "notices"))
 )]
 struct ApiDoc;
 
@@ -41,6 +41,13 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(health::health))
         .routes(routes!(meta::list_districts))
         .routes(routes!(meta::overview))
+        .routes(routes!(meta::basemap_tiles))
+        .routes(routes!(open_data::catalogue))
+        .routes(routes!(open_data::zones_csv))
+        .routes(routes!(open_data::stalls_csv))
+        .routes(routes!(open_data::monthly_csv))
+        .routes(routes!(open_data::monthly_json))
+        .routes(routes!(open_data::rounds_csv))
         .routes(routes!(transparency::audit_heads))
         .routes(routes!(auth::register))
         .routes(routes!(auth::login))
@@ -186,8 +193,11 @@ pub fn build(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(JSON_LIMIT))
         .with_state(state.clone());
 
-    let csp = HeaderValue::from_str(&web::content_security_policy(&state.config.dist_dir))
-        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
+    let csp = HeaderValue::from_str(&web::content_security_policy(
+        &state.config.dist_dir,
+        state.config.basemap_tiles.as_ref(),
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
     let hsts = state.config.cookie_secure;
     let ids = web::RequestIds::default();
     // The public GeoJSON is the hottest route (maps, GIS tools, caches): precompressed bytes from

@@ -16,7 +16,7 @@ use crate::error::PROBLEM_JSON;
 
 /// The Content-Security-Policy: only our own origin, WebAssembly allowed, and the inline loader
 /// script Trunk writes into index.html allowed by its hash (not by 'unsafe-inline').
-pub fn content_security_policy(dist: &Path) -> String {
+pub fn content_security_policy(dist: &Path, tiles: Option<&common::tiles::TileSource>) -> String {
     let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
     let hashes: String = inline_scripts(&index)
         .map(|s| {
@@ -24,9 +24,11 @@ pub fn content_security_policy(dist: &Path) -> String {
             format!(" 'sha256-{}'", encode(&Sha256::digest(s.as_bytes())))
         })
         .collect();
+    // The street map's tiles come from the operator's tile server, and from nowhere else.
+    let tile_origin = tiles.and_then(|t| t.csp_origin()).map(|o| format!(" {o}")).unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; \
-         img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
+         img-src 'self' data: blob:{tile_origin}; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
          form-action 'self'; frame-ancestors 'none'"
     )
 }

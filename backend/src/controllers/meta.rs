@@ -34,3 +34,11 @@ pub async fn list_districts() -> Json<Vec<DistrictInfo>> {
 pub async fn overview(State(state): State<AppState>) -> AppResult<Json<Overview>> {
     Ok(Json(state.db.run(|c| stats::overview(c).map_err(Into::into)).await?))
 }
+
+/// The street map's tile source (null when the operator set none: the map shows district
+/// outlines only). Its origin is allowed in the Content-Security-Policy's `img-src`.
+#[utoipa::path(get, path = "/api/v1/public/basemap-tiles", tag = "meta",
+    responses((status = 200, body = Option<common::tiles::TileSource>)))]
+pub async fn basemap_tiles(State(state): State<AppState>) -> Json<Option<common::tiles::TileSource>> {
+    Json(state.config.basemap_tiles.clone())
+}

@@ -13,6 +13,7 @@ pub mod helpers;
 pub mod meta;
 pub mod notifications;
 pub mod open311;
+pub mod open_data;
 pub mod permits;
 pub mod personal_data;
 pub mod policy;

@@ -14,6 +14,7 @@ pub mod helpers;
 pub mod inspections;
 pub mod notices;
 pub mod offers;
+pub mod open_data;
 pub mod permits;
 pub mod personal_data;
 pub mod policy;

@@ -23,6 +23,7 @@ mod helpers;
 mod kannel;
 mod notices;
 mod open311;
+mod open_data;
 mod permits;
 mod personal_data;
 mod rounds;

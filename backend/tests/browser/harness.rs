@@ -49,16 +49,21 @@ fn free_port() -> u16 {
 impl Browser {
     /// A fresh server with the demo data and a fresh browser; `None` means "skip this test".
     pub async fn start() -> Option<Browser> {
-        Browser::launch(false).await
+        Browser::launch(false, |_| {}).await
+    }
+
+    /// As [`Browser::start`], with settings changed before the server starts.
+    pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Option<Browser> {
+        Browser::launch(false, tweak).await
     }
 
     /// As [`Browser::start`], with texts sent through a real Kannel (fakesmsc as the carrier)
     /// and the courier running, so pages show what became of each text.
     pub async fn start_with_gateway() -> Option<Browser> {
-        Browser::launch(true).await
+        Browser::launch(true, |_| {}).await
     }
 
-    async fn launch(gateway: bool) -> Option<Browser> {
+    async fn launch(gateway: bool, tweak: impl FnOnce(&mut Config)) -> Option<Browser> {
         let chromedriver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
             .into_iter()
             .find(|p| std::path::Path::new(p).exists());
@@ -102,6 +107,7 @@ impl Browser {
         } else {
             None
         };
+        tweak(&mut config);
         let state = backend::build_state(config).await.unwrap();
         backend::seed::seed_demo(&state).await.unwrap();
         if gateway {
@@ -170,6 +176,11 @@ impl Browser {
         }
         let client = client.expect("connect to chromedriver");
         Some(Browser { client, base: format!("http://{addr}"), state, kannel, driver, dir, _serial: serial })
+    }
+
+    /// A Chrome DevTools Protocol command, through chromedriver (`goog/cdp/execute`).
+    pub async fn cdp(&self, cmd: &'static str, params: serde_json::Value) -> serde_json::Value {
+        self.client.issue_cmd(Cdp { cmd, params }).await.unwrap_or_else(|e| panic!("CDP {cmd}: {e}"))
     }
 
     pub async fn goto(&self, path: &str) {
@@ -453,5 +464,21 @@ impl Browser {
     pub async fn finish(self) {
         let Browser { client, .. } = &self;
         let _ = client.clone().close().await;
+    }
+}
+
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(serde_json::json!({ "cmd": self.cmd, "params": self.params }).to_string()))
     }
 }

@@ -19,6 +19,7 @@ mod allocation;
 mod counter;
 mod every_page;
 mod filings;
+mod finding;
 mod map;
 mod notices;
 mod on_the_job;

@@ -3,8 +3,6 @@
 //! month's days against the pack's minimum.
 
 use common::dto::lifecycle::{CheckInInput, CheckInReceipt};
-use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -27,28 +25,16 @@ pub fn CheckIn(p: &CheckInProps) -> Html {
         let (busy, receipt, error, no_position, id) =
             (busy.clone(), receipt.clone(), error.clone(), no_position.clone(), p.permit_id);
         Callback::from(move |_| {
-            let Some(geo) = gloo::utils::window().navigator().geolocation().ok() else {
-                no_position.set(true);
-                return;
-            };
             busy.set(true);
             no_position.set(false);
-            let (busy2, receipt, error, no_position_ok) =
+            let (busy, receipt, error, no_position) =
                 (busy.clone(), receipt.clone(), error.clone(), no_position.clone());
-            // Read by name: web-sys types the position only behind its unstable-API flag.
-            let ok = Closure::once_into_js(move |pos: wasm_bindgen::JsValue| {
-                let coord = |name: &str| {
-                    js_sys::Reflect::get(&pos, &"coords".into())
-                        .and_then(|c| js_sys::Reflect::get(&c, &name.into()))
-                        .ok()
-                        .and_then(|v| v.as_f64())
-                        .unwrap_or(f64::NAN)
+            crate::hooks::geolocation::locate(move |at| {
+                let Some(location) = at else {
+                    busy.set(false);
+                    return no_position.set(true);
                 };
-                let input = CheckInInput { location: [coord("longitude"), coord("latitude")] };
-                if input.location.iter().any(|v| !v.is_finite()) {
-                    busy2.set(false);
-                    return no_position_ok.set(true);
-                }
+                let input = CheckInInput { location };
                 yew::platform::spawn_local(async move {
                     match api::post::<_, CheckInReceipt>(&format!("/api/v1/permits/{id}/check-in"), &input).await {
                         Ok(r) => {
@@ -57,18 +43,9 @@ pub fn CheckIn(p: &CheckInProps) -> Html {
                         }
                         Err(e) => error.set(Some(e)),
                     }
-                    busy2.set(false);
+                    busy.set(false);
                 });
             });
-            let (busy3, no_position2) = (busy.clone(), no_position.clone());
-            let failed = Closure::once_into_js(move |_: wasm_bindgen::JsValue| {
-                busy3.set(false);
-                no_position2.set(true);
-            });
-            if geo.get_current_position_with_error_callback(ok.unchecked_ref(), Some(failed.unchecked_ref())).is_err() {
-                busy.set(false);
-                no_position.set(true);
-            }
         })
     };
     html! {

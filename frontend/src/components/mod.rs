@@ -6,6 +6,7 @@ pub mod case;
 pub mod charts;
 pub mod check_in;
 pub mod decision;
+pub mod directions;
 pub mod draw_check;
 pub mod field;
 pub mod footer;

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use common::TradeCategory;
 use common::dto::zones::ZoneSummary;
 use common::geo::{self, BBox, Viewport};
 use common::zone::ZoneKind;
@@ -13,7 +14,7 @@ use wasm_bindgen::closure::Closure;
 use web_sys::{Element, PointerEvent, WheelEvent};
 use yew::prelude::*;
 
-use crate::i18n::use_lang;
+use crate::i18n::{S, use_lang};
 
 /// SVG user space: large enough that 0.1-unit rounding is sub-metre across the city.
 const W: f64 = 10_000.0;
@@ -40,6 +41,9 @@ pub struct ZoneMapProps {
     pub focus: Option<BBox>,
     #[prop_or_default]
     pub label: Option<AttrValue>,
+    /// The trade chosen in the filter: markers count its free stalls only.
+    #[prop_or_default]
+    pub trade: Option<TradeCategory>,
 }
 
 fn fitted(basemap: &[DistrictShape]) -> Viewport {
@@ -56,11 +60,14 @@ fn fitted(basemap: &[DistrictShape]) -> Viewport {
     Viewport::fit(&bbox, W, H, 150.0)
 }
 
-/// Green when many stalls are free, amber when few, grey when none.
-pub fn free_class(z: &ZoneSummary) -> &'static str {
-    if z.stalls_free == 0 {
+/// Green when many stalls are free, amber when few, grey when none; with a trade chosen, counting
+/// that trade's free stalls only (a few means fewer than three).
+pub fn free_class(z: &ZoneSummary, trade: Option<TradeCategory>) -> &'static str {
+    let free = z.free_for(trade);
+    let few = if trade.is_some() { free < 3 } else { free * 10 < z.stalls_total };
+    if free == 0 {
         "full"
-    } else if z.stalls_free * 10 < z.stalls_total {
+    } else if few {
         "few"
     } else {
         "many"
@@ -78,6 +85,7 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
     let lang = use_lang();
     let svg_ref = use_node_ref();
     let base = use_memo(p.basemap.clone(), |b| fitted(b));
+    let tile_source = crate::hooks::use_tile_source();
     let view = use_state(|| {
         let mut v = *base;
         if let Some(f) = p.focus {
@@ -335,6 +343,28 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
 
     let v = *view;
     let vb = v.view_box();
+    // The street map, when the operator configured a tile source: the tiles covering the view
+    // (with a margin for the letterboxing of the SVG), in the same projection as the zones.
+    let tile_layer = match (&tile_source, *size) {
+        (Some(src), Some((w, _))) => {
+            let (tiles, shift) = common::tiles::tiles_for(&v.visible_bbox().padded(0.2), w * 1.4, src);
+            html! {
+                <g class="tiles" aria-hidden="true">
+                    { for tiles.into_iter().map(|t| {
+                        let b = t.bounds();
+                        let (x0, y0) = base.project([b.min_lon + shift[0], b.max_lat + shift[1]]);
+                        let (x1, y1) = base.project([b.max_lon + shift[0], b.min_lat + shift[1]]);
+                        html! {
+                            <image key={format!("{}/{}/{}", t.z, t.x, t.y)} class="tile" href={src.tile_url(t)} data-tile={format!("{}/{}/{}", t.z, t.x, t.y)}
+                                x={x0.to_string()} y={y0.to_string()} width={(x1 - x0).to_string()} height={(y1 - y0).to_string()}
+                                preserveAspectRatio="none" />
+                        }
+                    }) }
+                </g>
+            }
+        }
+        _ => html! {},
+    };
     // User units per screen pixel; before the first measurement, as if 1000 px wide.
     let unit = match *size {
         Some((w, h)) => 1.0 / (w / vb[2]).min(h / vb[3]).max(1e-9),
@@ -353,8 +383,12 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
             e.stop_propagation();
             on_select.emit(id);
         });
-        let class = classes!("zone-marker", free_class(z), (z.kind == ZoneKind::Temporary).then_some("temporary"), selected.then_some("selected"));
-        let title = format!("{} · {} {}/{}", z.name, if lang.is_en() { "free" } else { "空闲" }, z.stalls_free, z.stalls_total);
+        let class = classes!("zone-marker", free_class(z, p.trade), (z.kind == ZoneKind::Temporary).then_some("temporary"), selected.then_some("selected"));
+        let free = z.free_for(p.trade);
+        let title = match p.trade {
+            Some(c) => format!("{} · {} {} {}", z.name, lang.either(c.name_zh(), c.name_en()), lang.t(S::FreeOfTrade), free),
+            None => format!("{} · {} {}/{}", z.name, lang.t(S::FreeOfTrade), free, z.stalls_total),
+        };
         let shape = if z.kind == ZoneKind::Temporary {
             let pts = format!("{},{} {},{} {},{} {},{}", x, y - r * 1.3, x + r * 1.3, y, x, y + r * 1.3, x - r * 1.3, y);
             html! { <polygon points={pts} stroke-width={(1.5 * unit).to_string()} /> }
@@ -362,7 +396,7 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
             html! { <circle cx={x.to_string()} cy={y.to_string()} r={r.to_string()} stroke-width={(1.5 * unit).to_string()} /> }
         };
         html! {
-            <g class={class} data-zone-id={z.id.to_string()} data-code={z.code.clone()} data-district={z.district.code()}
+            <g class={class} data-zone-id={z.id.to_string()} data-code={z.code.clone()} data-district={z.district.code()} data-free={free.to_string()}
                 onclick={onclick} onpointerdown={Callback::from(|e: PointerEvent| e.stop_propagation())}>
                 <title>{ title }</title>
                 if selected {
@@ -382,11 +416,12 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
 
     html! {
         <div class="zone-map">
-            <svg ref={svg_ref} class="map-svg" viewBox={v.view_box_string()} tabindex="0" role="application"
+            <svg ref={svg_ref} class={classes!("map-svg", tile_source.is_some().then_some("has-tiles"))} viewBox={v.view_box_string()} tabindex="0" role="application"
                 aria-label={label} data-zoom={format!("{zoom:.3}")} data-viewbox={v.view_box_string()}
                 onpointerdown={on_pointer_down} onpointermove={on_pointer_move} onpointerup={on_pointer_up.clone()}
                 onpointercancel={on_pointer_up} onkeydown={on_key}>
                 <rect class="sea" x="-20000" y="-20000" width="50000" height="50000" />
+                { tile_layer }
                 { (*basemap_html).clone() }
                 <g class="district-labels" aria-hidden="true">
                     { for labels.into_iter().map(|(x, y, name)| html! {
@@ -396,6 +431,9 @@ pub fn ZoneMap(p: &ZoneMapProps) -> Html {
                 if let Some(o) = &p.overlay { { o.emit((*base, unit)) } }
                 <g class="zones">{ for markers }</g>
             </svg>
+            if let Some(src) = &tile_source {
+                <p class="map-attribution" id="map-attribution">{ &src.attribution }</p>
+            }
             <div class="map-controls" role="group" aria-label={if lang.is_en() { "Map controls" } else { "地图控制" }}>
                 <button type="button" class="zoom-in" aria-label={if lang.is_en() { "Zoom in" } else { "放大" }} onclick={zoom_by(1.5)}>{ "+" }</button>
                 <button type="button" class="zoom-out" aria-label={if lang.is_en() { "Zoom out" } else { "缩小" }} onclick={zoom_by(1.0 / 1.5)}>{ "−" }</button>

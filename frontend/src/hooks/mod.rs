@@ -2,9 +2,10 @@
 
 mod basemap;
 pub mod form;
+pub mod geolocation;
 mod session;
 
-pub use basemap::use_basemap;
+pub use basemap::{use_basemap, use_tile_source};
 pub use session::{Session, SessionHandle, reload as reload_session, use_session};
 
 use crate::i18n::Lang;

@@ -84,6 +84,17 @@ strings! {
     Stalls => "摊位", "Stalls";
     StallGridLabel => "摊位分布", "Stall layout";
     BackToMap => "返回地图", "Back to map";
+    Directions => "导航前往", "Directions";
+    FreeByTradeTitle => "各类空闲摊位", "Free stalls by trade";
+    FreeByTradeNote => "只有与您经营类别相同的空闲摊位才能分配给您。", "Only a free stall of your own trade can be allocated to you.";
+    FreeOfTrade => "空闲", "free";
+    NearMe => "找离我最近的", "Near me";
+    NearMeLocating => "正在定位…", "Finding you…";
+    NearMeNoPosition => "无法获取您的位置。请在浏览器中允许定位，或在地图上查找。", "Your position is not available. Allow location in the browser, or look on the map.";
+    NearMeTitle => "离您最近、有空闲摊位的摊规点", "Nearest zones with a free stall";
+    NearMeNone => "附近没有符合条件、有空闲摊位的摊规点。", "No zone matching your choice has a free stall.";
+    NearMeHint => "按直线距离排序；点“导航前往”可在地图应用中查看步行路线。先选经营类别，可只看这一类的空闲摊位。", "Sorted by straight-line distance; the map apps show the walking route. Choose a trade first to count only its free stalls.";
+    NoFreeOfTrade => "目前没有该类别的空闲摊位，提交后可能只能进入候补。", "No free stall of this trade right now: you may only be waitlisted.";
     Occupied => "已占用", "Occupied";
     Reserved => "已预留", "Reserved";
     OutOfUse => "停用", "Out of use";

@@ -135,15 +135,22 @@ struct FormProps {
     on_changed: Callback<()>,
 }
 
-fn zone_label(lang: Lang, z: &ZoneSummary) -> String {
-    format!(
-        "{} · {} · {} {}/{}",
-        z.name,
-        lang.either(z.district.name_zh(), z.district.name_en()),
-        lang.t(S::FigFree),
-        z.stalls_free,
-        z.stalls_total
-    )
+/// A zone as the picker shows it: with the applicant's trade chosen, only that trade's free stalls
+/// count (a free stall of another trade cannot be theirs).
+fn zone_label(lang: Lang, z: &ZoneSummary, trade: Option<TradeCategory>) -> String {
+    let district = lang.either(z.district.name_zh(), z.district.name_en());
+    match trade {
+        Some(c) => format!(
+            "{} · {} · {}{}{} {}",
+            z.name,
+            district,
+            lang.either(c.name_zh(), c.name_en()),
+            if lang.is_en() { " " } else { "" },
+            lang.t(S::FreeOfTrade),
+            z.free_for(Some(c))
+        ),
+        None => format!("{} · {} · {} {}/{}", z.name, district, lang.t(S::FigFree), z.stalls_free, z.stalls_total),
+    }
 }
 
 #[component]
@@ -481,7 +488,11 @@ fn ApplicationForm(p: &FormProps) -> Html {
                 <ol class="preferences" id="preferences">
                     { for input.preferences.iter().enumerate().map(|(i, zid)| html! {
                         <li data-zone-id={zid.to_string()}>
-                            <span>{ zone_by_id(*zid).map(|z| zone_label(lang, z)).unwrap_or_else(|| format!("#{zid}")) }</span>
+                            <span>{ zone_by_id(*zid).map(|z| zone_label(lang, z, category)).unwrap_or_else(|| format!("#{zid}")) }
+                                if zone_by_id(*zid).is_some_and(|z| category.is_some() && z.free_for(category) == 0) {
+                                    <span class="no-free-of-trade small" role="note">{ lang.t(S::NoFreeOfTrade) }</span>
+                                }
+                            </span>
                             <span class="pref-actions">
                                 <button type="button" class="link-button" aria-label={lang.t(S::MoveUp)} disabled={i == 0} onclick={move_pref(i, true)}>{ "↑" }</button>
                                 <button type="button" class="link-button" aria-label={lang.t(S::MoveDown)} disabled={i + 1 == input.preferences.len()} onclick={move_pref(i, false)}>{ "↓" }</button>
@@ -494,7 +505,7 @@ fn ApplicationForm(p: &FormProps) -> Html {
                     <label for="add-zone" class="visually-hidden">{ lang.t(S::AddZone) }</label>
                     <select id="add-zone" onchange={on_add}>
                         <option value="" selected=true>{ lang.t(S::AddZone) }</option>
-                        { for candidates.iter().map(|z| html! { <option value={z.id.to_string()}>{ zone_label(lang, z) }</option> }) }
+                        { for candidates.iter().map(|z| html! { <option value={z.id.to_string()}>{ zone_label(lang, z, category) }</option> }) }
                     </select>
                 }
                 { errs("preferences") }
@@ -546,7 +557,7 @@ fn ApplicationForm(p: &FormProps) -> Html {
                     <div>
                         <dt>{ lang.t(S::Preferences) }</dt>
                         <dd>{ for input.preferences.iter().map(|zid| html! {
-                            <span class="answer-line">{ zone_by_id(*zid).map(|z| zone_label(lang, z)).unwrap_or_else(|| format!("#{zid}")) }</span>
+                            <span class="answer-line">{ zone_by_id(*zid).map(|z| zone_label(lang, z, category)).unwrap_or_else(|| format!("#{zid}")) }</span>
                         }) }</dd>
                         <dd><button type="button" class="link-button" onclick={jump(1)}>{ lang.t(S::SeniorChange) }</button></dd>
                     </div>

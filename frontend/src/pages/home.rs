@@ -15,6 +15,7 @@ use crate::api::{self, ApiError};
 use crate::app::Route;
 use crate::components::alert::ErrorAlert;
 use crate::components::charts::DistrictBars;
+use crate::components::directions::{Directions, FreeByTrade};
 use crate::components::zone_map::{DistrictShape, ZoneMap, free_class, parse_basemap};
 use crate::hooks::use_session;
 use crate::i18n::{Lang, S, use_lang};
@@ -44,6 +45,9 @@ pub fn HomePage() -> Html {
     let zones = use_state(|| None::<Result<Rc<Vec<ZoneSummary>>, ApiError>>);
     let basemap = use_state(|| Rc::new(Vec::<DistrictShape>::new()));
     let selected = use_state(|| None::<i64>);
+    // Where the person is, once they tap "near me": None before, Some(None) when it failed.
+    let here = use_state(|| None::<Option<[f64; 2]>>);
+    let locating = use_state(|| false);
     let query = location.as_ref().map(|l| l.query_str().to_string()).unwrap_or_default();
     let filter = ZoneFilter::from_query(&query);
     // Map or list is one state on every screen, kept in the URL (`view=list`) like the filters,
@@ -139,6 +143,17 @@ pub fn HomePage() -> Html {
         let selected = selected.clone();
         Callback::from(move |id: i64| selected.set(Some(id)))
     };
+    let near_me = {
+        let (here, locating) = (here.clone(), locating.clone());
+        Callback::from(move |_| {
+            locating.set(true);
+            let (here, locating) = (here.clone(), locating.clone());
+            crate::hooks::geolocation::locate(move |p| {
+                locating.set(false);
+                here.set(Some(p));
+            });
+        })
+    };
     let set_mode = |m: Mode| {
         let (set_view, f) = (set_view.clone(), filter.clone());
         Callback::from(move |_| set_view(&f, m))
@@ -189,7 +204,7 @@ pub fn HomePage() -> Html {
                                     <span class="zone-name">{ &z.name }</span>
                                 </Link<Route>>
                                 <span class="zone-meta">
-                                    <span class={classes!("badge", free_class(z))}>{ lang.t(S::FigFree) }{ " " }{ z.stalls_free }{ "/" }{ z.stalls_total }</span>
+                                    { free_badge(lang, z, filter.category) }
                                     if z.kind == ZoneKind::Temporary { <span class="badge temporary">{ lang.either(ZoneKind::Temporary.name_zh(), ZoneKind::Temporary.name_en()) }</span> }
                                     <span class="muted">{ lang.either(z.district.name_zh(), z.district.name_en()) }{ " · " }{ hours_text(lang, z) }</span>
                                 </span>
@@ -204,15 +219,45 @@ pub fn HomePage() -> Html {
                     <p class="muted">{ &z.code }{ " · " }{ &z.address }</p>
                     <p>{ lang.t(S::Hours) }{ "：" }{ hours_text(lang, &z) }</p>
                     <p>{ lang.t(S::FigFree) }{ "：" }<strong>{ z.stalls_free }</strong>{ " / " }{ z.stalls_total }</p>
+                    <FreeByTrade free={z.stalls_free_by_category.clone()} categories={z.categories.clone()} highlight={filter.category} />
+                    <Directions at={[z.lon, z.lat]} name={z.name.clone()} />
                     <Link<Route> to={Route::Zone { id: z.id }} classes="button small primary">{ lang.t(S::ViewZone) }</Link<Route>>
                 </div>
             });
+            let near = match *here {
+                Some(Some(at)) => {
+                    let nearest = common::directions::nearest_with_free(&shown, at, filter.category, 3);
+                    html! {
+                        <section class="card near-me" id="near-me-list" aria-labelledby="near-me-title">
+                            <h3 id="near-me-title">{ lang.t(S::NearMeTitle) }
+                                if let Some(c) = filter.category { { format!(" · {}", lang.either(c.name_zh(), c.name_en())) } }</h3>
+                            <p class="muted small">{ lang.t(S::NearMeHint) }</p>
+                            if nearest.is_empty() { <p>{ lang.t(S::NearMeNone) }</p> }
+                            <ol class="near-list">
+                                { for nearest.iter().map(|n| html! {
+                                    <li data-code={n.zone.code.clone()}>
+                                        <Link<Route> to={Route::Zone { id: n.zone.id }}><strong>{ &n.zone.name }</strong></Link<Route>>
+                                        <span class="muted">{ " · " }{ common::directions::distance_text(n.distance_m, lang.is_en()) }
+                                            { " · " }{ lang.t(S::FreeOfTrade) }{ " " }{ n.free }</span>
+                                        <Directions at={[n.zone.lon, n.zone.lat]} name={n.zone.name.clone()} />
+                                    </li>
+                                }) }
+                            </ol>
+                        </section>
+                    }
+                }
+                Some(None) => {
+                    html! { <p class="alert warn" id="near-me-list" role="status">{ lang.t(S::NearMeNoPosition) }</p> }
+                }
+                None => html! {},
+            };
             html! {
                 <>
+                    { near }
                     <p class="result-count" id="result-count" role="status">{ lang.t(S::ZonesShown) }{ " " }<strong>{ shown.len() }</strong></p>
                     <div class={classes!("explorer", if mode == Mode::List { "mode-list" } else { "mode-map" })}>
                         <div class="map-pane">
-                            <ZoneMap basemap={(*basemap).clone()} zones={shown.clone()} selected={*selected} on_select={on_select} />
+                            <ZoneMap basemap={(*basemap).clone()} zones={shown.clone()} selected={*selected} on_select={on_select} trade={filter.category} />
                             { card.unwrap_or_default() }
                         </div>
                         <div class="list-pane">{ list }</div>
@@ -276,6 +321,9 @@ pub fn HomePage() -> Html {
                         <button type="button" class="link-button" onclick={clear}>{ lang.t(S::ClearFilters) }</button>
                     }
                 </form>
+                <button type="button" class="button secondary near-me-button" id="near-me" onclick={near_me} disabled={*locating}>
+                    { lang.t(if *locating { S::NearMeLocating } else { S::NearMe }) }
+                </button>
                 <div class="segmented view-toggle" role="radiogroup" aria-label={lang.t(S::ViewAs)}>
                     <button type="button" role="radio" id="view-map" aria-checked={(mode == Mode::Map).to_string()} onclick={set_mode(Mode::Map)}>{ lang.t(S::ViewMap) }</button>
                     <button type="button" role="radio" id="view-list" aria-checked={(mode == Mode::List).to_string()} onclick={set_mode(Mode::List)}>{ lang.t(S::ViewList) }</button>
@@ -296,6 +344,21 @@ pub fn HomePage() -> Html {
                 </section>
             }
         </section>
+    }
+}
+
+/// Free stalls for the list: the chosen trade's, else all of them out of the zone's total.
+fn free_badge(lang: Lang, z: &ZoneSummary, trade: Option<TradeCategory>) -> Html {
+    let class = classes!("badge", "free", free_class(z, trade));
+    match trade {
+        Some(c) => html! {
+            <span class={class} data-free={z.free_for(trade).to_string()}>
+                { lang.either(c.name_zh(), c.name_en()) }{ if lang.is_en() { " " } else { "" } }{ lang.t(S::FreeOfTrade) }{ " " }{ z.free_for(trade) }
+            </span>
+        },
+        None => {
+            html! { <span class={class} data-free={z.stalls_free.to_string()}>{ lang.t(S::FigFree) }{ " " }{ z.stalls_free }{ "/" }{ z.stalls_total }</span> }
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use yew_router::prelude::*;
 use crate::api::{self, ApiError};
 use crate::app::Route;
 use crate::components::alert::ErrorAlert;
+use crate::components::directions::{Directions, FreeByTrade};
 use crate::i18n::{Lang, S, use_lang};
 
 #[derive(Properties, PartialEq)]
@@ -131,7 +132,7 @@ pub fn ZonePage(p: &ZonePageProps) -> Html {
             <div class="two-col">
                 <div>
                     <dl class="card details">
-                        { row(S::Address, html! { &z.address }) }
+                        { row(S::Address, html! { <>{ &z.address }<Directions at={[z.lon, z.lat]} name={z.name.clone()} /></> }) }
                         { row(if z.kind == ZoneKind::Temporary { S::MealSessions } else { S::Hours }, hours) }
                         { row(S::AllowedTrades, html! { categories }) }
                         if !z.banned.is_empty() { { row(S::BannedTrades, html! { z.banned.join("、") }) } }
@@ -156,6 +157,9 @@ pub fn ZonePage(p: &ZonePageProps) -> Html {
                         <li><span class={classes!("swatch", state_class(*s))}></span>{ lang.t(*label) }{ " " }<strong>{ n }</strong></li>
                     }) }
                 </ul>
+                <h3 id="free-by-trade-title">{ lang.t(S::FreeByTradeTitle) }</h3>
+                <p class="muted small">{ lang.t(S::FreeByTradeNote) }</p>
+                <FreeByTrade free={z.stalls.free_by_category.clone()} categories={z.categories.clone()} />
                 <ul class="stall-grid" id="stall-grid">
                     { for stalls.iter().map(|s| html! {
                         <li class={classes!("stall", state_class(s.state))} data-state={s.state.as_str()}
