@@ -207,26 +207,32 @@ impl Config {
             run_jobs: flag("TANGUI_JOBS", true)?,
             job_interval_secs: number("TANGUI_JOB_INTERVAL_SECS", 300)?.clamp(5, 86_400) as u64,
             sms,
-            basemap_tiles: match get("TANGUI_BASEMAP_TILES").filter(|s| !s.trim().is_empty()) {
-                None => None,
-                Some(url) => {
-                    let url = url.trim().to_string();
-                    common::tiles::TileSource::check(&url)
-                        .map_err(|e| anyhow::anyhow!("TANGUI_BASEMAP_TILES: the URL template {e}"))?;
-                    let attribution =
-                        get("TANGUI_BASEMAP_ATTRIBUTION").filter(|s| !s.trim().is_empty()).ok_or_else(|| {
-                            anyhow::anyhow!("TANGUI_BASEMAP_ATTRIBUTION: a tile source needs its attribution (licence)")
-                        })?;
-                    let datum = get("TANGUI_BASEMAP_DATUM").unwrap_or_else(|| "wgs84".into());
-                    Some(common::tiles::TileSource {
-                        url,
-                        attribution,
-                        datum: common::tiles::TileDatum::parse(&datum).ok_or_else(|| {
-                            anyhow::anyhow!("TANGUI_BASEMAP_DATUM: expected wgs84 or gcj02, got {datum:?}")
-                        })?,
-                        max_zoom: number("TANGUI_BASEMAP_MAX_ZOOM", 18)?.clamp(0, 22) as u8,
-                        subdomains: get("TANGUI_BASEMAP_SUBDOMAINS").unwrap_or_default(),
-                    })
+            basemap_tiles: {
+                // All read up front, so that every setting is asked for whether or not it is used.
+                let url = get("TANGUI_BASEMAP_TILES").map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
+                let attribution = get("TANGUI_BASEMAP_ATTRIBUTION").filter(|s| !s.trim().is_empty());
+                let datum = get("TANGUI_BASEMAP_DATUM").unwrap_or_else(|| "wgs84".into());
+                let max_zoom = number("TANGUI_BASEMAP_MAX_ZOOM", 18)?.clamp(0, 22) as u8;
+                let subdomains = get("TANGUI_BASEMAP_SUBDOMAINS").unwrap_or_default();
+                match url {
+                    None => None,
+                    Some(url) => {
+                        common::tiles::TileSource::check(&url)
+                            .map_err(|e| anyhow::anyhow!("TANGUI_BASEMAP_TILES: the URL template {e}"))?;
+                        Some(common::tiles::TileSource {
+                            url,
+                            attribution: attribution.ok_or_else(|| {
+                                anyhow::anyhow!(
+                                    "TANGUI_BASEMAP_ATTRIBUTION: a tile source needs its attribution (licence)"
+                                )
+                            })?,
+                            datum: common::tiles::TileDatum::parse(&datum).ok_or_else(|| {
+                                anyhow::anyhow!("TANGUI_BASEMAP_DATUM: expected wgs84 or gcj02, got {datum:?}")
+                            })?,
+                            max_zoom,
+                            subdomains,
+                        })
+                    }
                 }
             },
         })
@@ -292,6 +298,32 @@ mod tests {
             missing.is_empty() && extra.is_empty(),
             "not in the README: {missing:?}; in the README only: {extra:?}"
         );
+    }
+
+    #[test]
+    fn a_tile_source_needs_a_template_and_its_attribution() {
+        let with = |pairs: &[(&str, &str)]| {
+            let m: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            Config::from_sources(|k| m.get(k).cloned(), &HashMap::new())
+        };
+        assert!(with(&[]).unwrap().basemap_tiles.is_none());
+        let url = "https://t{s}.tianditu.gov.cn/x?l={z}&r={y}&c={x}";
+        let err = with(&[("TANGUI_BASEMAP_TILES", url)]).unwrap_err().to_string();
+        assert!(err.contains("TANGUI_BASEMAP_ATTRIBUTION"), "{err}");
+        let err = with(&[("TANGUI_BASEMAP_TILES", "https://x/{z}/{x}"), ("TANGUI_BASEMAP_ATTRIBUTION", "a")])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("TANGUI_BASEMAP_TILES") && err.contains("{y}"), "{err}");
+        let t = with(&[
+            ("TANGUI_BASEMAP_TILES", url),
+            ("TANGUI_BASEMAP_ATTRIBUTION", "天地图"),
+            ("TANGUI_BASEMAP_DATUM", "gcj02"),
+            ("TANGUI_BASEMAP_SUBDOMAINS", "01234567"),
+        ])
+        .unwrap()
+        .basemap_tiles
+        .unwrap();
+        assert_eq!((t.datum, t.max_zoom, t.subdomains.as_str()), (common::tiles::TileDatum::Gcj02, 18, "01234567"));
     }
 
     #[test]

@@ -76,6 +76,7 @@ fn feature(z: &Zone, s: &ZoneSummary) -> serde_json::Value {
         "id": z.code,
         "geometry": { "type": "Polygon", "coordinates": z.geometry() },
         "properties": {
+            "zone_id": z.id,
             "code": z.code,
             "name": z.name,
             "district_code": s.district.code(),

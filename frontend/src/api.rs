@@ -216,7 +216,17 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Res
     request(Method::POST, url, Some(body)).await
 }
 
-/// Every zone, page by page (the server serves at most 200 at a time; a city may have more).
+/// Every active zone, from the public GeoJSON (one cached, precompressed file) — what the map
+/// draws, never a capped list.
+pub async fn zones_from_geojson() -> Result<Vec<common::dto::zones::ZoneSummary>, ApiError> {
+    let fc: serde_json::Value = get("/api/v1/public/zones.geojson").await?;
+    Ok(fc["features"]
+        .as_array()
+        .map(|fs| fs.iter().filter_map(common::dto::zones::ZoneSummary::from_feature).collect())
+        .unwrap_or_default())
+}
+
+/// Every zone matching `query`, page by page with the server's cursor (a page holds at most 200).
 pub async fn all_zones(query: &str) -> Result<Vec<common::dto::zones::ZoneSummary>, ApiError> {
     let mut out = Vec::new();
     let mut cursor = String::new();

@@ -62,6 +62,8 @@ pub enum Route {
     Dashboard,
     #[at("/transparency")]
     Transparency,
+    #[at("/data")]
+    OpenData,
     #[at("/login")]
     Login,
     #[at("/register")]
@@ -120,6 +122,7 @@ fn switch(route: Route) -> Html {
         Route::Inbox => html! { <pages::inbox::InboxPage /> },
         Route::Dashboard => html! { <pages::dashboard::DashboardPage /> },
         Route::Transparency => html! { <pages::transparency::TransparencyPage /> },
+        Route::OpenData => html! { <pages::open_data::OpenDataPage /> },
         Route::Login => html! { <pages::login::LoginPage /> },
         Route::Register => html! { <pages::register::RegisterPage /> },
         Route::Reset => html! { <pages::reset::ResetPage /> },

@@ -197,6 +197,15 @@ api_test!(free_stalls_by_trade_agree_with_the_stall_grid_everywhere, |app| {
         checked += 1;
     }
     assert_eq!(checked, 150);
+    // The map reads every zone from the GeoJSON: each feature reads back as the list's zone.
+    let listed: Vec<common::dto::zones::ZoneSummary> = serde_json::from_value(list["zones"].clone()).unwrap();
+    let from_map: Vec<common::dto::zones::ZoneSummary> = gj["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| common::dto::zones::ZoneSummary::from_feature(f).expect("a zone in every feature"))
+        .collect();
+    assert_eq!(from_map, listed);
 
     // The filter "has a free stall" with a trade means a free stall of that trade.
     let food = c.get("/api/v1/zones?category=cooked_food&has_free=true&per_page=200").await.value();

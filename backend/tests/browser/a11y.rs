@@ -69,6 +69,7 @@ async fn main_pages_have_no_serious_accessibility_violations() {
         ("/register".into(), "#real_name"),
         ("/reset".into(), "#send-code"),
         ("/takeover".into(), "#takeover_code"),
+        ("/data".into(), "#chart-permits .month"),
     ];
     let vendor: Vec<Page> = vec![
         ("/apply".into(), "#category"),

@@ -194,6 +194,7 @@ async fn every_page_fits_a_phone_and_a_desk_in_both_languages() {
         page(format!("/complaints/{}", c.complaint_token), "main h1", "complaint-status"),
         page("/rounds", "main h1", "rounds"),
         page("/transparency", "#audit-heads, #heads-none", "transparency"),
+        page("/data", "#chart-permits .month", "open-data"),
         page(format!("/rounds/{}", c.round), ".round-page h1", "round"),
         page("/login", "#login", "login"),
         page("/register", "#real_name", "register"),

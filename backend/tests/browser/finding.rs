@@ -184,10 +184,12 @@ impl TileServer {
         TileServer { child, dir, port }
     }
 
-    fn requested(&self) -> Vec<String> {
+    /// Paths nginx answered with 200 (from its access log).
+    fn served(&self) -> Vec<String> {
         std::fs::read_to_string(self.dir.join("logs/access.log"))
             .unwrap_or_default()
             .lines()
+            .filter(|l| l.split('"').nth(2).is_some_and(|after| after.trim_start().starts_with("200 ")))
             .filter_map(|l| l.split('"').nth(1).and_then(|r| r.split(' ').nth(1)).map(str::to_string))
             .collect()
     }
@@ -223,12 +225,10 @@ async fn with_a_tile_source_the_street_map_loads_under_the_zones() {
     b.wait_for(".zone-marker").await;
     b.wait_for("image.tile").await;
     b.wait_text("#map-attribution", "测试底图").await;
-    // Zoom in on a zone: street-level tiles replace the city-level ones.
-    let zone = b.wait_for(".zone-marker[data-code='SM-001']").await;
-    zone.click().await.unwrap();
-    for _ in 0..5 {
-        b.click(".zoom-in").await;
-    }
+    // Search for one zone: the map closes in on it, and street-level tiles replace the city ones.
+    b.goto("/?q=SM-001").await;
+    b.wait_for(".zone-marker[data-code='SM-001']").await;
+    b.wait_for("image.tile").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let check = b
         .js(r#"
@@ -258,13 +258,13 @@ async fn with_a_tile_source_the_street_map_loads_under_the_zones() {
     let t = common::tiles::Tile { z: parts[0] as u8, x: parts[1], y: parts[2] };
     assert!(t.bounds().contains([z.lon, z.lat]), "{t:?} does not hold SM-001 at {:?}", [z.lon, z.lat]);
     assert!(t.z >= 14, "street-level zoom after zooming in: {t:?}");
-    // The browser fetched it (the CSP allows the tile server) and nginx served it.
+    // The browser fetched it (the CSP allows the tile server) and nginx answered 200.
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let path = format!("/{}.png", under[0]);
-    while !tiles.requested().contains(&path) {
-        assert!(std::time::Instant::now() < deadline, "nginx never served {path}: {:?}", tiles.requested());
+    while !tiles.served().contains(&path) {
+        assert!(std::time::Instant::now() < deadline, "nginx never served {path}: {:?}", tiles.served());
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(check["loaded"][0], 200, "{}", check["loaded"]);
+    assert!(check["loaded"].as_array().is_some_and(|l| !l.is_empty()), "the browser fetched the tile");
     b.finish().await;
 }

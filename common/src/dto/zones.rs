@@ -32,6 +32,34 @@ pub struct ZoneSummary {
 }
 
 impl ZoneSummary {
+    /// A feature of the public zones GeoJSON (`/api/v1/public/zones.geojson`) read back: the map
+    /// loads every zone from that one cached file rather than from pages of the list.
+    pub fn from_feature(f: &serde_json::Value) -> Option<ZoneSummary> {
+        let p = f.get("properties")?;
+        let anchor = p.get("anchor")?.as_array()?;
+        fn value<T: serde::de::DeserializeOwned>(p: &serde_json::Value, k: &str) -> Option<T> {
+            serde_json::from_value(p.get(k)?.clone()).ok()
+        }
+        Some(ZoneSummary {
+            id: p.get("zone_id")?.as_i64()?,
+            code: p.get("code")?.as_str()?.to_string(),
+            name: p.get("name")?.as_str()?.to_string(),
+            district: District::from_code(p.get("district_code")?.as_str()?)?,
+            kind: value(p, "kind")?,
+            status: value(p, "status")?,
+            address: p.get("address").and_then(|a| a.as_str()).unwrap_or_default().to_string(),
+            lon: anchor.first()?.as_f64()?,
+            lat: anchor.get(1)?.as_f64()?,
+            categories: value(p, "categories")?,
+            hours: value(p, "hours")?,
+            stalls_total: p.get("stalls_total")?.as_i64()?,
+            stalls_free: p.get("stalls_free")?.as_i64()?,
+            stalls_free_by_category: value(p, "stalls_free_by_category").unwrap_or_default(),
+            fee_yuan_month: p.get("fee_yuan_month").and_then(|v| v.as_i64()).unwrap_or(0) as i32,
+            valid_until: value(p, "valid_until").flatten(),
+        })
+    }
+
     /// Free stalls an applicant of this trade can get; all free stalls when no trade is given.
     pub fn free_for(&self, category: Option<TradeCategory>) -> i64 {
         match category {

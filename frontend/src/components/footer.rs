@@ -15,6 +15,8 @@ pub fn Footer() -> Html {
                 <a href="/api/v1/openapi.json">{ lang.t(S::FooterApi) }{ " (OpenAPI)" }</a>
                 { " · " }
                 <Link<Route> to={Route::Transparency}>{ lang.t(S::TransparencyTitle) }</Link<Route>>
+                { " · " }
+                <Link<Route> to={Route::OpenData}>{ lang.t(S::DataTitle) }</Link<Route>>
             </p>
         </footer>
     }

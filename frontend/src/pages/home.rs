@@ -61,7 +61,7 @@ pub fn HomePage() -> Html {
                 overview.set(Some(api::get::<Overview>("/api/v1/stats/overview").await));
             });
             yew::platform::spawn_local(async move {
-                let r = api::all_zones("").await.map(Rc::new);
+                let r = api::zones_from_geojson().await.map(Rc::new);
                 zones.set(Some(r));
             });
             yew::platform::spawn_local(async move {
@@ -220,8 +220,8 @@ pub fn HomePage() -> Html {
                     <p>{ lang.t(S::Hours) }{ "：" }{ hours_text(lang, &z) }</p>
                     <p>{ lang.t(S::FigFree) }{ "：" }<strong>{ z.stalls_free }</strong>{ " / " }{ z.stalls_total }</p>
                     <FreeByTrade free={z.stalls_free_by_category.clone()} categories={z.categories.clone()} highlight={filter.category} />
-                    <Directions at={[z.lon, z.lat]} name={z.name.clone()} />
                     <Link<Route> to={Route::Zone { id: z.id }} classes="button small primary">{ lang.t(S::ViewZone) }</Link<Route>>
+                    <Directions at={[z.lon, z.lat]} name={z.name.clone()} />
                 </div>
             });
             let near = match *here {

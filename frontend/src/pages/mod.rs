@@ -14,6 +14,7 @@ pub mod inspect;
 pub mod login;
 pub mod my_data;
 pub mod not_found;
+pub mod open_data;
 pub mod outbox;
 pub mod permits;
 pub mod policy;
