@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::geo::{BBox, MAX_MERCATOR_LAT, gcj02_to_wgs84, inverse_mercator, mercator};
+use crate::geo::{BBox, MAX_MERCATOR_LAT, inverse_mercator, mercator, wgs84_to_gcj02};
 
 /// The datum a tile source draws in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -117,9 +117,8 @@ pub fn tiles_for(view: &BBox, screen_px: f64, source: &TileSource) -> (Vec<Tile>
         TileDatum::Gcj02 => {
             // The offset changes by centimetres across a city view: one shift for all tiles.
             let c = view.center();
-            let g = crate::geo::wgs84_to_gcj02(c);
-            let back = gcj02_to_wgs84(g);
-            [back[0] - g[0], back[1] - g[1]]
+            let g = wgs84_to_gcj02(c);
+            [c[0] - g[0], c[1] - g[1]]
         }
     };
     let area = BBox {

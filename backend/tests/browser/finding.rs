@@ -12,20 +12,9 @@ use fantoccini::Locator;
 use serde_json::json;
 
 use crate::harness::Browser;
+use crate::map::{count, wait_count};
 
 const PHONE: (u32, u32) = (390, 844);
-
-async fn count(b: &Browser, css: &str) -> usize {
-    b.client.find_all(Locator::Css(css)).await.unwrap().len()
-}
-
-async fn wait_count(b: &Browser, css: &str, n: usize) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(15);
-    while count(b, css).await != n {
-        assert!(std::time::Instant::now() < deadline, "{css}: expected {n}, found {}", count(b, css).await);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 /// `data-free` of every element matching `css`, by its `data-code` or `data-zone-id`.
 async fn free_by(b: &Browser, css: &str, key: &str) -> HashMap<String, i64> {

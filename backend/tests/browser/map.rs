@@ -17,11 +17,11 @@ async fn select(b: &Browser, css: &str, value: &str) {
     .await;
 }
 
-async fn count(b: &Browser, css: &str) -> usize {
+pub async fn count(b: &Browser, css: &str) -> usize {
     b.client.find_all(Locator::Css(css)).await.unwrap().len()
 }
 
-async fn wait_count(b: &Browser, css: &str, n: usize) {
+pub async fn wait_count(b: &Browser, css: &str, n: usize) {
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while count(b, css).await != n {
         assert!(std::time::Instant::now() < deadline, "{css}: expected {n}, found {}", count(b, css).await);
