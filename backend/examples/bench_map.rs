@@ -99,26 +99,7 @@ fn start_nginx(dir: &Path, root: &Path) -> (u16, PathBuf) {
 }
 
 async fn first_render(base: &str, runs: usize) -> Vec<f64> {
-    use fantoccini::ClientBuilder;
-    let port = free_port();
-    let mut driver = Command::new("chromedriver").arg(format!("--port={port}")).spawn().expect("chromedriver");
-    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
-        "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
-            "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run", "--window-size=1280,900"] }
-    }))
-    .unwrap();
-    let mut client = None;
-    for _ in 0..50 {
-        if let Ok(c) =
-            ClientBuilder::native().capabilities(caps.clone()).connect(&format!("http://127.0.0.1:{port}")).await
-        {
-            client = Some(c);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let client = client.expect("chromedriver connects");
+    let (client, mut driver) = support::chromium(&["--window-size=1280,900"]).await;
     let mut times = Vec::new();
     // One warm-up load (compiles nothing on the server, but fills the browser's HTTP cache as a
     // returning visitor would have it), then measured navigations.

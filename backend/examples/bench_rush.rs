@@ -5,6 +5,8 @@
 //! memory, and the count check: every 2xx submit is a stored submitted application and nothing
 //! else was submitted. Writes `xtask/bench/results/rush.md`.
 
+#[path = "support/baseline.rs"]
+mod baseline;
 mod support;
 
 use std::collections::HashMap;
@@ -186,6 +188,67 @@ async fn vendor(http: Http, base: Arc<str>, token: String, prefs: Vec<i64>) -> (
     }
 }
 
+/// What one rush measured at the client.
+struct Load {
+    seconds: f64,
+    /// Sorted.
+    latencies_ms: Vec<f64>,
+    ok: usize,
+    created: usize,
+    other: HashMap<u16, usize>,
+    errors: usize,
+}
+
+/// Every vendor's morning against `base`, {IN_FLIGHT} vendors in flight at any moment.
+async fn drive(http: &Http, base: &Arc<str>, tokens: Vec<String>, zones: &[i64]) -> Load {
+    let gate = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
+    let t = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, token) in tokens.into_iter().enumerate() {
+        let first = (i * 7) % zones.len();
+        let prefs: Vec<i64> = (0..3.min(zones.len())).map(|k| zones[(first + k) % zones.len()]).collect();
+        let (http, base, gate) = (http.clone(), base.clone(), gate.clone());
+        tasks.spawn(async move {
+            let _permit = gate.acquire_owned().await.unwrap();
+            vendor(http, base, token, prefs).await
+        });
+    }
+    let mut latencies = Vec::with_capacity(VENDORS * 3);
+    let (mut ok, mut created, mut errors) = (0, 0, 0);
+    let mut other: HashMap<u16, usize> = HashMap::new();
+    let mut done = 0;
+    while let Some(r) = tasks.join_next().await {
+        let (lat, was_created, status) = r.unwrap();
+        latencies.extend(lat);
+        created += usize::from(was_created);
+        match status {
+            Ok(s) if (200..300).contains(&s) => ok += 1,
+            Ok(s) => *other.entry(s).or_default() += 1,
+            Err(_) => errors += 1,
+        }
+        done += 1;
+        if done % 5000 == 0 {
+            println!("  {done} / {VENDORS}");
+        }
+    }
+    let seconds = t.elapsed().as_secs_f64();
+    latencies.sort_by(f64::total_cmp);
+    Load { seconds, latencies_ms: latencies, ok, created, other, errors }
+}
+
+/// The same rush against the bare baseline (`support/baseline.rs`), same client, same machine.
+async fn baseline_rush(dir: &Path) -> Load {
+    let tokens: Vec<String> = (0..VENDORS).map(|_| backend::auth::rand_bytes::random_hex(32)).collect();
+    let base: Arc<str> = baseline::start(dir, &tokens).into();
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    let http: Http = Client::builder(TokioExecutor::new()).pool_max_idle_per_host(IN_FLIGHT).build(connector);
+    println!("[baseline] rush: {VENDORS} vendors × 3 requests, {IN_FLIGHT} in flight, bare axum + SQLite …");
+    let load = drive(&http, &base, tokens, &[1, 2, 3, 4, 5, 6, 7]).await;
+    println!("[baseline] {:.0} applications/s", VENDORS as f64 / load.seconds);
+    load
+}
+
 async fn rush(database: &str, url: String, dir: &Path) -> Outcome {
     let data_dir = dir.join(format!("data-{database}"));
     println!("[{database}] preparing: demo data, {VENDORS} vendors with live sessions …");
@@ -220,50 +283,19 @@ async fn rush(database: &str, url: String, dir: &Path) -> Outcome {
     }
 
     println!("[{database}] rush: {VENDORS} vendors × 3 requests, {IN_FLIGHT} in flight …");
-    let gate = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
-    let t = Instant::now();
-    let mut tasks = tokio::task::JoinSet::new();
-    for (i, token) in tokens.into_iter().enumerate() {
-        let first = (i * 7) % zones.len();
-        let prefs: Vec<i64> = (0..3.min(zones.len())).map(|k| zones[(first + k) % zones.len()]).collect();
-        let (http, base, gate) = (http.clone(), base.clone(), gate.clone());
-        tasks.spawn(async move {
-            let _permit = gate.acquire_owned().await.unwrap();
-            vendor(http, base, token, prefs).await
-        });
-    }
-    let mut latencies = Vec::with_capacity(VENDORS * 3);
-    let (mut ok, mut created, mut errors) = (0, 0, 0);
-    let mut other: HashMap<u16, usize> = HashMap::new();
-    let mut done = 0;
-    while let Some(r) = tasks.join_next().await {
-        let (lat, was_created, status) = r.unwrap();
-        latencies.extend(lat);
-        created += usize::from(was_created);
-        match status {
-            Ok(s) if (200..300).contains(&s) => ok += 1,
-            Ok(s) => *other.entry(s).or_default() += 1,
-            Err(_) => errors += 1,
-        }
-        done += 1;
-        if done % 5000 == 0 {
-            println!("  {done} / {VENDORS}");
-        }
-    }
-    let seconds = t.elapsed().as_secs_f64();
+    let load = drive(&http, &base, tokens, &zones).await;
     let peak = support::peak_rss_mib_of(&server.id().to_string());
     let _ = server.kill();
     let _ = server.wait();
-    latencies.sort_by(f64::total_cmp);
     let (stored_submitted, stored_total) = stored(&url).await;
     Outcome {
         database: database.into(),
-        seconds,
-        latencies_ms: latencies,
-        submit_2xx: ok,
-        create_2xx: created,
-        other,
-        errors,
+        seconds: load.seconds,
+        latencies_ms: load.latencies_ms,
+        submit_2xx: load.ok,
+        create_2xx: load.created,
+        other: load.other,
+        errors: load.errors,
         stored_submitted,
         stored_total,
         peak_rss_mib: peak,
@@ -274,6 +306,7 @@ async fn rush(database: &str, url: String, dir: &Path) -> Outcome {
 async fn main() {
     let dir = std::env::temp_dir().join(format!("tangui-bench-rush-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    let base = baseline_rush(&dir).await;
     let mut outcomes = vec![rush("SQLite", format!("sqlite://{}", dir.join("rush.db").display()), &dir).await];
     let pg = std::env::var("TANGUI_BENCH_POSTGRES_URL").ok().filter(|s| !s.is_empty());
     let mut schema = None;
@@ -319,6 +352,23 @@ async fn main() {
             o.peak_rss_mib,
         ));
     }
+    let ratio = VENDORS as f64 / outcomes[0].seconds / (VENDORS as f64 / base.seconds);
+    let baseline_row = format!(
+        "| bare baseline (axum + SQLite, same three writes) | {:.1} s | **{:.0}** applications/s ({:.0} requests/s) | {:.1} / **{:.1}** / {:.1} ms | {} submits, {} creates | — | {} | in the load generator's process |\n",
+        base.seconds,
+        VENDORS as f64 / base.seconds,
+        base.latencies_ms.len() as f64 / base.seconds,
+        percentile(&base.latencies_ms, 0.5),
+        percentile(&base.latencies_ms, 0.99),
+        base.latencies_ms.last().copied().unwrap_or(0.0),
+        base.ok,
+        base.created,
+        if base.other.is_empty() && base.errors == 0 {
+            "none".to_string()
+        } else {
+            format!("{:?}, {} errors", base.other, base.errors)
+        },
+    );
     let report = format!(
         "# Application rush benchmark\n\n\
          Command: `cargo xtask bench-rush` (builds the release `tangui`, then runs `cargo run --release -p backend \
@@ -331,7 +381,13 @@ async fn main() {
          image and submits it: 3 requests each, {VENDORS} vendors, {IN_FLIGHT} vendors in flight at any moment. \
          Latency is per request (all three kinds). Peak memory is the server process's VmHWM.\n\n\
          | database | wall time | throughput | latency p50 / p99 / max | 2xx answers | stored afterwards | refused | server peak RSS |\n\
-         |---|---|---|---|---|---|---|---|\n{rows}\n\
+         |---|---|---|---|---|---|---|---|\n{baseline_row}{rows}\n\
+         tangui on SQLite does **{ratio:.2}×** the bare baseline's applications per second. The baseline \
+         (`backend/examples/support/baseline.rs`) does the same three writes per vendor — a session look-up and an \
+         insert; the image to disk and its row; an update and one appended audit row in a transaction — with one \
+         SQLite connection and nothing else: no validation, encryption of personal data, audit hash chain, \
+         notices, case view or problem answers. It runs in this benchmark's process on its own two-thread runtime \
+         (the same cores as the load generator, as tangui's server process does).\n\n\
          The count check: the number of 2xx answers to submit must equal the submitted applications of these \
          vendors found in the database afterwards, and the number of 2xx answers to create must equal all their \
          applications in any status — every acknowledged write is there and nothing else was stored.\n\n\
@@ -358,6 +414,13 @@ async fn main() {
         })
         .collect();
     support::write_summary("rush", serde_json::json!(figures));
+    support::write_summary(
+        "rush-baseline",
+        serde_json::json!({
+            "applications_per_s": VENDORS as f64 / base.seconds, "p50_ms": percentile(&base.latencies_ms, 0.5),
+            "p99_ms": percentile(&base.latencies_ms, 0.99), "submit_2xx": base.ok,
+        }),
+    );
     if let (Some(base), Some(name)) = (pg, schema)
         && let Ok(mut c) = diesel::PgConnection::establish(&base)
     {

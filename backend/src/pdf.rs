@@ -82,6 +82,28 @@ fn rect(x: f32, y: f32, w: f32, h: f32) -> Op {
     }
 }
 
+/// A QR code of `text` as an SVG image (one unit per module, with the quiet zone): the
+/// authenticator key at enrolment, a permit's verification link on its page.
+pub fn qr_svg(text: &str) -> String {
+    let Ok(code) = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M) else {
+        return String::new();
+    };
+    let n = code.width();
+    let colors = code.to_colors();
+    let mut path = String::new();
+    for row in 0..n {
+        for col in 0..n {
+            if colors[row * n + col] == qrcode::Color::Dark {
+                path.push_str(&format!("M{} {}h1v1h-1z", col + 4, row + 4));
+            }
+        }
+    }
+    let size = n + 8;
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="#fff"/><path fill="#000" d="{path}"/></svg>"##
+    )
+}
+
 /// The QR code of `url` as filled squares, `size_mm` wide, bottom-left corner at (x, y).
 fn qr_ops(url: &str, x: f32, y: f32, size_mm: f32) -> Vec<Op> {
     let Ok(code) = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M) else {

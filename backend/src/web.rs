@@ -17,7 +17,10 @@ use crate::error::PROBLEM_JSON;
 /// The Content-Security-Policy: only our own origin, WebAssembly allowed, and the inline loader
 /// script Trunk writes into index.html allowed by its hash (not by 'unsafe-inline').
 pub fn content_security_policy(dist: &Path, tiles: Option<&common::tiles::TileSource>) -> String {
-    let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+    // Both bundles' pages: each has Trunk's loader and the service worker's registration inline.
+    let staff = dist.join(common::routes::STAFF_BUNDLE_DIR).join("index.html");
+    let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default()
+        + &std::fs::read_to_string(staff).unwrap_or_default();
     let hashes: String = inline_scripts(&index)
         .map(|s| {
             use base64_sha::encode;
@@ -114,8 +117,10 @@ pub async fn problem_request_id(req: Request, next: Next) -> Response {
     res
 }
 
-/// The built frontend with the SPA fallback (any unknown path gets index.html so deep links
-/// work). Hashed assets are cached for a year; index.html is revalidated every time.
+/// The built frontend with the SPA fallback (any unknown path gets a bundle's page, so deep links
+/// work): the staff pages get the staff bundle's page, every other path the public one. Files are
+/// sent as built: `name.br` or `name.gz` (made at build time at the strongest settings) when the
+/// client accepts them. Hashed assets are cached for a year; pages are revalidated every time.
 pub fn spa(dist: &Path) -> Router {
     if !dist.join("index.html").exists() {
         let msg = format!(
@@ -128,21 +133,45 @@ pub fn spa(dist: &Path) -> Router {
             async move { Html(msg) }
         });
     }
-    let index = ServeFile::new(dist.join("index.html"));
-    let files = ServeDir::new(dist).fallback(index);
+    let page = |path: std::path::PathBuf| ServeFile::new(path).precompressed_br().precompressed_gzip();
+    let public = page(dist.join("index.html"));
+    let staff_index = dist.join(common::routes::STAFF_BUNDLE_DIR).join("index.html");
+    // Without a staff build (an old dist/), staff paths get the public page, which says so.
+    let staff = if staff_index.exists() { page(staff_index) } else { public.clone() };
+    let fallback = tower::service_fn(move |req: Request| {
+        let (public, staff) = (public.clone(), staff.clone());
+        async move {
+            use tower::ServiceExt;
+            let res = if common::routes::is_staff_page(req.uri().path()) {
+                staff.oneshot(req).await
+            } else {
+                public.oneshot(req).await
+            };
+            res.map(IntoResponse::into_response)
+        }
+    });
+    let files = ServeDir::new(dist).precompressed_br().precompressed_gzip().fallback(fallback);
     Router::new().fallback_service(files).layer(axum::middleware::from_fn(cache_policy))
 }
 
 async fn cache_policy(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let mut res = next.run(req).await.into_response();
-    let hashed = path
-        .rsplit('/')
-        .next()
-        .is_some_and(|f| f.contains('-') && (f.ends_with(".wasm") || f.ends_with(".js") || f.ends_with(".css")));
-    let value = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let value = if is_hashed_asset(&path) { "public, max-age=31536000, immutable" } else { "no-cache" };
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     res
+}
+
+/// Trunk's output names carry a 16-hex-digit hash of their content (`frontend-<hash>_bg.wasm`,
+/// `app-<hash>.css`): those never change and may be cached for good.
+pub fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or("");
+    let Some((stem, ext)) = file.rsplit_once('.') else { return false };
+    if !matches!(ext, "wasm" | "js" | "css") {
+        return false;
+    }
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -152,6 +181,26 @@ mod tests {
         assert_eq!(super::base64_sha::encode(b"foobar"), "Zm9vYmFy");
         assert_eq!(super::base64_sha::encode(b"fooba"), "Zm9vYmE=");
         assert_eq!(super::base64_sha::encode(b"foob"), "Zm9vYg==");
+    }
+
+    #[test]
+    fn only_trunk_hashed_files_are_immutable() {
+        for p in
+            ["/frontend-b4b35b99624aefe2_bg.wasm", "/staff/frontend-b4b35b99624aefe2.js", "/app-0123456789abcdef.css"]
+        {
+            assert!(super::is_hashed_asset(p), "{p}");
+        }
+        for p in [
+            "/",
+            "/sw.js",
+            "/index.html",
+            "/manifest.webmanifest",
+            "/favicon.svg",
+            "/my-file.js",
+            "/a-b4b35b99624aefe2.json",
+        ] {
+            assert!(!super::is_hashed_asset(p), "{p}");
+        }
     }
 
     #[test]

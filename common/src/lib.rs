@@ -19,6 +19,7 @@ pub mod policy;
 pub mod problem;
 pub mod qr;
 pub mod role;
+pub mod routes;
 pub mod text;
 pub mod tiles;
 pub mod time;

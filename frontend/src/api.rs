@@ -116,7 +116,11 @@ async fn send_raw(
         None => rb.build(),
     }
     .map_err(|e| ApiError::Network(e.to_string()))?;
-    req.send().await.map_err(|e| ApiError::Network(e.to_string()))
+    let resp = req.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    if !writes {
+        crate::components::offline::note(&resp);
+    }
+    Ok(resp)
 }
 
 async fn to_error(resp: gloo::net::http::Response) -> ApiError {

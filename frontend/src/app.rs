@@ -100,10 +100,7 @@ fn switch(route: Route) -> Html {
         Route::Home => html! { <pages::home::HomePage /> },
         Route::Zone { id } => html! { <pages::zone::ZonePage id={id} /> },
         Route::Apply => html! { <pages::apply::ApplyPage /> },
-        Route::Review => html! { <pages::review::ReviewQueuePage /> },
-        Route::ReviewCase { id } => html! { <pages::review::ReviewCasePage id={id} /> },
         Route::Rounds => html! { <pages::rounds::RoundsPage /> },
-        Route::RoundNew => html! { <pages::rounds::NewRoundPage /> },
         Route::Round { id } => html! { <pages::rounds::RoundPage id={id} /> },
         Route::SelfCheck => html! { <pages::selfcheck::SelfCheckPage /> },
         Route::FileCrossStore => html! { <pages::filing::CrossStorePage /> },
@@ -111,16 +108,11 @@ fn switch(route: Route) -> Html {
         Route::MyFilings => html! { <pages::filing::MyFilingsPage /> },
         Route::Filing { id } => html! { <pages::filing::FilingPage id={id} /> },
         Route::Verify { code } => html! { <pages::verify::VerifyPage code={code} /> },
-        Route::AdminPolicy => html! { <pages::policy::PolicyPage /> },
-        Route::AdminSegments => html! { <pages::segments::SegmentsPage /> },
         Route::MyPermits => html! { <pages::permits::MyPermitsPage /> },
         Route::Permit { id } => html! { <pages::permits::PermitPage id={id} /> },
-        Route::Inspect => html! { <pages::inspect::InspectPage /> },
         Route::Report => html! { <pages::complaints::ReportPage /> },
         Route::ComplaintStatus { token } => html! { <pages::complaints::ComplaintStatusPage token={token} /> },
-        Route::StaffComplaint { id } => html! { <pages::complaints::StaffComplaintPage id={id} /> },
         Route::Inbox => html! { <pages::inbox::InboxPage /> },
-        Route::Dashboard => html! { <pages::dashboard::DashboardPage /> },
         Route::Transparency => html! { <pages::transparency::TransparencyPage /> },
         Route::OpenData => html! { <pages::open_data::OpenDataPage /> },
         Route::Login => html! { <pages::login::LoginPage /> },
@@ -128,6 +120,24 @@ fn switch(route: Route) -> Html {
         Route::Reset => html! { <pages::reset::ResetPage /> },
         Route::Takeover => html! { <pages::reset::TakeoverPage /> },
         Route::Account => html! { <pages::account::AccountPage /> },
+        Route::NotFound => html! { <pages::not_found::NotFoundPage /> },
+        staff => staff_page(staff),
+    }
+}
+
+/// The staff pages, in the staff bundle only (`--features staff`): the public bundle never
+/// carries their code.
+#[cfg(feature = "staff")]
+fn staff_page(route: Route) -> Html {
+    match route {
+        Route::Review => html! { <pages::review::ReviewQueuePage /> },
+        Route::ReviewCase { id } => html! { <pages::review::ReviewCasePage id={id} /> },
+        Route::RoundNew => html! { <pages::rounds::NewRoundPage /> },
+        Route::AdminPolicy => html! { <pages::policy::PolicyPage /> },
+        Route::AdminSegments => html! { <pages::segments::SegmentsPage /> },
+        Route::Inspect => html! { <pages::inspect::InspectPage /> },
+        Route::StaffComplaint { id } => html! { <pages::complaints::StaffComplaintPage id={id} /> },
+        Route::Dashboard => html! { <pages::dashboard::DashboardPage /> },
         Route::Counter => html! { <pages::counter::CounterPage /> },
         Route::AdminUsers => html! { <pages::users::UsersPage /> },
         Route::AdminOutbox => html! { <pages::outbox::OutboxPage /> },
@@ -136,8 +146,15 @@ fn switch(route: Route) -> Html {
         Route::AdminZoneNew => html! { <pages::zone_editor::ZoneEditorPage /> },
         Route::AdminZoneImport => html! { <pages::admin_zones::ImportPage /> },
         Route::AdminZoneEdit { id } => html! { <pages::zone_editor::ZoneEditorPage id={Some(id)} /> },
-        Route::NotFound => html! { <pages::not_found::NotFoundPage /> },
+        _ => html! { <pages::not_found::NotFoundPage /> },
     }
+}
+
+/// In the public bundle a staff page is loaded from the server, which answers it with the staff
+/// bundle (`common::routes::is_staff_page`).
+#[cfg(not(feature = "staff"))]
+fn staff_page(_route: Route) -> Html {
+    html! { <crate::components::handover::StaffHandover /> }
 }
 
 const LANG_KEY: &str = "tangui.lang";
@@ -162,10 +179,14 @@ pub fn App() -> Html {
             }
         });
     }
-    // The app has started: the placeholder page from index.html goes.
+    // The app has started: the placeholder page from index.html goes, and a hand-over to the
+    // staff bundle that brought us here is complete.
     use_effect_with((), |_| {
         if let Some(boot) = gloo::utils::document().get_element_by_id("boot") {
             boot.remove();
+        }
+        if cfg!(feature = "staff") {
+            crate::components::handover::done();
         }
     });
 
@@ -192,6 +213,7 @@ pub fn App() -> Html {
                     <ContextProvider<crate::hooks::Senior> context={senior}>
                         <BrowserRouter>
                             <Header />
+                            <crate::components::offline::OfflineBanner />
                             <main id="main" tabindex="-1">
                                 <Switch<Route> render={switch} />
                             </main>

@@ -3,6 +3,8 @@
 
 mod basemap;
 mod fuzz;
+mod loader;
+mod precompress;
 mod production;
 mod tools;
 

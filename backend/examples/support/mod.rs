@@ -191,3 +191,38 @@ pub async fn city_round(
     };
     (admin, input)
 }
+
+/// Headless Debian Chromium through a chromedriver of its own; `args` are added to the browser's.
+/// Kill the returned process when done.
+pub async fn chromium(args: &[&str]) -> (fantoccini::Client, std::process::Child) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut driver = Command::new("chromedriver").arg(format!("--port={port}")).spawn().expect("chromedriver");
+    let mut all = vec![
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+    ];
+    all.extend_from_slice(args);
+    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+        "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": all }
+    }))
+    .unwrap();
+    for _ in 0..50 {
+        if let Ok(c) = fantoccini::ClientBuilder::native()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            return (c, driver);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let _ = driver.kill();
+    let _ = driver.wait();
+    panic!("chromedriver did not answer")
+}

@@ -48,27 +48,6 @@ pub fn accepted_step(secret: &str, typed: &str, unix: i64, last_step: Option<i64
         .filter(|step| last_step.is_none_or(|last| *step > last))
 }
 
-/// A QR code of `text` as an SVG image (one unit per module, with the quiet zone).
-pub fn qr_svg(text: &str) -> String {
-    let Ok(code) = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M) else {
-        return String::new();
-    };
-    let n = code.width();
-    let colors = code.to_colors();
-    let mut path = String::new();
-    for row in 0..n {
-        for col in 0..n {
-            if colors[row * n + col] == qrcode::Color::Dark {
-                path.push_str(&format!("M{} {}h1v1h-1z", col + 4, row + 4));
-            }
-        }
-    }
-    let size = n + 8;
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges"><rect width="{size}" height="{size}" fill="#fff"/><path fill="#000" d="{path}"/></svg>"##
-    )
-}
-
 fn normalise(code: &str) -> String {
     code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
 }

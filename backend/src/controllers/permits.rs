@@ -36,7 +36,10 @@ pub async fn find_permit(
     CurrentUser(actor): CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<PermitView>> {
-    Ok(Json(service::view(&state, &actor, id).await?))
+    let mut view = service::view(&state, &actor, id).await?;
+    // The holder shows this on site (from the phone's saved copy when offline).
+    view.verify_qr_svg = crate::pdf::qr_svg(&format!("{}/verify/{}", state.config.public_url, view.verify_code));
+    Ok(Json(view))
 }
 
 /// A permit by its certificate code, for an officer on site (their district only).

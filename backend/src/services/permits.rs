@@ -475,6 +475,7 @@ pub fn build_view(c: &mut DbConn, actor: &Actor, id: i64) -> AppResult<PermitVie
         history: audit::case_events(c, "permit", p.id)?,
         notices: notices::for_subject(c, &format!("permit:{}", p.id), None)?,
         version: p.version,
+        verify_qr_svg: String::new(),
     })
 }
 

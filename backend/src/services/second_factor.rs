@@ -47,7 +47,7 @@ pub async fn enrol(app: &App, actor: &Actor) -> AppResult<Enrolment> {
         })
         .await?;
     let url = sf::url(&secret, &login);
-    Ok(Enrolment { qr_svg: sf::qr_svg(&url), otpauth_url: url, secret })
+    Ok(Enrolment { qr_svg: crate::pdf::qr_svg(&url), otpauth_url: url, secret })
 }
 
 /// Counts a wrong try against the session; after five the session ends.

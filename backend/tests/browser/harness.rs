@@ -19,6 +19,9 @@ pub struct Browser {
     pub state: backend::app::AppState,
     /// The SMS gateway, for journeys started with [`Browser::start_with_gateway`].
     pub kannel: Option<crate::kannel::Kannel>,
+    /// For journeys started with [`Browser::start_behind_plug`]: pulling it takes the site off the
+    /// network, as a lost signal does for the phone.
+    plug: Option<tokio::sync::watch::Sender<bool>>,
     driver: Child,
     dir: PathBuf,
     _serial: tokio::sync::MutexGuard<'static, ()>,
@@ -36,7 +39,7 @@ fn required() -> bool {
     std::env::var("TANGUI_E2E_REQUIRED").is_ok_and(|v| v == "1" || v == "true")
 }
 
-fn dist_dir() -> PathBuf {
+pub fn dist_dir() -> PathBuf {
     std::env::var_os("TANGUI_DIST")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist"))
@@ -49,21 +52,34 @@ fn free_port() -> u16 {
 impl Browser {
     /// A fresh server with the demo data and a fresh browser; `None` means "skip this test".
     pub async fn start() -> Option<Browser> {
-        Browser::launch(false, |_| {}).await
+        Browser::launch(false, false, |_| {}).await
     }
 
     /// As [`Browser::start`], with settings changed before the server starts.
     pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Option<Browser> {
-        Browser::launch(false, tweak).await
+        Browser::launch(false, false, tweak).await
     }
 
     /// As [`Browser::start`], with texts sent through a real Kannel (fakesmsc as the carrier)
     /// and the courier running, so pages show what became of each text.
     pub async fn start_with_gateway() -> Option<Browser> {
-        Browser::launch(true, |_| {}).await
+        Browser::launch(true, false, |_| {}).await
     }
 
-    async fn launch(gateway: bool, tweak: impl FnOnce(&mut Config)) -> Option<Browser> {
+    /// As [`Browser::start`], with the browser reaching the site through a plug that
+    /// [`Browser::pull_plug`] pulls: afterwards every connection is refused, the service worker's too.
+    pub async fn start_behind_plug() -> Option<Browser> {
+        Browser::launch(false, true, |_| {}).await
+    }
+
+    /// Takes the site off the network: open connections close, new ones are refused.
+    pub async fn pull_plug(&self) {
+        let plug = self.plug.as_ref().expect("started with Browser::start_behind_plug");
+        let _ = plug.send(true);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    async fn launch(gateway: bool, plugged: bool, tweak: impl FnOnce(&mut Config)) -> Option<Browser> {
         let chromedriver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
             .into_iter()
             .find(|p| std::path::Path::new(p).exists());
@@ -91,7 +107,13 @@ impl Browser {
         let dir = std::env::temp_dir().join(format!("tangui-e2e-{}", backend::auth::rand_bytes::random_hex(6)));
         std::fs::create_dir_all(&dir).unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
+        let server_addr = listener.local_addr().unwrap();
+        let (addr, plug) = if plugged {
+            let (addr, plug) = plug(server_addr).await;
+            (addr, Some(plug))
+        } else {
+            (server_addr, None)
+        };
         let mut config = Config::from_sources(|_| None, &HashMap::new()).unwrap();
         // Texts go out whatever the hour the tests run at.
         config.sms.quiet_hours = None;
@@ -99,7 +121,7 @@ impl Browser {
         config.dist_dir = dist;
         config.data_dir = dir.join("data");
         config.public_url = format!("http://{addr}");
-        config.bind = addr.to_string();
+        config.bind = server_addr.to_string();
         let kannel = if gateway {
             let k = crate::kannel::Kannel::start(&config.public_url).await?;
             config.sms = k.sms_config(&config.public_url);
@@ -175,7 +197,7 @@ impl Browser {
             }
         }
         let client = client.expect("connect to chromedriver");
-        Some(Browser { client, base: format!("http://{addr}"), state, kannel, driver, dir, _serial: serial })
+        Some(Browser { client, base: format!("http://{addr}"), state, kannel, plug, driver, dir, _serial: serial })
     }
 
     /// A Chrome DevTools Protocol command, through chromedriver (`goog/cdp/execute`).
@@ -467,18 +489,33 @@ impl Browser {
     }
 }
 
-#[derive(Debug)]
-struct Cdp {
-    cmd: &'static str,
-    params: serde_json::Value,
+/// A TCP relay in front of the server; sending `true` closes it and every connection through it.
+async fn plug(upstream: std::net::SocketAddr) -> (std::net::SocketAddr, tokio::sync::watch::Sender<bool>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let mut pulled = rx.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = pulled.changed() => break,
+                accepted = listener.accept() => {
+                    let Ok((mut inbound, _)) = accepted else { continue };
+                    let mut cut = rx.clone();
+                    tokio::spawn(async move {
+                        let Ok(mut outbound) = tokio::net::TcpStream::connect(upstream).await else { return };
+                        tokio::select! {
+                            _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                            _ = cut.changed() => {}
+                        }
+                    });
+                }
+            }
+        }
+    });
+    (addr, tx)
 }
 
-impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
-    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
-        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(serde_json::json!({ "cmd": self.cmd, "params": self.params }).to_string()))
-    }
-}
+#[path = "cdp.rs"]
+mod cdp;
+use cdp::Cdp;

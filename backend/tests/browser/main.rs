@@ -23,5 +23,6 @@ mod finding;
 mod map;
 mod notices;
 mod on_the_job;
+mod speed;
 mod supervision;
 mod zone_admin;

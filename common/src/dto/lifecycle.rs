@@ -61,6 +61,9 @@ pub struct PermitView {
     #[serde(default)]
     pub notices: Vec<NoticeDelivery>,
     pub version: i32,
+    /// The verification link as a QR code (SVG), for the holder to show on site, even offline.
+    #[serde(default)]
+    pub verify_qr_svg: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use common::dto::stats::Overview;
 use common::dto::zones::ZoneSummary;
 use common::zone::{ZoneFilter, ZoneKind};
-use common::{District, TradeCategory};
+use common::{District, Role, TradeCategory};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -170,20 +170,26 @@ pub fn HomePage() -> Html {
                 }
             };
             html! {
-                <>
-                    if o.demo_data { <p class="notice">{ lang.t(S::DemoNotice) }</p> }
-                    <div class="figures">
-                        { tile("fig-zones", o.zones, S::FigZones) }
-                        { tile("fig-stalls", o.stalls, S::FigStalls) }
-                        { tile("fig-free", o.free_stalls, S::FigFree) }
-                        { tile("fig-temporary", o.temporary_zones, S::FigTemporary) }
-                    </div>
-                </>
+                <div class="figures">
+                    { tile("fig-zones", o.zones, S::FigZones) }
+                    { tile("fig-stalls", o.stalls, S::FigStalls) }
+                    { tile("fig-free", o.free_stalls, S::FigFree) }
+                    { tile("fig-temporary", o.temporary_zones, S::FigTemporary) }
+                </div>
             }
         }
         Some(Err(e)) => html! { <ErrorAlert error={Some(e.clone())} /> },
-        None => html! { <p aria-busy="true" class="muted">{ lang.t(S::Loading) }</p> },
+        // The tiles' places are kept while the figures load, so nothing below jumps when they come.
+        None => html! {
+            <div class="figures" aria-busy="true">
+                { for [S::FigZones, S::FigStalls, S::FigFree, S::FigTemporary].into_iter().map(|label| html! {
+                    <div class="figure"><span class="number muted">{ "…" }</span><span class="label">{ lang.t(label) }</span></div>
+                }) }
+            </div>
+        },
     };
+    // Under the map, where its arrival moves nothing already on screen.
+    let demo_notice = matches!(&*overview, Some(Ok(o)) if o.demo_data);
 
     let explorer = match &*zones {
         None => html! { <p aria-busy="true" class="muted">{ lang.t(S::Loading) }</p> },
@@ -272,12 +278,28 @@ pub fn HomePage() -> Html {
             <div class="hero">
                 <h1>{ lang.t(S::HomeTitle) }</h1>
                 <p class="lead">{ lang.t(S::HomeLead) }</p>
-                if session.loaded && session.me.is_none() {
-                    <div class="actions">
-                        <Link<Route> to={Route::Register} classes="button primary">{ lang.t(S::StartVendor) }</Link<Route>>
-                        <Link<Route> to={Route::Register} classes="button secondary">{ lang.t(S::StartShop) }</Link<Route>>
-                    </div>
-                }
+                // Each person's next two steps (two buttons for everyone, so the page does not move
+                // when we learn who is signed in).
+                <div class="actions">
+                    { match session.me.as_ref().map(|m| m.role) {
+                        Some(Role::Vendor) => html! { <>
+                            <Link<Route> to={Route::Apply} classes="button primary">{ lang.t(S::NavApply) }</Link<Route>>
+                            <Link<Route> to={Route::MyPermits} classes="button secondary">{ lang.t(S::NavPermits) }</Link<Route>>
+                        </> },
+                        Some(Role::Merchant) => html! { <>
+                            <Link<Route> to={Route::MyFilings} classes="button primary">{ lang.t(S::NavMyFilings) }</Link<Route>>
+                            <Link<Route> to={Route::SelfCheck} classes="button secondary">{ lang.t(S::NavSelfCheck) }</Link<Route>>
+                        </> },
+                        Some(_) => html! { <>
+                            <Link<Route> to={Route::Review} classes="button primary">{ lang.t(S::NavReview) }</Link<Route>>
+                            <Link<Route> to={Route::Dashboard} classes="button secondary">{ lang.t(S::NavDashboard) }</Link<Route>>
+                        </> },
+                        None => html! { <>
+                            <Link<Route> to={Route::Register} classes="button primary">{ lang.t(S::StartVendor) }</Link<Route>>
+                            <Link<Route> to={Route::Register} classes="button secondary">{ lang.t(S::StartShop) }</Link<Route>>
+                        </> },
+                    } }
+                </div>
             </div>
             { figures }
             <section aria-labelledby="map-title" class="map-section">
@@ -335,6 +357,7 @@ pub fn HomePage() -> Html {
                     <span class="diamond"></span>{ lang.t(S::FigTemporary) }
                 </div>
                 { explorer }
+                if demo_notice { <p class="notice">{ lang.t(S::DemoNotice) }</p> }
             </section>
             if let Some(Ok(o)) = &*overview {
                 <section class="card" aria-labelledby="by-district">

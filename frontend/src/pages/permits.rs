@@ -272,6 +272,14 @@ pub fn PermitPage(p: &PermitPageProps) -> Html {
                         <div class="kv"><dt>{ lang.t(S::ValidPeriod) }</dt><dd>{ format!("{} – {}", pv.valid_from, pv.valid_until) }</dd></div>
                         <div class="kv"><dt>{ lang.either("核验码", "Verify code") }</dt><dd><code>{ &pv.verify_code }</code></dd></div>
                     </dl>
+                    if !pv.verify_qr_svg.is_empty() {
+                        <figure class="permit-qr card" id="permit-qr">
+                            <div class="qr-image" role="img" aria-label={lang.t(S::PermitQrLabel)}>
+                                { Html::from_html_unchecked(AttrValue::from(pv.verify_qr_svg.clone())) }
+                            </div>
+                            <figcaption class="muted small">{ lang.t(S::PermitQrCaption) }</figcaption>
+                        </figure>
+                    }
                     <div class="actions">
                         <a class="button" id="download-certificate" href={format!("/api/v1/permits/{}/certificate.pdf", pv.id)} download={format!("tangui-{}.pdf", pv.verify_code)}>{ lang.t(S::DownloadCertificate) }</a>
                         <Link<Route> to={Route::Verify { code: pv.verify_code.clone() }} classes="button secondary">{ lang.t(S::VerifyTitle) }</Link<Route>>
