@@ -339,6 +339,24 @@ impl Browser {
             assert!(std::time::Instant::now() < deadline, "never reached {path}, at {}", self.path().await);
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        self.wait_app().await;
+    }
+
+    /// Waits until the app runs in this page and is not handing a staff page over to the staff
+    /// bundle (which reloads the page).
+    pub async fn wait_app(&self) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let ready = self
+                .client
+                .execute("return !!window.wasmBindings && !document.getElementById('handover');", vec![])
+                .await;
+            if matches!(ready, Ok(serde_json::Value::Bool(true))) {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "the app did not settle at {}", self.path().await);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     pub async fn texts(&self, css: &str) -> Vec<String> {
@@ -446,13 +464,15 @@ impl Browser {
                 self.wait_for("#totp-secret").await.text().await.unwrap()
             }
             "#totp-code" => self.allow_next_totp(login).await,
-            _ => return,
+            _ => return self.wait_app().await,
         };
         self.type_totp(&secret).await;
         if step == "#enrol-start" {
             self.wait_text("#recovery-codes", "-").await;
             self.click("#recovery-continue").await;
         }
+        self.wait_for(".who").await;
+        self.wait_app().await;
         self.wait_for(".who").await;
     }
 

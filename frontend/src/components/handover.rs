@@ -40,5 +40,5 @@ pub fn StaffHandover() -> Html {
             </section>
         };
     }
-    html! { <section class="page"><p aria-busy="true" class="muted">{ lang.t(S::StaffLoading) }</p></section> }
+    html! { <section class="page" id="handover"><p aria-busy="true" class="muted">{ lang.t(S::StaffLoading) }</p></section> }
 }
