@@ -17,7 +17,8 @@ async function saveShell() {
   const cache = await caches.open(SHELL);
   await cache.put("/", res);
   const files = new Set();
-  for (const m of html.matchAll(/(?:href|src)="(\/[^"?#]+\.(?:js|wasm|css|svg|webmanifest))"/g)) files.add(m[1]);
+  // Quoted paths: links, and the loader's import of the app and its WebAssembly.
+  for (const m of html.matchAll(/["'](\/[^"'?#\s]+\.(?:js|wasm|css|svg|webmanifest))["']/g)) files.add(m[1]);
   await cache.addAll([...files]);
   // Files of earlier builds are no longer needed.
   for (const req of await cache.keys()) {
@@ -38,8 +39,21 @@ self.addEventListener("activate", (event) => {
   );
 });
 
-function withinPatience(promise) {
-  return Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error("slow")), PATIENCE_MS))]);
+// The network's answer; but if it is slow and a saved copy exists, the copy — and without a
+// copy, the network however long it takes (a slow answer beats none).
+async function networkOrSaved(fromNetwork, saved) {
+  const net = fromNetwork();
+  net.catch(() => {}); // a late failure after the saved copy was served is nobody's concern
+  const slow = new Promise((resolve) => setTimeout(resolve, PATIENCE_MS, "slow"));
+  try {
+    const first = await Promise.race([net, slow]);
+    if (first !== "slow") return first;
+    return (await saved()) || (await net);
+  } catch (e) {
+    const copy = await saved();
+    if (copy) return copy;
+    throw e;
+  }
 }
 
 async function savedCopy(cacheName, key) {
@@ -49,16 +63,16 @@ async function savedCopy(cacheName, key) {
 // Pages: the network first, saving the page of each bundle; offline, the staff bundle's page
 // if this device has one (it holds every page), else the public one.
 async function page(request) {
-  try {
-    const res = await withinPatience(fetch(request));
+  const saved = async () => (await savedCopy(SHELL, "/staff/")) || (await savedCopy(SHELL, "/"));
+  const res = await networkOrSaved(async () => {
+    const res = await fetch(request);
     if (res.ok) {
       const staff = (await res.clone().text()).includes('"/staff/');
       await (await caches.open(SHELL)).put(staff ? "/staff/" : "/", res.clone());
     }
     return res;
-  } catch (e) {
-    return (await savedCopy(SHELL, "/staff/")) || (await savedCopy(SHELL, "/")) || Response.error();
-  }
+  }, saved).catch(() => undefined);
+  return res || Response.error();
 }
 
 // Built files have the hash of their content in the name: a saved one is always right.
@@ -77,22 +91,17 @@ async function stamped(res) {
   return new Response(await res.blob(), { status: res.status, statusText: res.statusText, headers });
 }
 
-// Data: the network first, saving each answer; offline or too slow, the saved answer.
+// Data: the network first, saving each answer; offline, or slow with a saved answer, that answer.
 async function data(request) {
-  try {
-    const res = await withinPatience(fetch(request));
+  return networkOrSaved(async () => {
+    const res = await fetch(request);
     if (res.status === 200) {
-      const cache = await caches.open(DATA);
-      await cache.put(request, await stamped(res.clone()));
+      await (await caches.open(DATA)).put(request, await stamped(res.clone()));
     } else if (res.status === 401) {
       await caches.delete(DATA);
     }
     return res;
-  } catch (e) {
-    const hit = await caches.open(DATA).then((c) => c.match(request));
-    if (hit) return hit;
-    throw e;
-  }
+  }, () => caches.open(DATA).then((c) => c.match(request)));
 }
 
 self.addEventListener("fetch", (event) => {

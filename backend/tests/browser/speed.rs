@@ -147,6 +147,24 @@ async fn with_no_network_the_vendor_still_sees_the_map_and_their_permit_with_its
     b.goto("/").await;
     wait_count(&b, ".zone-marker", 150).await;
     wait_controlled(&b).await;
+    // Installing, the worker saved the page and the app's files (read from the page itself).
+    let saved = b
+        .client
+        .execute_async(
+            "const done = arguments[0]; caches.open('tangui-shell-v1').then(c => c.keys()) \
+             .then(k => done(k.map(r => new URL(r.url).pathname)));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let saved: Vec<String> = serde_json::from_value(saved).unwrap();
+    for suffix in ["_bg.wasm", ".js", ".css"] {
+        assert!(
+            saved.iter().any(|p| (p.starts_with("/frontend-") || p.starts_with("/app-")) && p.ends_with(suffix)),
+            "{suffix} saved: {saved:?}"
+        );
+    }
+    assert!(saved.contains(&"/".to_string()), "{saved:?}");
     // Used once more while online, as a vendor does: the worker keeps what these pages showed.
     b.goto("/").await;
     wait_count(&b, ".zone-marker", 150).await;
