@@ -127,11 +127,6 @@ async fn first_render(base: &str, runs: usize) -> Vec<f64> {
     times
 }
 
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
 fn machine() -> String {
     let nginx = Command::new("nginx")
         .arg("-v")
@@ -208,7 +203,7 @@ async fn main() {
 
     println!("first render in headless Chromium …");
     let mut renders = first_render(&base, 7).await;
-    let render_median = median(&mut renders.clone());
+    let render_median = support::median(&mut renders.clone());
     let render_max = renders.iter().cloned().fold(0.0, f64::max);
     renders.sort_by(f64::total_cmp);
 

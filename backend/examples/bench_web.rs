@@ -160,11 +160,6 @@ async fn throttled_first_render(base: &str) -> Vec<(f64, f64)> {
     runs
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
 #[tokio::main]
 async fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
@@ -210,8 +205,8 @@ async fn main() {
     }
     println!("map first render with Lighthouse's mobile throttling applied by CDP …");
     let renders = throttled_first_render(&base).await;
-    let render_median = median(renders.iter().map(|r| r.1).collect());
-    let paint_median = median(renders.iter().map(|r| r.0).collect());
+    let render_median = support::median(&mut renders.iter().map(|r| r.1).collect::<Vec<_>>());
+    let paint_median = support::median(&mut renders.iter().map(|r| r.0).collect::<Vec<_>>());
 
     let rows: String = reports
         .iter()

@@ -226,3 +226,9 @@ pub async fn chromium(args: &[&str]) -> (fantoccini::Client, std::process::Child
     let _ = driver.wait();
     panic!("chromedriver did not answer")
 }
+
+/// The middle value (sorts `v`).
+pub fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
