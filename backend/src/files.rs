@@ -19,6 +19,8 @@ use crate::db::{DbConn, DbTarget};
 use crate::error::{AppError, AppResult};
 use crate::vault::Keyring;
 
+mod jpeg;
+
 fn path_of(data_dir: &Path, sha256: &str) -> PathBuf {
     data_dir.join("uploads").join(&sha256[..2]).join(sha256)
 }
@@ -45,15 +47,45 @@ fn internal(e: impl Into<anyhow::Error>) -> AppError {
     AppError::Internal(e.into())
 }
 
-/// Stores the bytes sealed (if not already there) and returns the SHA-256 of the bytes in clear.
-pub async fn store(app: &App, bytes: Vec<u8>) -> AppResult<String> {
-    let hash = hex::encode(Sha256::digest(&bytes));
-    let sealed = app.vault.seal_bytes(&bytes);
-    if in_database(app) {
-        let h = hash.clone();
+/// What `store` kept: the SHA-256 of the bytes in clear (the file's name) and their length.
+pub struct Stored {
+    pub sha256: String,
+    pub size: i64,
+}
+
+/// Stores an upload sealed (if not already there); a photo is cleaned first (`clean_photo`).
+/// The picture, the hash, the sealing and, on disk, the write happen in one call on the blocking
+/// pool: every hop there is a thread woken and waited for, which was almost a third of the
+/// server's CPU in the application rush (`xtask/bench/results/rush-profile.md`).
+pub async fn store(app: &App, bytes: Vec<u8>, photo: bool) -> AppResult<Stored> {
+    let vault = app.vault.clone();
+    let disk = (!in_database(app)).then(|| app.config.data_dir.clone());
+    let (stored, sealed) = tokio::task::spawn_blocking(move || -> AppResult<(Stored, Option<Vec<u8>>)> {
+        let bytes = if photo { clean_photo_blocking(&bytes)? } else { bytes };
+        let stored = Stored { sha256: hex::encode(Sha256::digest(&bytes)), size: bytes.len() as i64 };
+        let Some(dir) = disk else {
+            let sealed = vault.seal_bytes(&bytes);
+            return Ok((stored, Some(sealed)));
+        };
+        let path = path_of(&dir, &stored.sha256);
+        if path.exists() {
+            // Stored again, a file is fresh: the sweep leaves it a day for its row to arrive.
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+                .map_err(internal)?;
+        } else {
+            write_atomically(&path, &vault.seal_bytes(&bytes)).map_err(internal)?;
+        }
+        Ok((stored, None))
+    })
+    .await
+    .map_err(internal)??;
+    if let Some(sealed) = sealed {
+        let h = stored.sha256.clone();
         app.db
             .write(move |c| {
-                // Stored again, a file is fresh: the sweep leaves it a day for its row to arrive.
                 if let DbConn::Pg(pg) = c {
                     diesel::insert_into(stored_files::table)
                         .values((
@@ -69,19 +101,8 @@ pub async fn store(app: &App, bytes: Vec<u8>) -> AppResult<String> {
                 Ok(())
             })
             .await?;
-        return Ok(hash);
     }
-    let path = path_of(&app.config.data_dir, &hash);
-    tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-        if path.exists() {
-            return std::fs::File::options().write(true).open(&path)?.set_modified(std::time::SystemTime::now());
-        }
-        write_atomically(&path, &sealed)
-    })
-    .await
-    .map_err(internal)?
-    .map_err(internal)?;
-    Ok(hash)
+    Ok(stored)
 }
 
 /// The bytes in clear.
@@ -232,12 +253,12 @@ fn reseal_disk(data_dir: &Path, vault: &Keyring) -> std::io::Result<(usize, usiz
     Ok((rows, unreadable))
 }
 
-/// The longest side a stored photo keeps: enough to read an ID card or see a blocked lane.
-pub const MAX_PHOTO_SIDE: u32 = 2560;
+use common::application::MAX_PHOTO_SIDE;
 
-/// A photo decoded and written again before it is stored: turned upright by its orientation
-/// tag, no larger than `MAX_PHOTO_SIDE`, and without any metadata (a phone's photo carries the
-/// place it was taken, the camera and the time). JPEG stays JPEG, PNG stays PNG.
+/// A photo as it is stored: upright, no larger than `MAX_PHOTO_SIDE`, and without any metadata
+/// (a phone's photo carries the place it was taken, the camera and the time). JPEG stays JPEG, PNG
+/// stays PNG. A JPEG that is already upright and small enough only loses its metadata segments,
+/// its picture copied as coded (`jpeg::strip`); any other picture is decoded and written again.
 pub async fn clean_photo(bytes: Vec<u8>) -> AppResult<Vec<u8>> {
     tokio::task::spawn_blocking(move || clean_photo_blocking(&bytes)).await.map_err(|e| AppError::Internal(e.into()))?
 }
@@ -253,6 +274,12 @@ fn unreadable() -> AppError {
 
 fn clean_photo_blocking(bytes: &[u8]) -> AppResult<Vec<u8>> {
     use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+    if let Some(s) = jpeg::strip(bytes)
+        && s.orientation == 1
+        && u32::from(s.width.max(s.height)) <= MAX_PHOTO_SIDE
+    {
+        return Ok(s.bytes);
+    }
     let mut reader = ImageReader::new(std::io::Cursor::new(bytes)).with_guessed_format().map_err(|_| unreadable())?;
     let format = reader.format().ok_or_else(unreadable)?;
     let mut limits = Limits::default();

@@ -243,6 +243,10 @@ impl DocFormat {
 
 pub const MAX_UPLOAD_BYTES: u64 = 5 * 1024 * 1024;
 
+/// The longest side a stored photo keeps: enough to read an ID card or see a blocked lane. The
+/// app scales a photo down to it on the phone before sending; the server to it on receipt.
+pub const MAX_PHOTO_SIDE: u32 = 2560;
+
 /// Checks an upload from its size and first bytes. The same check runs in the browser before
 /// sending and on the server on receipt.
 pub fn check_upload(field: &str, head: &[u8], size: u64) -> Result<DocFormat, FieldError> {

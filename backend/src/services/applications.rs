@@ -168,12 +168,8 @@ pub async fn upload(
         ));
     }
     // Photos are stored without their metadata (a phone's photo says where it was taken).
-    let bytes = match format {
-        common::application::DocFormat::Pdf => bytes.to_vec(),
-        _ => crate::files::clean_photo(bytes.to_vec()).await?,
-    };
-    let size = bytes.len() as i64;
-    let hash = crate::files::store(app, bytes).await?;
+    let photo = format != common::application::DocFormat::Pdf;
+    let crate::files::Stored { sha256: hash, size } = crate::files::store(app, bytes.to_vec(), photo).await?;
     let a = actor.clone();
     let hash2 = hash.clone();
     let doc = app

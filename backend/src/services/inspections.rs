@@ -49,9 +49,7 @@ pub async fn store_photo(
         return Err(AppError::field("file", "not_photo", "请上传照片（JPEG 或 PNG）", "Upload a photo (JPEG or PNG)"));
     }
     // Stored without its metadata: a phone's photo says where it was taken, and by what.
-    let bytes = crate::files::clean_photo(bytes).await?;
-    let size = bytes.len() as i64;
-    let sha = crate::files::store(app, bytes).await?;
+    let crate::files::Stored { sha256: sha, size } = crate::files::store(app, bytes, true).await?;
     let s = sha.clone();
     let id = app
         .db

@@ -174,6 +174,22 @@ api_test!(a_photo_comes_back_upright_and_without_where_it_was_taken, |app| {
     let img = image::load_from_memory(body).unwrap();
     assert_eq!((img.width(), img.height()), (48, 64));
 
+    // A photo the phone already turned upright and scaled (what the app sends), still carrying a
+    // camera's EXIF block: the block goes, the picture is kept exactly as it was coded.
+    let upright = stored_photo().await;
+    let mut tagged = upright[..2].to_vec();
+    let exif = b"Exif\0\0II\x2A\0\x08\0\0\0\0\0\0\0\0\0TanguiTestCam GPS 24.45N 118.08E";
+    tagged.extend([0xFF, 0xE1]);
+    tagged.extend(u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
+    tagged.extend_from_slice(exif);
+    tagged.extend_from_slice(&upright[2..]);
+    let r = v.raw(axum::http::Method::POST, "/api/v1/evidence", Some("application/octet-stream"), tagged, true).await;
+    r.assert_status(201);
+    let back = v.get(&format!("/api/v1/evidence/{}", r.value()["id"].as_i64().unwrap())).await;
+    assert!(!contains(&back.body, b"Exif") && !contains(&back.body, b"TanguiTestCam"), "no EXIF block, no camera");
+    let pixels = |b: &[u8]| image::load_from_memory(b).unwrap().to_rgb8();
+    assert!(pixels(&back.body) == pixels(&upright), "the same pixels: the picture was not coded again");
+
     // Not a picture at all, though it starts like one: refused, nothing stored.
     let mut broken = b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00\x01".to_vec();
     broken.extend([0u8; 100]);

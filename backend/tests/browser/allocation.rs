@@ -9,9 +9,29 @@ use fantoccini::Locator;
 use crate::harness::Browser;
 use crate::support;
 
-/// A real photo (the server decodes every photo and writes it again).
+/// A real photo from a phone: 64×48, EXIF orientation "turn right", a camera name and a GPS position.
 pub const JPEG: &[u8] = include_bytes!("../fixtures/photo-with-gps.jpg");
 pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF";
+
+/// Wraps `fetch` to note every request body that is bytes (an upload): its size, whether it is a
+/// JPEG, whether it holds an EXIF block or the fixture's camera name, and the picture's size as
+/// the browser decodes it.
+const RECORD_UPLOADS: &str = r#"
+window.__uploads = [];
+const send = window.fetch;
+window.fetch = async function (input, init) {
+  const req = input instanceof Request ? input.clone() : new Request(input, init);
+  if (req.method === 'POST' && !(req.headers.get('content-type') || '').includes('json')) {
+    const bytes = new Uint8Array(await req.arrayBuffer());
+    const text = Array.from(bytes, b => String.fromCharCode(b)).join('');
+    let width = null, height = null;
+    try { const bmp = await createImageBitmap(new Blob([bytes])); width = bmp.width; height = bmp.height; } catch (e) {}
+    window.__uploads.push({ url: req.url, size: bytes.length, jpeg: bytes[0] === 0xFF && bytes[1] === 0xD8,
+      exif: text.includes('Exif'), cam: text.includes('TanguiTestCam'), width, height });
+  }
+  return send.apply(this, arguments);
+};
+"#;
 
 pub async fn change_select(b: &Browser, css: &str, value: &str) {
     b.wait_for(css).await;
@@ -105,8 +125,27 @@ async fn apply_review_draw_accept_and_occupied() {
     b.sign_in("13800000001", "tangui-vendor-2026").await;
     b.click(".site-nav a[href='/apply']").await;
     let zone_ids = choose_three_zones(&b).await;
+    // What leaves the phone is recorded as the page sends it.
+    b.js(RECORD_UPLOADS).await;
     upload(&b, "id_card", &id_card).await;
     b.wait_text(".doc-row[data-kind='id_card']", "身份证.jpg").await;
+    // The photo was drawn again on the phone: a JPEG, upright, without the camera's EXIF block
+    // (its camera name and GPS position), before it was sent.
+    let needle = |n: &[u8]| JPEG.windows(n.len()).any(|w| w == n);
+    assert!(needle(b"Exif") && needle(b"TanguiTestCam"), "the fixture carries EXIF");
+    let sent = b.js("return window.__uploads").await;
+    let sent = sent.as_array().unwrap();
+    assert_eq!(sent.len(), 1, "one upload: {sent:?}");
+    assert!(sent[0]["url"].as_str().unwrap().contains("kind=id_card"));
+    assert_eq!(
+        (sent[0]["jpeg"].as_bool(), sent[0]["exif"].as_bool(), sent[0]["cam"].as_bool()),
+        (Some(true), Some(false), Some(false))
+    );
+    assert_eq!(
+        (sent[0]["width"].as_i64(), sent[0]["height"].as_i64()),
+        (Some(48), Some(64)),
+        "turned upright: {sent:?}"
+    );
     // Submitting now lists what is missing, before anything is sent.
     b.click("#submit-application").await;
     b.wait_text(".doc-row[data-kind='health_certificate'] .field-errors", "健康证").await;

@@ -314,20 +314,22 @@ fn ApplicationForm(p: &FormProps) -> Html {
             input.set_value("");
             let file = gloo::file::File::from(file);
             let name = file.name();
-            let size = file.size();
             let field = format!("documents.{}", kind.as_str());
             let (save, id, documents, upload_errors, busy) =
                 (save.clone(), id.clone(), documents.clone(), upload_errors.clone(), busy.clone());
             let reader = gloo::file::callbacks::read_as_bytes(&file, move |bytes| {
                 let Ok(bytes) = bytes else { return };
-                // The same check the server runs: refuse before sending.
-                if let Err(fe) = check_upload(&field, &bytes[..bytes.len().min(16)], size) {
-                    upload_errors.set(vec![fe]);
-                    return;
-                }
-                upload_errors.set(Vec::new());
                 busy.set(true);
                 yew::platform::spawn_local(async move {
+                    // A photo is scaled down and stripped on the phone first.
+                    let bytes = crate::components::photo::prepare(bytes).await;
+                    // The same check the server runs: refuse before sending.
+                    if let Err(fe) = check_upload(&field, &bytes[..bytes.len().min(16)], bytes.len() as u64) {
+                        upload_errors.set(vec![fe]);
+                        busy.set(false);
+                        return;
+                    }
+                    upload_errors.set(Vec::new());
                     let app_id = match *id {
                         Some(i) => Some(i),
                         None => save().await,
