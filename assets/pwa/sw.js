@@ -8,6 +8,8 @@ const SHELL = "tangui-shell-v1";
 const DATA = "tangui-data-v1";
 // On a weak line, wait this long for the network before falling back to the saved copy.
 const PATIENCE_MS = 4000;
+// The folders of the larger bundles, largest first (common::routes::Bundle::dir).
+const BUNDLES = ["/staff/", "/app/"];
 
 // The public page and every file it loads (Trunk's hashed names, read from the page itself).
 async function saveShell() {
@@ -23,7 +25,7 @@ async function saveShell() {
   // Files of earlier builds are no longer needed.
   for (const req of await cache.keys()) {
     const path = new URL(req.url).pathname;
-    if (path !== "/" && !path.startsWith("/staff/") && !files.has(path)) await cache.delete(req);
+    if (path !== "/" && !BUNDLES.some((b) => path.startsWith(b)) && !files.has(path)) await cache.delete(req);
   }
 }
 
@@ -60,15 +62,22 @@ async function savedCopy(cacheName, key) {
   return (await caches.open(cacheName)).match(key);
 }
 
-// Pages: the network first, saving the page of each bundle; offline, the staff bundle's page
-// if this device has one (it holds every page), else the public one.
+// Pages: the network first, saving the page of each bundle (under its folder, "/" for the first
+// visit's); offline, the largest bundle's page this device has (each holds the pages of the ones
+// before it: common::routes).
 async function page(request) {
-  const saved = async () => (await savedCopy(SHELL, "/staff/")) || (await savedCopy(SHELL, "/"));
+  const saved = async () => {
+    for (const key of [...BUNDLES, "/"]) {
+      const copy = await savedCopy(SHELL, key);
+      if (copy) return copy;
+    }
+  };
   const res = await networkOrSaved(async () => {
     const res = await fetch(request);
     if (res.ok) {
-      const staff = (await res.clone().text()).includes('"/staff/');
-      await (await caches.open(SHELL)).put(staff ? "/staff/" : "/", res.clone());
+      const html = await res.clone().text();
+      const key = BUNDLES.find((b) => html.includes('"' + b)) || "/";
+      await (await caches.open(SHELL)).put(key, res.clone());
     }
     return res;
   }, saved).catch(() => undefined);
@@ -118,7 +127,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(page(request));
   } else if (url.pathname.startsWith("/api/v1/")) {
     event.respondWith(data(request));
-  } else if (/-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$/.test(url.pathname)) {
+  } else if (/-[0-9a-f]{10,16}(_bg)?\.(js|wasm|css)$/.test(url.pathname)) {
     event.respondWith(builtFile(request));
   } else {
     // Other files of the shell (the icon, the manifest): fresh when online, saved when not.

@@ -13,14 +13,14 @@ use sha2::{Digest, Sha256};
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::error::PROBLEM_JSON;
+use common::routes::{Bundle, bundle_of};
 
 /// The Content-Security-Policy: only our own origin, WebAssembly allowed, and the inline loader
 /// script Trunk writes into index.html allowed by its hash (not by 'unsafe-inline').
 pub fn content_security_policy(dist: &Path, tiles: Option<&common::tiles::TileSource>) -> String {
-    // Both bundles' pages: each has Trunk's loader and the service worker's registration inline.
-    let staff = dist.join(common::routes::STAFF_BUNDLE_DIR).join("index.html");
-    let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default()
-        + &std::fs::read_to_string(staff).unwrap_or_default();
+    // Every bundle's page: each has Trunk's loader and the service worker's registration inline.
+    let index: String =
+        BUNDLES.iter().map(|b| std::fs::read_to_string(page_of(dist, *b)).unwrap_or_default()).collect();
     let hashes: String = inline_scripts(&index)
         .map(|s| {
             use base64_sha::encode;
@@ -117,8 +117,15 @@ pub async fn problem_request_id(req: Request, next: Next) -> Response {
     res
 }
 
+const BUNDLES: [Bundle; 3] = [Bundle::FirstVisit, Bundle::Public, Bundle::Staff];
+
+/// The page (`index.html`) of a bundle.
+fn page_of(dist: &Path, bundle: Bundle) -> std::path::PathBuf {
+    bundle.dir().map_or_else(|| dist.to_path_buf(), |d| dist.join(d)).join("index.html")
+}
+
 /// The built frontend with the SPA fallback (any unknown path gets a bundle's page, so deep links
-/// work): the staff pages get the staff bundle's page, every other path the public one. Files are
+/// work): each path gets the page of the bundle that has it (`common::routes::bundle_of`). Files are
 /// sent as built: `name.br` or `name.gz` (made at build time at the strongest settings) when the
 /// client accepts them. Hashed assets are cached for a year; pages are revalidated every time.
 pub fn spa(dist: &Path) -> Router {
@@ -133,21 +140,22 @@ pub fn spa(dist: &Path) -> Router {
             async move { Html(msg) }
         });
     }
-    let page = |path: std::path::PathBuf| ServeFile::new(path).precompressed_br().precompressed_gzip();
-    let public = page(dist.join("index.html"));
-    let staff_index = dist.join(common::routes::STAFF_BUNDLE_DIR).join("index.html");
-    // Without a staff build (an old dist/), staff paths get the public page, which says so.
-    let staff = if staff_index.exists() { page(staff_index) } else { public.clone() };
+    // Without a bundle's build (an old dist/), its paths get the largest page built below it,
+    // which says the page could not be loaded.
+    let mut pages: Vec<ServeFile> = Vec::new();
+    for bundle in BUNDLES {
+        let path = page_of(dist, bundle);
+        let page = match pages.last() {
+            Some(below) if !path.exists() => below.clone(),
+            _ => ServeFile::new(path).precompressed_br().precompressed_gzip(),
+        };
+        pages.push(page);
+    }
     let fallback = tower::service_fn(move |req: Request| {
-        let (public, staff) = (public.clone(), staff.clone());
+        let page = pages[bundle_of(req.uri().path()) as usize].clone();
         async move {
             use tower::ServiceExt;
-            let res = if common::routes::is_staff_page(req.uri().path()) {
-                staff.oneshot(req).await
-            } else {
-                public.oneshot(req).await
-            };
-            res.map(IntoResponse::into_response)
+            page.oneshot(req).await.map(IntoResponse::into_response)
         }
     });
     let files = ServeDir::new(dist).precompressed_br().precompressed_gzip().fallback(fallback);
@@ -162,7 +170,7 @@ async fn cache_policy(req: Request, next: Next) -> Response {
     res
 }
 
-/// Trunk's output names carry a 16-hex-digit hash of their content (`frontend-<hash>_bg.wasm`,
+/// Trunk's output names carry a hash of their content in hex (`frontend-<hash>_bg.wasm`,
 /// `app-<hash>.css`): those never change and may be cached for good.
 pub fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
@@ -171,7 +179,9 @@ pub fn is_hashed_asset(path: &str) -> bool {
         return false;
     }
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    // Trunk writes the 64-bit hash without leading zeros: up to 16 digits, fewer one time in 16.
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| (10..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -185,9 +195,11 @@ mod tests {
 
     #[test]
     fn only_trunk_hashed_files_are_immutable() {
-        for p in
-            ["/frontend-b4b35b99624aefe2_bg.wasm", "/staff/frontend-b4b35b99624aefe2.js", "/app-0123456789abcdef.css"]
-        {
+        for p in [
+            "/frontend-b4b35b99624aefe2_bg.wasm",
+            "/staff/frontend-2e500c33079dde2_bg.wasm",
+            "/app-0123456789abcdef.css",
+        ] {
             assert!(super::is_hashed_asset(p), "{p}");
         }
         for p in [

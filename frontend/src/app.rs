@@ -99,6 +99,17 @@ fn switch(route: Route) -> Html {
     match route {
         Route::Home => html! { <pages::home::HomePage /> },
         Route::Zone { id } => html! { <pages::zone::ZonePage id={id} /> },
+        Route::Verify { code } => html! { <pages::verify::VerifyPage code={code} /> },
+        Route::NotFound => html! { <pages::not_found::NotFoundPage /> },
+        other => public_page(other),
+    }
+}
+
+/// The pages of the public app beyond the first visit's (forms, accounts, rounds, open data), in
+/// the public and staff bundles (`--features public`).
+#[cfg(feature = "public")]
+fn public_page(route: Route) -> Html {
+    match route {
         Route::Apply => html! { <pages::apply::ApplyPage /> },
         Route::Rounds => html! { <pages::rounds::RoundsPage /> },
         Route::Round { id } => html! { <pages::rounds::RoundPage id={id} /> },
@@ -107,7 +118,6 @@ fn switch(route: Route) -> Html {
         Route::FileOutdoorPromo => html! { <pages::filing::OutdoorPromoPage /> },
         Route::MyFilings => html! { <pages::filing::MyFilingsPage /> },
         Route::Filing { id } => html! { <pages::filing::FilingPage id={id} /> },
-        Route::Verify { code } => html! { <pages::verify::VerifyPage code={code} /> },
         Route::MyPermits => html! { <pages::permits::MyPermitsPage /> },
         Route::Permit { id } => html! { <pages::permits::PermitPage id={id} /> },
         Route::Report => html! { <pages::complaints::ReportPage /> },
@@ -120,9 +130,15 @@ fn switch(route: Route) -> Html {
         Route::Reset => html! { <pages::reset::ResetPage /> },
         Route::Takeover => html! { <pages::reset::TakeoverPage /> },
         Route::Account => html! { <pages::account::AccountPage /> },
-        Route::NotFound => html! { <pages::not_found::NotFoundPage /> },
         staff => staff_page(staff),
     }
+}
+
+/// In the first visit's bundle the other pages are loaded from the server, which answers them
+/// with the public bundle (`common::routes::bundle_of`).
+#[cfg(not(feature = "public"))]
+fn public_page(_route: Route) -> Html {
+    html! { <crate::components::handover::Handover /> }
 }
 
 /// The staff pages, in the staff bundle only (`--features staff`): the public bundle never
@@ -151,10 +167,10 @@ fn staff_page(route: Route) -> Html {
 }
 
 /// In the public bundle a staff page is loaded from the server, which answers it with the staff
-/// bundle (`common::routes::is_staff_page`).
-#[cfg(not(feature = "staff"))]
+/// bundle (`common::routes::bundle_of`).
+#[cfg(all(feature = "public", not(feature = "staff")))]
 fn staff_page(_route: Route) -> Html {
-    html! { <crate::components::handover::StaffHandover /> }
+    html! { <crate::components::handover::Handover /> }
 }
 
 const LANG_KEY: &str = "tangui.lang";
@@ -185,7 +201,7 @@ pub fn App() -> Html {
         if let Some(boot) = gloo::utils::document().get_element_by_id("boot") {
             boot.remove();
         }
-        if cfg!(feature = "staff") {
+        if cfg!(feature = "public") {
             crate::components::handover::done();
         }
     });

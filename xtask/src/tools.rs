@@ -179,22 +179,23 @@ pub fn build_frontend(root: &Path, env: &Env, force: bool) -> Result<(), String>
         return Ok(());
     }
     let started = Instant::now();
-    // The public bundle into dist/, then the staff bundle into dist/staff/ (Trunk empties the
-    // folder it builds into, so the order matters).
+    // The first visit's bundle into dist/, then the public and staff bundles into their folders
+    // (Trunk empties the folder it builds into, so the first one goes first).
     let mut c = Command::new("trunk");
     c.current_dir(root).envs(env).args(["build", "--release"]);
     sh(&mut c)?;
-    let staff = common::routes::STAFF_BUNDLE_DIR;
-    let mut c = Command::new("trunk");
-    c.current_dir(root).envs(env).args(["build", "frontend/staff/index.html", "--release"]).args([
-        "--dist".to_string(),
-        format!("dist/{staff}"),
-        "--public-url".to_string(),
-        format!("/{staff}/"),
-    ]);
-    sh(&mut c)?;
     crate::loader::defer_app_start(&root.join("dist/index.html"))?;
-    crate::loader::defer_app_start(&root.join("dist").join(staff).join("index.html"))?;
+    for dir in [common::routes::PUBLIC_BUNDLE_DIR, common::routes::STAFF_BUNDLE_DIR] {
+        let mut c = Command::new("trunk");
+        c.current_dir(root).envs(env).args(["build", &format!("frontend/{dir}/index.html"), "--release"]).args([
+            "--dist".to_string(),
+            format!("dist/{dir}"),
+            "--public-url".to_string(),
+            format!("/{dir}/"),
+        ]);
+        sh(&mut c)?;
+        crate::loader::defer_app_start(&root.join("dist").join(dir).join("index.html"))?;
+    }
     let (files, saved) = crate::precompress::dist(&root.join("dist"))?;
     println!("    precompressed {files} files (brotli q11 and gzip -9; {saved} KB less to send)");
     std::fs::write(&stamp, b"").map_err(|e| e.to_string())?;

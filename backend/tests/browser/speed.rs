@@ -1,5 +1,6 @@
-//! What a phone downloads and what it keeps: the public pages get the public bundle, sent as the
-//! brotli file made at build time, and never the staff bundle; with the network gone, the saved
+//! What a phone downloads and what it keeps: each page gets the smallest bundle that has it (the
+//! map, zone pages and permit checks the first visit's), sent as the brotli file made at build
+//! time, and never a larger one; with the network gone, the saved
 //! app still shows the map and the vendor's permit with its QR code, saying how old the data is.
 
 use std::time::Duration;
@@ -52,18 +53,24 @@ async fn resources(b: &Browser) -> Vec<(String, f64, f64)> {
         .collect()
 }
 
+/// The WebAssembly and JS of each bundle's page in `dist/`: first visit's, public app's, staff's.
+fn bundles() -> [(String, String); 3] {
+    let dist = dist_dir();
+    ["index.html", "app/index.html", "staff/index.html"].map(|page| {
+        let html = std::fs::read_to_string(dist.join(page)).unwrap_or_else(|_| panic!("{page} is built"));
+        (asset(&html, "_bg.wasm"), asset(&html, ".js"))
+    })
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn public_pages_get_the_brotli_public_bundle_and_never_the_staff_one() {
+async fn each_page_gets_the_brotli_bundle_that_has_it_and_nothing_larger() {
     let Some(b) = Browser::start().await else { return };
     let dist = dist_dir();
-    let public_html = std::fs::read_to_string(dist.join("index.html")).unwrap();
-    let staff_html = std::fs::read_to_string(dist.join("staff/index.html")).expect("the staff bundle is built");
-    let (wasm, js) = (asset(&public_html, "_bg.wasm"), asset(&public_html, ".js"));
-    let staff_wasm = asset(&staff_html, "_bg.wasm");
-    assert!(staff_wasm.starts_with("/staff/"), "{staff_wasm}");
+    let [(first, first_js), (public, public_js), (staff, _)] = bundles();
+    assert!(public.starts_with("/app/") && staff.starts_with("/staff/"), "{public} {staff}");
 
     // The server answers with the files compressed at build time, by what the client accepts.
-    for path in [&wasm, &js, &staff_wasm] {
+    for path in [&first, &first_js, &public, &public_js, &staff] {
         let raw = std::fs::read(dist.join(path.trim_start_matches('/'))).unwrap();
         let br = std::fs::read(dist.join(format!("{}.br", path.trim_start_matches('/')))).unwrap();
         let gz = std::fs::read(dist.join(format!("{}.gz", path.trim_start_matches('/')))).unwrap();
@@ -78,50 +85,67 @@ async fn public_pages_get_the_brotli_public_bundle_and_never_the_staff_one() {
         let (_, h, body) = get(&b.base, path, None).await;
         assert_eq!((header(&h, "content-encoding"), body), ("", raw), "{path}");
     }
-    // Pages are never cached without asking; staff paths get the staff bundle's page.
+    // Pages are never cached without asking; each path gets the page of the bundle that has it.
     let (s, h, body) = get(&b.base, "/", Some("br")).await;
     assert_eq!((s, header(&h, "content-encoding"), header(&h, "cache-control")), (200, "br", "no-cache"));
     assert!(!body.is_empty());
-    for (path, staff) in
-        [("/", false), ("/zones/3", false), ("/apply", false), ("/review", true), ("/admin/zones", true)]
-    {
+    for (path, bundle) in [
+        ("/", &first),
+        ("/zones/3", &first),
+        ("/verify/TG-0000", &first),
+        ("/no/such/page", &first),
+        ("/apply", &public),
+        ("/permits/2", &public),
+        ("/login", &public),
+        ("/review", &staff),
+        ("/admin/zones", &staff),
+    ] {
         let (s, h, body) = get(&b.base, path, None).await;
         let body = String::from_utf8(body).unwrap();
         assert_eq!((s, header(&h, "cache-control")), (200, "no-cache"), "{path}");
-        assert_eq!(body.contains(&staff_wasm), staff, "{path}: staff page {staff}");
-        assert_eq!(body.contains(&wasm), !staff, "{path}");
+        for other in [&first, &public, &staff] {
+            assert_eq!(body.contains(other.as_str()), other == bundle, "{path}: {other}");
+        }
     }
 
-    // A visitor on a phone: home, a zone, the application form, a permit check.
+    // A visitor on a phone: home, a zone and a permit check load the first visit's bundle only;
+    // the application form the public app's only.
     b.client.set_window_size(390, 844).await.unwrap();
-    let zone = 3;
-    for (path, ready) in [
-        ("/", ".zone-marker"),
-        (&*format!("/zones/{zone}"), ".stall-grid"),
-        ("/apply", "#main h1"),
-        ("/verify/NOPE-0000", "#main section"),
+    for (path, ready, bundle) in [
+        ("/", ".zone-marker", &first),
+        ("/zones/3", ".stall-grid", &first),
+        ("/verify/NOPE-0000", "#main section", &first),
+        ("/apply", "#main h1", &public),
     ] {
         b.goto(path).await;
         b.wait_for(ready).await;
         let loaded = resources(&b).await;
-        let staff: Vec<_> = loaded.iter().filter(|(u, _, _)| u.contains("/staff/")).collect();
-        assert!(staff.is_empty(), "{path} fetched the staff bundle: {staff:?}");
-        let app = loaded.iter().find(|(u, _, _)| u.ends_with(&wasm)).unwrap_or_else(|| panic!("{path}: {loaded:?}"));
+        let wasm: Vec<_> = loaded.iter().filter(|(u, _, _)| u.ends_with(".wasm")).collect();
+        assert_eq!(wasm.len(), 1, "{path}: one bundle {wasm:?}");
+        assert!(wasm[0].0.ends_with(bundle.as_str()), "{path}: {wasm:?}");
         if path == "/" {
             // The first visit: what crossed the wire is the brotli file.
-            let br = std::fs::metadata(dist.join(format!("{}.br", wasm.trim_start_matches('/')))).unwrap().len();
-            assert_eq!(app.1 as u64, br, "the WebAssembly arrived as brotli");
-            assert!(app.2 > app.1 * 2.0, "and was decoded to {} bytes", app.2);
+            let br = std::fs::metadata(dist.join(format!("{}.br", first.trim_start_matches('/')))).unwrap().len();
+            assert_eq!(wasm[0].1 as u64, br, "the WebAssembly arrived as brotli");
+            assert!(wasm[0].2 > wasm[0].1 * 2.0, "and was decoded to {} bytes", wasm[0].2);
         }
     }
+    // Following a link from the map to a form hands the page over to the public app.
+    b.goto("/").await;
+    b.wait_for(".zone-marker").await;
+    b.click(".hero .actions a[href='/register']").await;
+    b.wait_path("/register").await;
+    b.wait_for("#main h1").await;
+    let loaded = resources(&b).await;
+    assert!(loaded.iter().any(|(u, _, _)| u.ends_with(&public)), "{loaded:?}");
 
     // An officer's work pages come with the staff bundle, loaded once they go there.
     b.sign_in("sm_officer", "tangui-officer-2026").await;
     b.goto("/review").await;
     b.wait_any(&["#case-cards", "#queue-empty", "#review-queue"]).await;
     let loaded = resources(&b).await;
-    assert!(loaded.iter().any(|(u, _, _)| u.ends_with(&staff_wasm)), "{loaded:?}");
-    assert!(!loaded.iter().any(|(u, _, _)| u.ends_with(&wasm)), "only the staff bundle on a staff page");
+    let wasm: Vec<_> = loaded.iter().filter(|(u, _, _)| u.ends_with(".wasm")).collect();
+    assert!(wasm.len() == 1 && wasm[0].0.ends_with(&staff), "only the staff bundle on a staff page: {wasm:?}");
     b.finish().await;
 }
 

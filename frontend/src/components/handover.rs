@@ -1,7 +1,8 @@
-//! Handing a staff page over to the staff bundle. The public bundle has no staff pages; when a
-//! signed-in officer follows a link to one, the page is loaded from the server, which answers
-//! staff paths with the staff bundle. A flag in session storage stops a loop when the server
-//! could not (a development server, or a build without the staff bundle).
+//! Handing a page over to the bundle that has it. The first visit's bundle has no forms and the
+//! public bundle no staff pages; when someone follows a link to one, the page is loaded from the
+//! server, which answers every path with the bundle that has its page (`common::routes`). A flag in
+//! session storage stops a loop when the server could not (a development server, or a build
+//! without that bundle).
 
 use gloo::storage::{SessionStorage, Storage};
 use yew::prelude::*;
@@ -10,13 +11,13 @@ use crate::i18n::{S, use_lang};
 
 const FLAG: &str = "tangui.handover";
 
-/// Called by the staff bundle once it runs: the hand-over worked.
+/// Called by a bundle that can be handed over to, once it runs: the hand-over worked.
 pub fn done() {
     SessionStorage::delete(FLAG);
 }
 
 #[component]
-pub fn StaffHandover() -> Html {
+pub fn Handover() -> Html {
     let lang = use_lang();
     let location = gloo::utils::window().location();
     let here = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
@@ -36,9 +37,9 @@ pub fn StaffHandover() -> Html {
     if looped {
         return html! {
             <section class="page">
-                <p class="alert error" role="alert">{ lang.t(S::StaffBundleMissing) }</p>
+                <p class="alert error" role="alert">{ lang.t(S::BundleMissing) }</p>
             </section>
         };
     }
-    html! { <section class="page" id="handover"><p aria-busy="true" class="muted">{ lang.t(S::StaffLoading) }</p></section> }
+    html! { <section class="page" id="handover"><p aria-busy="true" class="muted">{ lang.t(S::PageLoading) }</p></section> }
 }

@@ -31,8 +31,8 @@ strings! {
     DemoNotice => "演示数据：摊规点名称、位置和摊位为示意，不代表实际设置。", "Demo data: zone names, places and stalls are illustrative, not the real ones.";
     FooterText => "摊规通 · 厦门市摊规点服务平台", "Tangui · Xiamen vending-zone service portal";
     FooterApi => "开放接口", "Open API";
-    StaffLoading => "正在打开工作人员页面…", "Opening the staff pages…";
-    StaffBundleMissing => "工作人员页面未能加载：服务器没有提供工作人员版本。请刷新重试，或联系系统管理员。", "The staff pages could not be loaded: the server did not provide them. Reload to try again, or contact the system administrator.";
+    PageLoading => "正在打开页面…", "Opening the page…";
+    BundleMissing => "页面未能加载：服务器没有提供这部分应用。请刷新重试，或联系系统管理员。", "The page could not be loaded: the server did not provide this part of the app. Reload to try again, or contact the system administrator.";
     PermitQrLabel => "许可证核验二维码", "Permit verification QR code";
     PermitQrCaption => "检查人员或顾客扫码即可核验此许可（离线时也能出示）。", "Officers and customers scan it to check this permit (it shows even offline).";
     OfflineData => "网络不可用，显示的是本机保存的数据，更新于", "You are offline. Showing data saved on this device, from";
