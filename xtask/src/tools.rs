@@ -164,7 +164,17 @@ fn newest_input(root: &Path) -> SystemTime {
         }
     }
     let mut newest = SystemTime::UNIX_EPOCH;
-    for p in ["frontend", "common", "assets/css", "assets/pwa", "Trunk.toml", "Cargo.lock", "Cargo.toml"] {
+    for p in [
+        "frontend",
+        "common",
+        "assets/css",
+        "assets/pwa",
+        "Trunk.toml",
+        "Cargo.lock",
+        "Cargo.toml",
+        "xtask/src/loader.rs",
+        "xtask/src/precompress.rs",
+    ] {
         walk(&root.join(p), &mut newest);
     }
     newest

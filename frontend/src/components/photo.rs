@@ -8,7 +8,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::api;
-use crate::i18n::use_lang;
+use crate::i18n::{S, use_lang};
 
 #[derive(Properties, PartialEq)]
 pub struct PhotoUploadProps {
@@ -50,10 +50,8 @@ pub fn PhotoUpload(p: &PhotoUploadProps) -> Html {
                     let bytes = prepare(bytes).await;
                     let size = bytes.len() as u64;
                     match check_upload("file", &bytes[..bytes.len().min(16)], size) {
-                        Err(fe) => error.set(Some(fe.message.zh.clone() + " / " + &fe.message.en)),
-                        Ok(DocFormat::Pdf) => {
-                            error.set(Some("请上传照片（JPEG 或 PNG） / Upload a photo (JPEG or PNG)".into()));
-                        }
+                        Err(fe) => error.set(Some(lang.either(&fe.message.zh, &fe.message.en).to_string())),
+                        Ok(DocFormat::Pdf) => error.set(Some(lang.t(S::PhotoOnly).to_string())),
                         Ok(_) => {
                             error.set(None);
                             if let Some(hold) = &hold {
@@ -75,10 +73,10 @@ pub fn PhotoUpload(p: &PhotoUploadProps) -> Html {
     };
     html! {
         <div class="field photo-upload">
-            <label for={p.id.clone()}>{ p.label.clone().unwrap_or_else(|| lang.either("现场照片（可拍照）", "Photo (you can take one)").into()) }</label>
+            <label for={p.id.clone()}>{ p.label.clone().unwrap_or_else(|| lang.t(S::PhotoField).into()) }</label>
             <input id={p.id.clone()} type="file" accept="image/jpeg,image/png" capture={p.capture.clone()} onchange={onchange} disabled={*busy} />
             <p class="muted small" role="status">
-                if *busy { { lang.either("上传中…", "Uploading…") } } else { { format!("{} {}", lang.either("已附照片", "Photos attached:"), p.count) } }
+                if *busy { { lang.t(S::PhotoUploading) } } else { { format!("{} {}", lang.t(S::PhotosAttached), p.count) } }
             </p>
             if let Some(e) = &*error { <p class="field-errors" role="alert">{ e }</p> }
         </div>

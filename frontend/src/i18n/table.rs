@@ -31,6 +31,10 @@ strings! {
     DemoNotice => "演示数据：摊规点名称、位置和摊位为示意，不代表实际设置。", "Demo data: zone names, places and stalls are illustrative, not the real ones.";
     FooterText => "摊规通 · 厦门市摊规点服务平台", "Tangui · Xiamen vending-zone service portal";
     FooterApi => "开放接口", "Open API";
+    PhotoOnly => "请上传照片（JPEG 或 PNG）", "Upload a photo (JPEG or PNG)";
+    PhotoField => "现场照片（可拍照）", "Photo (you can take one)";
+    PhotoUploading => "上传中…", "Uploading…";
+    PhotosAttached => "已附照片", "Photos attached:";
     PageLoading => "正在打开页面…", "Opening the page…";
     BundleMissing => "页面未能加载：服务器没有提供这部分应用。请刷新重试，或联系系统管理员。", "The page could not be loaded: the server did not provide this part of the app. Reload to try again, or contact the system administrator.";
     PermitQrLabel => "许可证核验二维码", "Permit verification QR code";
