@@ -162,7 +162,7 @@ pub fn bench_production(root: &Path) -> Result<(), String> {
          Details of each load, with its method: [map.md](map.md) (GeoJSON vs nginx, login storm, first render), \
          [rush.md](rush.md) (the application rush and its baseline) and [web.md](web.md) (Lighthouse, throttled \
          first render), all rewritten by this same run; [bundle.md](bundle.md) says what each size step saved and [rush-profile.md](rush-profile.md) \
-         where the rush's server time goes. The tests that prove the rest of the production case (scale-out, crash safety, backup, security, accessibility) \
+         where the rush's server time goes, [geojson-profile.md](geojson-profile.md) where the GeoJSON's goes. The tests that prove the rest of the production case (scale-out, crash safety, backup, security, accessibility) \
          run in `cargo xtask test`; [production.md](production.md) lists them.\n",
         mins = started.elapsed().as_secs_f64() / 60.0,
         pkb = pbrotli as f64 / 1000.0,

@@ -74,73 +74,74 @@ fn record(c: &mut DbConn, actor: &Actor, id: i64, action: &str, detail: serde_js
 pub async fn save(app: &App, actor: &Actor, id: Option<i64>, req: SaveApplication) -> AppResult<ApplicationView> {
     vendor_only(actor)?;
     AppError::check(req.input.validate_draft())?;
-    let a = actor.clone();
-    let id = app
-        .db
-        .write(move |c| {
-            AppError::check(check_zones(c, &req.input)?)?;
-            let t = now();
-            let input = &req.input;
-            let values = (
-                apps::category.eq(input.category.map(|x| x.as_str()).unwrap_or("")),
-                apps::preferences.eq(serde_json::to_string(&input.preferences).unwrap_or_default()),
-                apps::priority_groups.eq(serde_json::to_string(&input.priority_groups).unwrap_or_default()),
-                apps::note.eq(input.note.trim()),
-                apps::updated_at.eq(t),
-            );
-            match id {
-                None => {
-                    if Application::open_for(c, a.user_id)?.is_some() {
-                        return Err(AppError::conflict(
-                            "open-application",
-                            "您已有一份正在办理的摊位申请，请继续办理该申请",
-                            "You already have an open stall application; continue that one",
-                        ));
+    let (a, reader, vault) = (actor.clone(), actor.clone(), app.vault.clone());
+    app.db
+        .write_then(
+            move |c| {
+                AppError::check(check_zones(c, &req.input)?)?;
+                let t = now();
+                let input = &req.input;
+                let values = (
+                    apps::category.eq(input.category.map(|x| x.as_str()).unwrap_or("")),
+                    apps::preferences.eq(serde_json::to_string(&input.preferences).unwrap_or_default()),
+                    apps::priority_groups.eq(serde_json::to_string(&input.priority_groups).unwrap_or_default()),
+                    apps::note.eq(input.note.trim()),
+                    apps::updated_at.eq(t),
+                );
+                match id {
+                    None => {
+                        if Application::open_for(c, a.user_id)?.is_some() {
+                            return Err(AppError::conflict(
+                                "open-application",
+                                "您已有一份正在办理的摊位申请，请继续办理该申请",
+                                "You already have an open stall application; continue that one",
+                            ));
+                        }
+                        let holds: i64 = stalls::table.filter(stalls::holder_id.eq(a.user_id)).count().get_result(c)?;
+                        if holds > 0 {
+                            return Err(AppError::conflict(
+                                "holds-stall",
+                                "您已持有摊位，不能再申请",
+                                "You already hold a stall",
+                            ));
+                        }
+                        let new_id: i64 = diesel::insert_into(apps::table)
+                            .values((
+                                values,
+                                apps::applicant_id.eq(a.user_id),
+                                apps::status.eq(ApplicationStatus::Draft.as_str()),
+                                apps::decision_reason.eq(""),
+                                apps::return_items.eq("[]"),
+                                apps::version.eq(1),
+                                apps::created_at.eq(t),
+                            ))
+                            .returning(apps::id)
+                            .get_result(c)?;
+                        record(c, &a, new_id, "application.created", json!({}))?;
+                        Ok(new_id)
                     }
-                    let holds: i64 = stalls::table.filter(stalls::holder_id.eq(a.user_id)).count().get_result(c)?;
-                    if holds > 0 {
-                        return Err(AppError::conflict(
-                            "holds-stall",
-                            "您已持有摊位，不能再申请",
-                            "You already hold a stall",
-                        ));
+                    Some(id) => {
+                        let cur = Application::find_visible(c, &a, id)?;
+                        if !cur.status().is_editable() {
+                            return Err(AppError::conflict(
+                                "not-editable",
+                                "该申请已提交，不能再修改",
+                                "This application can no longer be edited",
+                            ));
+                        }
+                        if req.version.is_some_and(|v| v != cur.version) {
+                            return Err(AppError::PreconditionFailed);
+                        }
+                        diesel::update(apps::table.find(id))
+                            .set((values, apps::version.eq(apps::version + 1)))
+                            .execute(c)?;
+                        Ok(id)
                     }
-                    let new_id: i64 = diesel::insert_into(apps::table)
-                        .values((
-                            values,
-                            apps::applicant_id.eq(a.user_id),
-                            apps::status.eq(ApplicationStatus::Draft.as_str()),
-                            apps::decision_reason.eq(""),
-                            apps::return_items.eq("[]"),
-                            apps::version.eq(1),
-                            apps::created_at.eq(t),
-                        ))
-                        .returning(apps::id)
-                        .get_result(c)?;
-                    record(c, &a, new_id, "application.created", json!({}))?;
-                    Ok(new_id)
                 }
-                Some(id) => {
-                    let cur = Application::find_visible(c, &a, id)?;
-                    if !cur.status().is_editable() {
-                        return Err(AppError::conflict(
-                            "not-editable",
-                            "该申请已提交，不能再修改",
-                            "This application can no longer be edited",
-                        ));
-                    }
-                    if req.version.is_some_and(|v| v != cur.version) {
-                        return Err(AppError::PreconditionFailed);
-                    }
-                    diesel::update(apps::table.find(id))
-                        .set((values, apps::version.eq(apps::version + 1)))
-                        .execute(c)?;
-                    Ok(id)
-                }
-            }
-        })
-        .await?;
-    view(app, actor, id).await
+            },
+            move |c, id| build_view(c, &vault, &reader, id),
+        )
+        .await
 }
 
 /// Stores an upload (type checked from its bytes) outside the web root under its SHA-256.
@@ -246,61 +247,63 @@ pub async fn document_file(app: &App, actor: &Actor, id: i64, doc_id: i64) -> Ap
 /// Submits (or resubmits after a return): every check at once, then the review deadline.
 pub async fn submit(app: &App, actor: &Actor, id: i64) -> AppResult<ApplicationView> {
     vendor_only(actor)?;
-    let a = actor.clone();
+    let (a, reader, vault) = (actor.clone(), actor.clone(), app.vault.clone());
     app.db
-        .write(move |c| {
-            let cur = Application::find_visible(c, &a, id)?;
-            if !cur.status().is_editable() {
-                return Err(AppError::conflict(
-                    "not-editable",
-                    "该申请已提交",
-                    "This application is already submitted",
-                ));
-            }
-            let input = cur.input();
-            let kinds: Vec<DocKind> =
-                Document::for_application(c, id)?.iter().filter_map(|d| DocKind::parse(&d.kind)).collect();
-            let mut errors = input.validate_submit(&kinds);
-            errors.extend(check_zones(c, &input)?);
-            AppError::check(errors)?;
-            let first = Zone::find(c, input.preferences[0])?;
-            let t = now();
-            let deadline = calendar::load(c)?.add_working_days(today(), REVIEW_WORKING_DAYS);
-            let resubmitted = cur.status() == ApplicationStatus::Returned;
-            diesel::update(apps::table.find(id))
-                .set((
-                    apps::status.eq(ApplicationStatus::Submitted.as_str()),
-                    apps::district_code.eq(&first.district_code),
-                    apps::submitted_at.eq(t),
-                    apps::deadline.eq(deadline),
-                    apps::updated_at.eq(t),
-                    apps::version.eq(apps::version + 1),
-                ))
-                .execute(c)?;
-            record(
-                c,
-                &a,
-                id,
-                if resubmitted { "application.resubmitted" } else { "application.submitted" },
-                json!({ "district": first.district_code, "deadline": deadline }),
-            )?;
-            let (case, version) = (CaseKind::Stall.number(id), cur.version + 1);
-            let (dz, de) = (deadline.format("%-m月%-d日").to_string(), deadline.format("%-d %b").to_string());
-            notify(
-                c,
-                Notice::of(
-                    "application.submitted",
-                    cur.applicant_id,
-                    format!("application:{id}"),
-                    format!("application.submitted:{id}:v{version}"),
-                    &[("case", &case), ("deadline", &dz)],
-                    &[("deadline", &de)],
-                ),
-            )?;
-            Ok(())
-        })
-        .await?;
-    view(app, actor, id).await
+        .write_then(
+            move |c| {
+                let cur = Application::find_visible(c, &a, id)?;
+                if !cur.status().is_editable() {
+                    return Err(AppError::conflict(
+                        "not-editable",
+                        "该申请已提交",
+                        "This application is already submitted",
+                    ));
+                }
+                let input = cur.input();
+                let kinds: Vec<DocKind> =
+                    Document::for_application(c, id)?.iter().filter_map(|d| DocKind::parse(&d.kind)).collect();
+                let mut errors = input.validate_submit(&kinds);
+                errors.extend(check_zones(c, &input)?);
+                AppError::check(errors)?;
+                let first = Zone::find(c, input.preferences[0])?;
+                let t = now();
+                let deadline = calendar::load(c)?.add_working_days(today(), REVIEW_WORKING_DAYS);
+                let resubmitted = cur.status() == ApplicationStatus::Returned;
+                diesel::update(apps::table.find(id))
+                    .set((
+                        apps::status.eq(ApplicationStatus::Submitted.as_str()),
+                        apps::district_code.eq(&first.district_code),
+                        apps::submitted_at.eq(t),
+                        apps::deadline.eq(deadline),
+                        apps::updated_at.eq(t),
+                        apps::version.eq(apps::version + 1),
+                    ))
+                    .execute(c)?;
+                record(
+                    c,
+                    &a,
+                    id,
+                    if resubmitted { "application.resubmitted" } else { "application.submitted" },
+                    json!({ "district": first.district_code, "deadline": deadline }),
+                )?;
+                let (case, version) = (CaseKind::Stall.number(id), cur.version + 1);
+                let (dz, de) = (deadline.format("%-m月%-d日").to_string(), deadline.format("%-d %b").to_string());
+                notify(
+                    c,
+                    Notice::of(
+                        "application.submitted",
+                        cur.applicant_id,
+                        format!("application:{id}"),
+                        format!("application.submitted:{id}:v{version}"),
+                        &[("case", &case), ("deadline", &dz)],
+                        &[("deadline", &de)],
+                    ),
+                )?;
+                Ok(())
+            },
+            move |c, ()| build_view(c, &vault, &reader, id),
+        )
+        .await
 }
 
 pub async fn withdraw(app: &App, actor: &Actor, id: i64) -> AppResult<ApplicationView> {
