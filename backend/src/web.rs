@@ -20,7 +20,7 @@ use common::routes::{Bundle, bundle_of};
 pub fn content_security_policy(dist: &Path, tiles: Option<&common::tiles::TileSource>) -> String {
     // Every bundle's page: each has Trunk's loader and the service worker's registration inline.
     let index: String =
-        BUNDLES.iter().map(|b| std::fs::read_to_string(page_of(dist, *b)).unwrap_or_default()).collect();
+        Bundle::ALL.iter().map(|b| std::fs::read_to_string(page_of(dist, *b)).unwrap_or_default()).collect();
     let hashes: String = inline_scripts(&index)
         .map(|s| {
             use base64_sha::encode;
@@ -117,8 +117,6 @@ pub async fn problem_request_id(req: Request, next: Next) -> Response {
     res
 }
 
-const BUNDLES: [Bundle; 3] = [Bundle::FirstVisit, Bundle::Public, Bundle::Staff];
-
 /// The page (`index.html`) of a bundle.
 fn page_of(dist: &Path, bundle: Bundle) -> std::path::PathBuf {
     bundle.dir().map_or_else(|| dist.to_path_buf(), |d| dist.join(d)).join("index.html")
@@ -143,7 +141,7 @@ pub fn spa(dist: &Path) -> Router {
     // Without a bundle's build (an old dist/), its paths get the largest page built below it,
     // which says the page could not be loaded.
     let mut pages: Vec<ServeFile> = Vec::new();
-    for bundle in BUNDLES {
+    for bundle in Bundle::ALL {
         let path = page_of(dist, bundle);
         let page = match pages.last() {
             Some(below) if !path.exists() => below.clone(),

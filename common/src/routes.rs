@@ -16,6 +16,9 @@ pub enum Bundle {
 }
 
 impl Bundle {
+    /// Smallest first, in the order of their discriminants.
+    pub const ALL: [Bundle; 3] = [Bundle::FirstVisit, Bundle::Public, Bundle::Staff];
+
     /// The folder of `dist/` the bundle is built into, and the URL prefix it is served under
     /// (the first visit's is `dist/` itself).
     pub fn dir(self) -> Option<&'static str> {
@@ -100,6 +103,9 @@ mod tests {
             "/complaints/abc",
         ] {
             assert_eq!(bundle_of(p), Bundle::Public, "{p}");
+        }
+        for (i, b) in Bundle::ALL.into_iter().enumerate() {
+            assert_eq!(b as usize, i, "the server indexes its pages by the discriminant");
         }
         for p in ["/", "/zones/1", "/verify/TG-1234", "/reviews", "/administer", "/applying", "/404", "/no/such/page"] {
             assert_eq!(bundle_of(p), Bundle::FirstVisit, "{p}");

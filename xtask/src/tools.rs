@@ -195,7 +195,7 @@ pub fn build_frontend(root: &Path, env: &Env, force: bool) -> Result<(), String>
     c.current_dir(root).envs(env).args(["build", "--release"]);
     sh(&mut c)?;
     crate::loader::defer_app_start(&root.join("dist/index.html"))?;
-    for dir in [common::routes::PUBLIC_BUNDLE_DIR, common::routes::STAFF_BUNDLE_DIR] {
+    for dir in common::routes::Bundle::ALL.into_iter().filter_map(common::routes::Bundle::dir) {
         let mut c = Command::new("trunk");
         c.current_dir(root).envs(env).args(["build", &format!("frontend/{dir}/index.html"), "--release"]).args([
             "--dist".to_string(),

@@ -167,11 +167,7 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut DbConn) -> AppResult<T> + Send + 'static,
     {
-        let _turn = match &self.writer {
-            Some(w) => Some(w.clone().lock_owned().await),
-            None => None,
-        };
-        self.run(move |c| write_tx(c, f)).await
+        self.write_then(f, |_, written| Ok(written)).await
     }
 
     /// Like [`Db::write`], then `then` on the same connection in the same blocking call once the

@@ -73,10 +73,10 @@ pub fn strip(bytes: &[u8]) -> Option<Stripped> {
             _ => {}
         }
         let len = usize::from(u16::from_be_bytes([*bytes.get(pos)?, *bytes.get(pos + 1)?]));
-        let body = bytes.get(pos + 2..(pos + len).max(pos + 2))?;
         if len < 2 {
             return None;
         }
+        let body = bytes.get(pos + 2..pos + len)?;
         if marker == 0xE1
             && let Some(tiff) = body.strip_prefix(b"Exif\0\0")
         {
